@@ -1,0 +1,140 @@
+/*
+ * atomic_file - replace an output file all at once, or not at all
+ *
+ * The temporary name is ".BASENAME.XXXXXX" in the target directory, made
+ * by mkstemp() (O_CREAT|O_EXCL). Write errors (a full disk) surface at the
+ * latest in atomic_close(), which checks fflush(), fsync() and close().
+ * After a rename the directory is fsynced so the new name is on disk.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "log.h"
+#include "mem.h"
+
+/* atomic_open - create a temporary file beside target */
+int     atomic_open(struct atomic_file *af, const char *target, mode_t mode)
+{
+    const char *slash = strrchr(target, '/');
+    size_t  dirlen = slash ? (size_t) (slash - target) + 1 : 0;
+    size_t  len = strlen(target) + 16;
+
+    af->target = mem_strdup(target);
+    af->temp = mem_alloc(len);
+    af->fp = NULL;
+    snprintf(af->temp, len, "%.*s.%s.XXXXXX", (int) dirlen, target, target + dirlen);
+    if ((af->fd = mkstemp(af->temp)) < 0) {
+	log_error_errno("cannot create a temporary file for %s", target);
+	free(af->temp);
+	af->temp = NULL;
+	return (-1);
+    }
+    if (fchmod(af->fd, mode) < 0) {
+	log_error_errno("cannot set the mode of %s", af->temp);
+	atomic_abort(af);
+	return (-1);
+    }
+    return (0);
+}
+
+/* atomic_stdio - a FILE * for writing text */
+FILE   *atomic_stdio(struct atomic_file *af)
+{
+    if (af->fp == NULL && (af->fp = fdopen(af->fd, "w")) == NULL)
+	log_fatal("fdopen: %s", strerror(errno));
+    return (af->fp);
+}
+
+/* atomic_adopt - track a temporary file another program wrote */
+void    atomic_adopt(struct atomic_file *af, const char *temp, const char *target)
+{
+    af->target = mem_strdup(target);
+    af->temp = mem_strdup(temp);
+    af->fd = -1;
+    af->fp = NULL;
+}
+
+/* atomic_close - flush, fsync and close */
+int     atomic_close(struct atomic_file *af)
+{
+    int     err = 0;
+
+    if (af->fp != NULL) {
+	if (fflush(af->fp) != 0 || ferror(af->fp))
+	    err = errno ? errno : EIO;
+    }
+    if (!err && fsync(af->fd) < 0)
+	err = errno;
+    if (af->fp != NULL) {
+	if (fclose(af->fp) != 0 && !err)
+	    err = errno;
+    } else if (close(af->fd) < 0 && !err) {
+	err = errno;
+    }
+    af->fp = NULL;
+    af->fd = -1;
+    if (err) {
+	errno = err;
+	log_error_errno("cannot write %s", af->temp);
+	return (-1);
+    }
+    return (0);
+}
+
+/* atomic_sync_dir - make a rename durable */
+static void atomic_sync_dir(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    char   *dir = slash ? mem_strndup(target, slash == target ? 1 : (size_t) (slash - target))
+    : mem_strdup(".");
+    int     fd;
+
+    if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
+	(void) fsync(fd);
+	close(fd);
+    }
+    free(dir);
+}
+
+/* atomic_commit - rename the temporary file over the target */
+int     atomic_commit(struct atomic_file *af)
+{
+    if (rename(af->temp, af->target) < 0) {
+	log_error_errno("cannot rename %s to %s", af->temp, af->target);
+	return (-1);
+    }
+    atomic_sync_dir(af->target);
+    free(af->temp);
+    af->temp = NULL;
+    return (0);
+}
+
+/* atomic_abort - remove the temporary file */
+void    atomic_abort(struct atomic_file *af)
+{
+    if (af->fp != NULL)
+	fclose(af->fp);
+    else if (af->fd >= 0)
+	close(af->fd);
+    af->fp = NULL;
+    af->fd = -1;
+    if (af->temp != NULL)
+	(void) unlink(af->temp);
+    atomic_release(af);
+}
+
+/* atomic_release - release memory */
+void    atomic_release(struct atomic_file *af)
+{
+    free(af->temp);
+    free(af->target);
+    af->temp = af->target = NULL;
+}

@@ -1,0 +1,47 @@
+/*
+ * atomic_file - replace an output file all at once, or not at all
+ *
+ * An output is written to a temporary file in the target's directory
+ * (created with O_EXCL, so a planted symlink or file is never followed or
+ * reused), flushed to disk, and renamed over the target only when every
+ * output of the run is ready. On failure the temporary files are removed
+ * and the targets are exactly as they were.
+ */
+#ifndef CERTPOLICY_ATOMIC_FILE_H
+#define CERTPOLICY_ATOMIC_FILE_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+struct atomic_file {
+    char   *target;			/* the final name */
+    char   *temp;			/* the temporary name */
+    int     fd;				/* open while writing, else -1 */
+    FILE   *fp;				/* stdio on fd, for text outputs */
+};
+
+/*
+ * atomic_open - create a temporary file beside target with the given
+ * mode. Returns 0, or -1 with a message logged.
+ */
+int     atomic_open(struct atomic_file *af, const char *target, mode_t mode);
+
+/* atomic_stdio - a FILE * for writing text to the temporary file */
+FILE   *atomic_stdio(struct atomic_file *af);
+
+/* atomic_adopt - track a temporary file another program wrote (postmap) */
+void    atomic_adopt(struct atomic_file *af, const char *temp, const char *target);
+
+/* atomic_close - flush, fsync and close the temporary file; 0 or -1 (logged) */
+int     atomic_close(struct atomic_file *af);
+
+/* atomic_commit - rename the temporary file over the target; 0 or -1 (logged) */
+int     atomic_commit(struct atomic_file *af);
+
+/* atomic_abort - remove the temporary file, if any; release memory */
+void    atomic_abort(struct atomic_file *af);
+
+/* atomic_release - release memory after a commit */
+void    atomic_release(struct atomic_file *af);
+
+#endif

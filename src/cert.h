@@ -1,0 +1,43 @@
+/*
+ * cert - what certpolicy needs to know about one certificate
+ *
+ * Loads a certificate from a PEM, DER or PKCS#12 file and extracts the
+ * Postfix-format fingerprints of the certificate (digest of its DER form)
+ * and of its public key (digest of the DER SubjectPublicKeyInfo), for
+ * every digest; its serial number, issuer, validity and the CRL and OCSP
+ * URLs it names. Only the command-line tool uses this module: the policy
+ * server never parses a certificate.
+ */
+#ifndef CERTPOLICY_CERT_H
+#define CERTPOLICY_CERT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "fprint.h"
+
+struct cert {
+    struct fprint cert_fp[FPRINT_DIGEST_COUNT];
+    struct fprint pubkey_fp[FPRINT_DIGEST_COUNT];
+    char   *serial;			/* uppercase hex */
+    char   *issuer;			/* RFC 2253 */
+    char   *subject;			/* RFC 2253 */
+    time_t  not_before;
+    time_t  not_after;
+    char  **crl_urls;			/* NULL-terminated */
+    char  **ocsp_urls;			/* NULL-terminated */
+};
+
+/*
+ * cert_load - read the first certificate in path. A PKCS#12 file is tried
+ * with the password (NULL: empty password). Files over max_size bytes are
+ * refused. Returns a new cert, or NULL with a reason in why[why_len]
+ * (OpenSSL's error queue included and drained).
+ */
+struct cert *cert_load(const char *path, size_t max_size, const char *password,
+		               char *why, size_t why_len);
+
+/* cert_free - release a cert from cert_load() */
+void    cert_free(struct cert *cert);
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * certpolicy - the administrator's tool
+ *
+ * Parses the command line and calls the modules. Exit status: 0 success,
+ * 1 the input or the work failed, 2 usage.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "cert.h"
+#include "clientset.h"
+#include "compile.h"
+#include "conf.h"
+#include "file_read.h"
+#include "list.h"
+#include "log.h"
+#include "settings.h"
+#include "timeutil.h"
+
+#include "config.h"
+
+#ifndef CERTPOLICY_CONFDIR
+#define CERTPOLICY_CONFDIR "/etc/certpolicy"
+#endif
+
+#define EXIT_USAGE 2
+
+static const char usage_text[] =
+"usage: certpolicy [-c CONFIG] [-o NAME=VALUE]... COMMAND [ARGS]\n"
+"commands:\n"
+"  check                          check the source file, write nothing\n"
+"  compile [--no-postmap]         write the database and the Postfix maps\n"
+"  list [--expiring DAYS] [--json]\n"
+"                                 one row per client\n"
+"  fingerprint [--digest NAME] [--password-file FILE] FILE...\n"
+"                                 print certificate and public-key fingerprints\n"
+"  version                        print the version\n";
+
+/* usage - complain and exit 2 */
+static void usage(const char *why)
+{
+    if (why != NULL)
+	fprintf(stderr, "certpolicy: %s\n", why);
+    fputs(usage_text, stderr);
+    exit(EXIT_USAGE);
+}
+
+struct tool {
+    const char *config;
+    struct bounds bounds;
+};
+
+/* tool_load - read the source and resolve its clients; exits 1 on errors */
+static struct clientset *tool_load(struct tool *tool, const char *failed)
+{
+    struct conf *conf;
+    struct clientset *set;
+
+    if ((conf = conf_read(tool->config, &tool->bounds)) == NULL)
+	exit(1);
+    set = clientset_build(conf, time_now());
+    if (conf->errors) {
+	fflush(stdout);
+	fprintf(stderr, "certpolicy: %s: %d error%s, %d warning%s%s\n", conf->path,
+		conf->errors, conf->errors == 1 ? "" : "s",
+		conf->warnings, conf->warnings == 1 ? "" : "s", failed);
+	exit(1);
+    }
+    return (set);
+}
+
+/* tool_release - free what tool_load() made */
+static void tool_release(struct clientset *set)
+{
+    struct conf *conf = set->conf;
+
+    clientset_free(set);
+    conf_free(conf);
+}
+
+/* tool_summary - the one-line summary of check and compile */
+static void tool_summary(const struct clientset *set, const char *verb)
+{
+    const struct conf *conf = set->conf;
+
+    printf("certpolicy: %s: %s %zu client%s (%zu active, %zu revoked", conf->path, verb,
+	   conf->nclients, conf->nclients == 1 ? "" : "s", set->active, set->revoked);
+    if (set->fingerprint_only)
+	printf(", %zu known only by fingerprint: no expiry or revocation checks",
+	       set->fingerprint_only);
+    printf("), %zu tls entr%s, %d warning%s\n", conf->ntls, conf->ntls == 1 ? "y" : "ies",
+	   conf->warnings, conf->warnings == 1 ? "" : "s");
+}
+
+/* cmd_check - validate, write nothing */
+static int cmd_check(struct tool *tool, int argc, char **argv)
+{
+    struct clientset *set;
+
+    (void) argv;
+    if (argc > 1)
+	usage("check takes no arguments");
+    set = tool_load(tool, "");
+    tool_summary(set, "ok:");
+    tool_release(set);
+    return (0);
+}
+
+/* cmd_compile - write the database and maps */
+static int cmd_compile(struct tool *tool, int argc, char **argv)
+{
+    static const struct option opts[] = {{"no-postmap", no_argument, 0, 'n'}, {0, 0, 0, 0}};
+    struct clientset *set;
+    int     run_postmap = 1;
+    int     ch, ret;
+
+    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	if (ch != 'n')
+	    usage(NULL);
+	run_postmap = 0;
+    }
+    if (optind != argc)
+	usage("compile takes no arguments besides --no-postmap");
+    set = tool_load(tool, ": nothing was written");
+    if ((ret = compile_run(set, run_postmap)) == 0)
+	tool_summary(set, "compiled");
+    tool_release(set);
+    return (ret == 0 ? 0 : 1);
+}
+
+/* cmd_list - one row per client */
+static int cmd_list(struct tool *tool, int argc, char **argv)
+{
+    static const struct option opts[] = {
+	{"expiring", required_argument, 0, 'e'}, {"json", no_argument, 0, 'j'}, {0, 0, 0, 0},
+    };
+    struct clientset *set;
+    long long expiring = -1;
+    int     json = 0;
+    int     ch;
+    size_t  shown;
+
+    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	if (ch == 'j')
+	    json = 1;
+	else if (ch == 'e' && settings_parse_number(optarg, 0, &expiring) == 0
+		 && expiring <= 36500)
+	    continue;
+	else
+	    usage(ch == 'e' ? "--expiring: expected a number of days (0..36500)" : NULL);
+    }
+    if (optind != argc)
+	usage("list takes no arguments besides its options");
+    set = tool_load(tool, "");
+    shown = list_print(set, time_now(), expiring, json);
+    tool_release(set);
+    return (expiring >= 0 && shown > 0 ? 1 : 0);
+}
+
+/* cmd_fingerprint - print a certificate's fingerprints */
+static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
+{
+    static const struct option opts[] = {
+	{"digest", required_argument, 0, 'd'}, {"password-file", required_argument, 0, 'p'},
+	{0, 0, 0, 0},
+    };
+    int     digest = FPRINT_SHA256;
+    char   *password = NULL;
+    struct cert *cert;
+    char    why[1024], text[FPRINT_TEXT_MAX];
+    size_t  len;
+    int     ch, ret = 0;
+
+    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	if (ch == 'd') {
+	    if ((digest = fprint_digest_lookup(optarg)) < 0)
+		usage("--digest: expected md5, sha1, sha256 or sha512");
+	} else if (ch == 'p') {
+	    free(password);
+	    if ((password = file_read_all(optarg, 4096, "4096 bytes", &len, why, sizeof(why))) == NULL) {
+		log_error("%s: %s", optarg, why);
+		return (1);
+	    }
+	    password[strcspn(password, "\r\n")] = 0;
+	} else {
+	    usage(NULL);
+	}
+    }
+    if (optind == argc)
+	usage("fingerprint needs at least one FILE");
+    for (; optind < argc; optind++) {
+	cert = cert_load(argv[optind], (size_t) tool->bounds.value[BOUND_MAX_CERT_SIZE],
+			 password, why, sizeof(why));
+	if (cert == NULL) {
+	    log_error("%s: %s", argv[optind], why);
+	    ret = 1;
+	    continue;
+	}
+	printf("%s: fingerprint %s %s\n", argv[optind], fprint_digest_name(digest),
+	       fprint_format(cert->cert_fp + digest, text));
+	printf("%s: pubkey_fingerprint %s %s\n", argv[optind], fprint_digest_name(digest),
+	       fprint_format(cert->pubkey_fp + digest, text));
+	cert_free(cert);
+    }
+    free(password);
+    return (ret);
+}
+
+int     main(int argc, char **argv)
+{
+    static const struct {
+	const char *name;
+	int     (*run) (struct tool *, int, char **);
+    } cmds[] = {
+	{"check", cmd_check}, {"compile", cmd_compile}, {"list", cmd_list},
+	{"fingerprint", cmd_fingerprint},
+    };
+    struct tool tool;
+    size_t  i;
+    int     ch;
+
+    log_open("certpolicy", LOG_SINK_STDERR);
+    tool.config = CERTPOLICY_CONFDIR "/certpolicy.conf";
+    bounds_init(&tool.bounds);
+    while ((ch = getopt(argc, argv, "+c:o:h")) != -1) {
+	switch (ch) {
+	case 'c':
+	    tool.config = optarg;
+	    break;
+	case 'o':
+	    if (bounds_set(&tool.bounds, optarg) < 0)
+		exit(EXIT_USAGE);
+	    break;
+	case 'h':
+	    fputs(usage_text, stdout);
+	    exit(0);
+	default:
+	    usage(NULL);
+	}
+    }
+    if (optind == argc)
+	usage("no command given");
+    if (strcmp(argv[optind], "version") == 0) {
+	printf("certpolicy %s\n", PACKAGE_VERSION);
+	return (0);
+    }
+    for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	if (strcmp(argv[optind], cmds[i].name) == 0) {
+	    argc -= optind;
+	    argv += optind;
+	    optind = 1;
+	    return (cmds[i].run(&tool, argc, argv));
+	}
+    }
+    fprintf(stderr, "certpolicy: unknown command \"%s\"\n", argv[optind]);
+    usage(NULL);
+}

@@ -1,0 +1,246 @@
+/*
+ * compile - write the database and the Postfix maps, all or nothing
+ *
+ * The outputs of one run are collected in a small array of atomic files;
+ * the commit renames map sources first, then postmap's indexes, then the
+ * database, so that the policy server sees the new clients no earlier
+ * than Postfix's own relay map does.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cdb.h>
+
+#include "atomic_file.h"
+#include "compile.h"
+#include "dbrec.h"
+#include "log.h"
+#include "mem.h"
+
+extern char **environ;
+
+#define COMPILE_MAX_OUTPUTS 5		/* database, 2 x (source + index) */
+
+struct compile_outputs {
+    struct atomic_file file[COMPILE_MAX_OUTPUTS];
+    int     count;
+};
+
+/* compile_new_output - the next slot */
+static struct atomic_file *compile_new_output(struct compile_outputs *outs)
+{
+    if (outs->count >= COMPILE_MAX_OUTPUTS)
+	log_panic("compile: too many outputs");
+    return (outs->file + outs->count++);
+}
+
+/* compile_cdb_put - one record; -1 on a write error */
+static int compile_cdb_put(struct cdb_make *cdbm, const char *key, size_t klen,
+			           const char *val, size_t vlen)
+{
+    return (cdb_make_add(cdbm, key, (unsigned) klen, val, (unsigned) vlen));
+}
+
+/* compile_database - settings and one record per entry */
+static int compile_database(const struct clientset *set, struct compile_outputs *outs)
+{
+    const struct conf *conf = set->conf;
+    struct atomic_file *af;
+    struct cdb_make cdbm;
+    char    key[DBREC_KEY_MAX + 64];
+    size_t  klen, i;
+    int     err = 0;
+
+    af = compile_new_output(outs);
+    if (atomic_open(af, conf->values[SET_DATABASE], 0644) < 0) {
+	outs->count--;
+	return (-1);
+    }
+    if (cdb_make_start(&cdbm, af->fd) < 0)
+	err = -1;
+    err |= compile_cdb_put(&cdbm, DBREC_FORMAT_KEY, strlen(DBREC_FORMAT_KEY),
+			   DBREC_FORMAT, strlen(DBREC_FORMAT));
+    for (i = 0; err == 0 && i < SETTING_COUNT; i++) {
+	klen = (size_t) snprintf(key, sizeof(key), DBREC_SETTING_PREFIX "%s", settings_table[i].name);
+	err |= compile_cdb_put(&cdbm, key, klen, conf->values[i], strlen(conf->values[i]));
+    }
+    for (i = 0; err == 0 && i < set->nentries; i++) {
+	const struct entry *e = set->entries + i;
+	const struct conf_client *cl = conf->clients + e->client;
+	struct dbrec rec;
+	char   *value;
+
+	rec.name = cl->name;
+	rec.name_len = strlen(cl->name);
+	rec.revoked = cl->revoked;
+	rec.has_validity = e->cert != NULL;
+	rec.not_before = e->cert ? (long long) e->cert->not_before : 0;
+	rec.not_after = e->cert ? (long long) e->cert->not_after : 0;
+	rec.revoked_at = cl->revoked ? (long long) cl->revoked_at : -1;
+	rec.reason = cl->reason;
+	rec.reason_len = cl->reason ? strlen(cl->reason) : 0;
+	value = dbrec_encode(&rec);
+	klen = dbrec_key(e->kind, &e->fp, key);
+	err |= compile_cdb_put(&cdbm, key, klen, value, strlen(value));
+	free(value);
+    }
+    if (err == 0 && cdb_make_finish(&cdbm) < 0)
+	err = -1;
+    if (err) {
+	log_error_errno("cannot write %s", af->temp);
+	return (-1);
+    }
+    return (atomic_close(af));
+}
+
+/* compile_postmap - run postmap_command TYPE:PATH; 0 or -1 (logged) */
+static int compile_postmap(const char *command, const char *type, const char *path)
+{
+    char   *copy = mem_strdup(command);
+    char  **argv = NULL;
+    size_t  argc = 0, cap = 0;
+    char   *word, *save = NULL;
+    char   *map;
+    pid_t   pid;
+    int     status, err;
+
+    for (word = strtok_r(copy, " \t", &save); word; word = strtok_r(NULL, " \t", &save)) {
+	argv = mem_grow(argv, argc + 2, &cap, sizeof(*argv));
+	argv[argc++] = word;
+    }
+    map = mem_alloc(strlen(type) + strlen(path) + 2);
+    sprintf(map, "%s:%s", type, path);
+    argv = mem_grow(argv, argc + 2, &cap, sizeof(*argv));
+    argv[argc++] = map;
+    argv[argc] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    if ((err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ)) != 0) {
+	errno = err;
+	log_error_errno("cannot run \"%s\"", argv[0]);
+    } else if (waitpid(pid, &status, 0) < 0) {
+	log_error_errno("waiting for \"%s\"", argv[0]);
+	err = -1;
+    } else if (WIFSIGNALED(status)) {
+	log_error("\"%s %s\" was killed by signal %d", command, map, WTERMSIG(status));
+	err = -1;
+    } else if (WEXITSTATUS(status) != 0) {
+	log_error("\"%s %s\" failed with exit status %d", command, map, WEXITSTATUS(status));
+	err = -1;
+    }
+    free(map);
+    free(argv);
+    free(copy);
+    return (err ? -1 : 0);
+}
+
+/* compile_map - write one map source and build its index */
+static int compile_map(const struct clientset *set, enum setting_id id, int run_postmap,
+		               struct compile_outputs *outs,
+		               void (*write) (const struct clientset *, FILE *))
+{
+    const struct conf *conf = set->conf;
+    const char *spec = conf->values[id];
+    const char *colon = strchr(spec, ':');
+    const char *path = colon + 1;
+    const char *suffix;
+    struct atomic_file *af;
+    char   *type = mem_strndup(spec, (size_t) (colon - spec));
+    char   *temp_index, *index;
+    FILE   *fp;
+    int     ret = -1;
+
+    af = compile_new_output(outs);
+    if (atomic_open(af, path, 0644) < 0) {
+	outs->count--;
+	free(type);
+	return (-1);
+    }
+    fp = atomic_stdio(af);
+    fprintf(fp, "# %s, generated by certpolicy from %s.\n"
+	    "# Do not edit: edit the source and run \"certpolicy compile\".\n",
+	    settings_table[id].name, conf->path);
+    write(set, fp);
+    if (atomic_close(af) < 0)
+	goto done;
+    if (!run_postmap || (suffix = settings_map_suffix(type)) == NULL) {
+	ret = 0;				/* texthash, or --no-postmap */
+	goto done;
+    }
+    temp_index = mem_alloc(strlen(af->temp) + strlen(suffix) + 1);
+    index = mem_alloc(strlen(path) + strlen(suffix) + 1);
+    sprintf(temp_index, "%s%s", af->temp, suffix);
+    sprintf(index, "%s%s", path, suffix);
+    atomic_adopt(compile_new_output(outs), temp_index, index);
+    free(temp_index);
+    free(index);
+    ret = compile_postmap(conf->values[SET_POSTMAP_COMMAND], type, af->temp);
+
+done:
+    free(type);
+    return (ret);
+}
+
+/* compile_write_relay - fingerprint name, for active clients */
+static void compile_write_relay(const struct clientset *set, FILE *fp)
+{
+    enum fprint_digest digest = conf_digest(set->conf);
+    char    text[FPRINT_TEXT_MAX];
+    size_t  i;
+
+    for (i = 0; i < set->nentries; i++) {
+	const struct entry *e = set->entries + i;
+	const struct conf_client *cl = set->conf->clients + e->client;
+
+	if (!cl->revoked && e->fp.digest == digest)
+	    fprintf(fp, "%s %s\n", fprint_format_lower(&e->fp, text), cl->name);
+    }
+}
+
+/* compile_write_tls - next-hop policy */
+static void compile_write_tls(const struct clientset *set, FILE *fp)
+{
+    size_t  i;
+
+    for (i = 0; i < set->conf->ntls; i++)
+	fprintf(fp, "%s %s\n", set->conf->tls[i].nexthop, set->conf->tls[i].policy);
+}
+
+/* compile_run - write everything, then commit or roll back */
+int     compile_run(const struct clientset *set, int run_postmap)
+{
+    const struct conf *conf = set->conf;
+    struct compile_outputs outs;
+    struct atomic_file *db;
+    int     err = 0, i;
+
+    outs.count = 0;
+    if (*conf->values[SET_RELAY_CLIENTCERTS])
+	err |= compile_map(set, SET_RELAY_CLIENTCERTS, run_postmap, &outs, compile_write_relay);
+    if (err == 0 && *conf->values[SET_TLS_POLICY_MAP])
+	err |= compile_map(set, SET_TLS_POLICY_MAP, run_postmap, &outs, compile_write_tls);
+    if (err == 0)
+	err |= compile_database(set, &outs);
+    if (err) {
+	for (i = 0; i < outs.count; i++)
+	    atomic_abort(outs.file + i);
+	log_error("nothing was changed");
+	return (-1);
+    }
+    for (i = 0; i < outs.count; i++) {
+	db = outs.file + i;
+	if (atomic_commit(db) < 0) {
+	    while (i < outs.count)
+		atomic_abort(outs.file + i++);
+	    return (-1);
+	}
+	atomic_release(db);
+    }
+    return (0);
+}

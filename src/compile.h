@@ -1,0 +1,20 @@
+/*
+ * compile - write the database and the Postfix maps, all or nothing
+ *
+ * Writes the database (dbrec format), the relay_clientcerts source (one
+ * lowercase fingerprint per line, in fingerprint_digest, for every active
+ * client, value = the client name) and the tls_policy_map source, each to
+ * a temporary file beside its target; runs postmap on the temporary map
+ * sources (not for texthash, not with run_postmap = 0); and only when all
+ * of that worked, renames everything into place. On any failure every
+ * temporary file is removed and every earlier output is left as it was.
+ */
+#ifndef CERTPOLICY_COMPILE_H
+#define CERTPOLICY_COMPILE_H
+
+#include "clientset.h"
+
+/* compile_run - 0 on success, -1 (messages logged) on failure */
+int     compile_run(const struct clientset *set, int run_postmap);
+
+#endif

@@ -1,0 +1,453 @@
+/*
+ * conf - certpolicy.conf, parsed
+ *
+ * Three kinds of logical line: "NAME = VALUE" (a setting), "client NAME
+ * ATTRIBUTE=VALUE..." and "tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...]". The
+ * file is read whole (at most max_source_size bytes) and every line is
+ * checked even after an error, so one run reports every problem.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "conf.h"
+#include "file_read.h"
+#include "htable.h"
+#include "mem.h"
+#include "srcline.h"
+#include "srcword.h"
+#include "timeutil.h"
+#include "tls_policy.h"
+
+struct conf_state {
+    struct conf *conf;
+    struct htable names;		/* client name -> struct conf_client index+1 */
+    struct htable nexthops;		/* tls next-hop -> line */
+    char   *dir;			/* of the source, for relative cert= paths */
+    int     clients_over;		/* max_clients crossed, reported */
+};
+
+/* conf_report - "FILE:LINE: [warning: ]message" on stderr */
+static void conf_report(struct conf *conf, int line, int warning, const char *fmt, va_list ap)
+{
+    char    text[2048];
+
+    vsnprintf(text, sizeof(text), fmt, ap);
+    fflush(stdout);
+    if (line > 0)
+	fprintf(stderr, "%s:%d: %s%s\n", conf->path, line, warning ? "warning: " : "", text);
+    else
+	fprintf(stderr, "%s: %s%s\n", conf->path, warning ? "warning: " : "", text);
+    if (warning)
+	conf->warnings++;
+    else
+	conf->errors++;
+}
+
+/* conf_error - "FILE:LINE: message" */
+void    conf_error(struct conf *conf, int line, const char *fmt,...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    conf_report(conf, line, 0, fmt, ap);
+    va_end(ap);
+}
+
+/* conf_warn - "FILE:LINE: warning: message" */
+void    conf_warn(struct conf *conf, int line, const char *fmt,...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    conf_report(conf, line, 1, fmt, ap);
+    va_end(ap);
+}
+
+/* conf_duration - a DURATION setting in seconds */
+long long conf_duration(const struct conf *conf, enum setting_id id)
+{
+    return (strtoll(conf->values[id], NULL, 10));
+}
+
+/* conf_digest - the fingerprint_digest setting */
+enum fprint_digest conf_digest(const struct conf *conf)
+{
+    return ((enum fprint_digest) fprint_digest_lookup(conf->values[SET_FINGERPRINT_DIGEST]));
+}
+
+/* conf_setting - NAME = VALUE */
+static void conf_setting(struct conf_state *st, char *text, int line)
+{
+    struct conf *conf = st->conf;
+    size_t  namelen = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_");
+    char   *value = text + namelen;
+    char   *normal;
+    char    why[512];
+    int     id;
+    struct srcwords words = {0};
+    const char *werr;
+
+    while (*value == ' ' || *value == '\t')
+	value++;
+    value++;					/* the '=' */
+    while (*value == ' ' || *value == '\t')
+	value++;
+    text[namelen] = 0;
+    if ((id = settings_lookup(text)) < 0) {
+	conf_error(conf, line, "unknown setting \"%s\"", text);
+	return;
+    }
+    if (conf->set_line[id]) {
+	conf_error(conf, line, "duplicate setting \"%s\" (first set on line %d)",
+		   text, conf->set_line[id]);
+	return;
+    }
+    conf->set_line[id] = line;
+    if (*value == '"') {
+	if (srcword_split(value, &words, &werr) < 0 || words.count != 1) {
+	    conf_error(conf, line, "%s: %s", text, words.count > 1 ?
+		       "text after the closing '\"'" : werr);
+	    srcword_free(&words);
+	    return;
+	}
+	srcword_free(&words);
+    }
+    if ((normal = settings_normalize(settings_table + id, value, why, sizeof(why))) == NULL) {
+	conf_error(conf, line, "%s = %s: %s", text, value, why);
+	return;
+    }
+    free(conf->values[id]);
+    conf->values[id] = normal;
+}
+
+/* conf_name_ok - letters, digits and . _ @ + - */
+static int conf_name_ok(const char *name)
+{
+    const char *cp;
+
+    for (cp = name; *cp; cp++)
+	if (!isalnum((unsigned char) *cp) && strchr("._@+-", *cp) == NULL)
+	    return (0);
+    return (cp != name);
+}
+
+/* conf_resolve - a cert= path relative to the source file's directory */
+static char *conf_resolve(const struct conf_state *st, const char *path)
+{
+    size_t  len;
+    char   *full;
+
+    if (path[0] == '/' || st->dir == NULL)
+	return (mem_strdup(path));
+    len = strlen(st->dir) + strlen(path) + 2;
+    full = mem_alloc(len);
+    snprintf(full, len, "%s/%s", st->dir, path);
+    return (full);
+}
+
+/* conf_client_attr - one ATTRIBUTE=VALUE of a client line */
+static void conf_client_attr(struct conf_state *st, struct conf_client *cl,
+			             const char *attr, const char *value, int line)
+{
+    struct conf *conf = st->conf;
+    struct fprint fp;
+    const char *why;
+    const char *cp;
+
+    if (*value == 0) {
+	conf_error(conf, line, "client %s: %s= needs a value", cl->name, attr);
+    } else if (strcmp(attr, "cert") == 0) {
+	cl->certs = mem_realloc(cl->certs, cl->ncerts + 1, sizeof(*cl->certs));
+	cl->cert_lines = mem_realloc(cl->cert_lines, cl->ncerts + 1, sizeof(int));
+	cl->cert_lines[cl->ncerts] = line;
+	cl->certs[cl->ncerts++] = conf_resolve(st, value);
+    } else if (strcmp(attr, "fingerprint") == 0 || strcmp(attr, "pubkey_fingerprint") == 0) {
+	if (fprint_parse(value, &fp, &why) < 0) {
+	    conf_error(conf, line, "client %s: %s=%s: %s", cl->name, attr, value, why);
+	} else if (attr[0] == 'f') {
+	    cl->fps = mem_realloc(cl->fps, cl->nfps + 1, sizeof(*cl->fps));
+	    cl->fps[cl->nfps++] = fp;
+	} else if (cl->has_pin) {
+	    conf_error(conf, line, "client %s: more than one pubkey_fingerprint=", cl->name);
+	} else {
+	    cl->pin = fp;
+	    cl->has_pin = 1;
+	}
+    } else if (strcmp(attr, "revoked") == 0) {
+	if (cl->revoked)
+	    conf_error(conf, line, "client %s: revoked= is given twice", cl->name);
+	else if (time_parse_date(value, &cl->revoked_at) < 0)
+	    conf_error(conf, line, "client %s: revoked=%s: expected a date YYYY-MM-DD",
+		       cl->name, value);
+	cl->revoked = 1;
+    } else if (strcmp(attr, "reason") == 0) {
+	for (cp = value; *cp && !iscntrl((unsigned char) *cp); cp++)
+	     /* void */ ;
+	if (cl->reason != NULL)
+	    conf_error(conf, line, "client %s: reason= is given twice", cl->name);
+	else if (*cp)
+	    conf_error(conf, line, "client %s: reason= contains a control character", cl->name);
+	else
+	    cl->reason = mem_strdup(value);
+    } else {
+	conf_error(conf, line, "client %s: unknown attribute \"%s\" (expected cert, "
+		   "fingerprint, pubkey_fingerprint, revoked or reason)", cl->name, attr);
+    }
+}
+
+/* conf_client - client NAME ATTRIBUTE=VALUE... */
+static void conf_client(struct conf_state *st, struct srcwords *words, int line)
+{
+    struct conf *conf = st->conf;
+    struct conf_client *cl;
+    void   *prev;
+    size_t  i;
+
+    if (words->count < 2) {
+		conf_error(conf, line, "expected: client NAME ATTRIBUTE=VALUE...");
+	return;
+    }
+    if (!conf_name_ok(words->word[1])) {
+	conf_error(conf, line, "client name \"%s\": use only letters, digits and . _ @ + -",
+		   words->word[1]);
+	return;
+    }
+    if (conf->nclients >= (size_t) conf->bounds->value[BOUND_MAX_CLIENTS]) {
+	if (!st->clients_over)
+	    conf_error(conf, line, "more than max_clients (%lld) clients",
+		       conf->bounds->value[BOUND_MAX_CLIENTS]);
+	st->clients_over = 1;
+	return;
+    }
+    if (conf->nclients % 1024 == 0)
+	conf->clients = mem_realloc(conf->clients, conf->nclients + 1024, sizeof(*cl));
+    cl = conf->clients + conf->nclients;
+    memset(cl, 0, sizeof(*cl));
+    cl->name = mem_strdup(words->word[1]);
+    cl->line = line;
+    for (i = 2; i < words->count; i++) {
+	char   *eq = strchr(words->word[i], '=');
+
+	if (eq == NULL) {
+	    conf_error(conf, line, "client %s: \"%s\": expected ATTRIBUTE=VALUE",
+		       cl->name, words->word[i]);
+	    continue;
+	}
+	*eq = 0;
+	conf_client_attr(st, cl, words->word[i], eq + 1, line);
+    }
+    if (cl->ncerts == 0 && cl->nfps == 0 && !cl->has_pin)
+	conf_error(conf, line, "client %s: needs at least one cert=, fingerprint= or "
+		   "pubkey_fingerprint=", cl->name);
+    if (cl->reason != NULL && !cl->revoked)
+	conf_error(conf, line, "client %s: reason= without revoked=", cl->name);
+    conf->nclients++;
+    prev = htable_insert(&st->names, cl->name, strlen(cl->name), (void *) (size_t) line);
+    if (prev != NULL)
+	conf_error(conf, line, "duplicate client name \"%s\" (first on line %d)",
+		   cl->name, (int) (size_t) prev);
+}
+
+struct conf_tls_diag {
+    struct conf *conf;
+    int     line;
+};
+
+/* conf_tls_report - tls_policy diagnostics as FILE:LINE messages */
+static void conf_tls_report(void *ctx, int warning, const char *text)
+{
+    struct conf_tls_diag *d = ctx;
+
+    if (warning)
+	conf_warn(d->conf, d->line, "tls: %s", text);
+    else
+	conf_error(d->conf, d->line, "tls: %s", text);
+}
+
+/* conf_tls - tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...] */
+static void conf_tls(struct conf_state *st, struct srcwords *words, int line)
+{
+    struct conf *conf = st->conf;
+    struct conf_tls_diag d = {conf, line};
+    struct tls_policy_diag diag = {conf_tls_report, &d};
+    struct conf_tls *t;
+    size_t  len = 0, i;
+    void   *prev;
+
+    if (words->count < 2) {
+	conf_error(conf, line, "expected: tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...]");
+	return;
+    }
+    if (tls_policy_check(words->word[1], words->word + 2, (int) words->count - 2, &diag) > 0)
+	return;
+    conf->tls = mem_realloc(conf->tls, conf->ntls + 1, sizeof(*conf->tls));
+    t = conf->tls + conf->ntls++;
+    t->nexthop = mem_strdup(words->word[1]);
+    t->line = line;
+    for (i = 2; i < words->count; i++)
+	len += strlen(words->word[i]) + 1;
+    t->policy = mem_alloc(len + 1);
+    for (*t->policy = 0, i = 2; i < words->count; i++) {
+	if (i > 2)
+	    strcat(t->policy, " ");
+	strcat(t->policy, words->word[i]);
+    }
+    prev = htable_insert(&st->nexthops, t->nexthop, strlen(t->nexthop), (void *) (size_t) line);
+    if (prev != NULL)
+	conf_error(conf, line, "duplicate tls next-hop \"%s\" (first on line %d)",
+		   t->nexthop, (int) (size_t) prev);
+}
+
+/* conf_line - one logical line */
+static void conf_line(struct conf_state *st, char *text, int line)
+{
+    size_t  namelen = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_");
+    const char *after = text + namelen;
+    struct srcwords words = {0};
+    const char *why;
+
+    while (*after == ' ' || *after == '\t')
+	after++;
+    if (namelen > 0 && *after == '=') {
+	conf_setting(st, text, line);
+	return;
+    }
+    if (srcword_split(text, &words, &why) < 0)
+	conf_error(st->conf, line, "%s", why);
+    else if (strcmp(words.word[0], "client") == 0)
+	conf_client(st, &words, line);
+    else if (strcmp(words.word[0], "tls") == 0)
+	conf_tls(st, &words, line);
+    else
+	conf_error(st->conf, line, "expected NAME = VALUE, client NAME ... or tls NEXTHOP ...");
+    srcword_free(&words);
+}
+
+/* conf_cross_check - rules that involve more than one setting */
+static void conf_cross_check(struct conf *conf)
+{
+    static const enum setting_id never_permit[] = {
+	SET_ERROR_ACTION, SET_REVOKED_ACTION, SET_EXPIRED_ACTION,
+    };
+    const char *why;
+    int     permits;
+    size_t  i;
+
+    for (i = 0; i < sizeof(never_permit) / sizeof(never_permit[0]); i++) {
+	enum setting_id id = never_permit[i];
+
+	if (action_check(conf->values[id], &permits, &why) == 0 && permits)
+	    conf_error(conf, conf->set_line[id], "%s must not permit (OK)",
+		       settings_table[id].name);
+    }
+    if (strcmp(conf->values[SET_REVOCATION_CHECK], "none") != 0
+	&& *conf->values[SET_CLIENT_CA_FILE] == 0)
+	conf_error(conf, conf->set_line[SET_REVOCATION_CHECK],
+		   "revocation_check = %s needs client_ca_file",
+		   conf->values[SET_REVOCATION_CHECK]);
+    if (*conf->values[SET_RELAY_CLIENTCERTS]
+	&& strcmp(conf->values[SET_RELAY_CLIENTCERTS], conf->values[SET_TLS_POLICY_MAP]) == 0)
+	conf_error(conf, conf->set_line[SET_TLS_POLICY_MAP],
+		   "tls_policy_map and relay_clientcerts name the same map");
+    if (strcmp(conf->values[SET_DATABASE], conf->values[SET_STATUS_DATABASE]) == 0)
+	conf_error(conf, conf->set_line[SET_STATUS_DATABASE],
+		   "database and status_database name the same file");
+}
+
+/* conf_read - read and check path */
+struct conf *conf_read(const char *path, const struct bounds *bounds)
+{
+    struct conf_state st;
+    struct conf *conf;
+    struct srcline sl;
+    enum srcline_status status;
+    const char *slash;
+    char   *data, *text;
+    char    why[512];
+    size_t  len;
+    int     line, i;
+
+    if ((data = file_read_all(path, (size_t) bounds->value[BOUND_MAX_SOURCE_SIZE],
+			      "max_source_size", &len, why, sizeof(why))) == NULL) {
+	log_error("%s: %s", path, why);
+	return (NULL);
+    }
+    conf = mem_calloc(1, sizeof(*conf));
+    conf->path = mem_strdup(path);
+    conf->bounds = bounds;
+    for (i = 0; i < SETTING_COUNT; i++)
+	if ((conf->values[i] = settings_normalize(settings_table + i, settings_table[i].defval,
+						  why, sizeof(why))) == NULL)
+	    log_panic("default of %s: %s", settings_table[i].name, why);
+    st.conf = conf;
+    st.clients_over = 0;
+    st.dir = (slash = strrchr(path, '/')) ? mem_strndup(path, (size_t) (slash - path)) : NULL;
+    if (st.dir && *st.dir == 0) {
+	free(st.dir);
+	st.dir = mem_strdup("/");
+    }
+    htable_init(&st.names);
+    htable_init(&st.nexthops);
+    srcline_init(&sl, data, len, (size_t) bounds->value[BOUND_MAX_LINE_LENGTH]);
+    while ((status = srcline_next(&sl, &text, &line)) != SRCLINE_EOF) {
+	switch (status) {
+	case SRCLINE_OK:
+	    conf_line(&st, text, line);
+	    break;
+	case SRCLINE_TOO_LONG:
+	    conf_error(conf, line, "line longer than max_line_length (%lld bytes)",
+		       bounds->value[BOUND_MAX_LINE_LENGTH]);
+	    break;
+	case SRCLINE_NUL:
+	    conf_error(conf, line, "line contains a NUL byte");
+	    break;
+	case SRCLINE_ORPHAN:
+	    conf_error(conf, line, "continuation line (starts with white space) "
+		       "with no line before it to continue");
+	    break;
+	case SRCLINE_EOF:
+	    break;
+	}
+    }
+    srcline_free(&sl);
+    htable_free(&st.names);
+    htable_free(&st.nexthops);
+    free(st.dir);
+    free(data);
+    conf_cross_check(conf);
+    return (conf);
+}
+
+/* conf_free - release a conf */
+void    conf_free(struct conf *conf)
+{
+    size_t  i, j;
+
+    for (i = 0; i < SETTING_COUNT; i++)
+	free(conf->values[i]);
+    for (i = 0; i < conf->nclients; i++) {
+	struct conf_client *cl = conf->clients + i;
+
+	for (j = 0; j < cl->ncerts; j++)
+	    free(cl->certs[j]);
+	free(cl->certs);
+	free(cl->cert_lines);
+	free(cl->fps);
+	free(cl->reason);
+	free(cl->name);
+    }
+    free(conf->clients);
+    for (i = 0; i < conf->ntls; i++) {
+	free(conf->tls[i].nexthop);
+	free(conf->tls[i].policy);
+    }
+    free(conf->tls);
+    free(conf->path);
+    free(conf);
+}

@@ -1,0 +1,74 @@
+/*
+ * conf - certpolicy.conf, parsed
+ *
+ * conf_read() reads the whole file and checks everything that needs no
+ * other file: syntax, settings, client attributes, fingerprint lengths,
+ * duplicate names and tls lines. Certificates are loaded later, by
+ * clients_resolve(). Every problem is reported as "FILE:LINE: message" on
+ * stderr and counted; reading goes on to the end so that all of them are
+ * reported at once.
+ */
+#ifndef CERTPOLICY_CONF_H
+#define CERTPOLICY_CONF_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "fprint.h"
+#include "bounds.h"
+#include "log.h"
+#include "settings.h"
+
+struct conf_client {
+    char   *name;
+    int     line;
+    char  **certs;			/* resolved paths */
+    int    *cert_lines;		/* where each cert= was given */
+    size_t  ncerts;
+    struct fprint *fps;			/* fingerprint= */
+    size_t  nfps;
+    struct fprint pin;			/* pubkey_fingerprint= */
+    int     has_pin;
+    int     revoked;
+    time_t  revoked_at;
+    char   *reason;			/* may be NULL */
+};
+
+struct conf_tls {
+    char   *nexthop;
+    char   *policy;			/* level and attributes, single-spaced */
+    int     line;
+};
+
+struct conf {
+    char   *path;
+    char   *values[SETTING_COUNT];	/* normal forms */
+    int     set_line[SETTING_COUNT];	/* 0 = default */
+    struct conf_client *clients;
+    size_t  nclients;
+    struct conf_tls *tls;
+    size_t  ntls;
+    int     errors;
+    int     warnings;
+    const struct bounds *bounds;
+};
+
+/* conf_read - read and check path; NULL only if the file cannot be read */
+struct conf *conf_read(const char *path, const struct bounds *bounds);
+
+/* conf_free - release a conf */
+void    conf_free(struct conf *conf);
+
+/* conf_error - "FILE:LINE: message", counted as an error */
+void    conf_error(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(3, 4);
+
+/* conf_warn - "FILE:LINE: warning: message", counted as a warning */
+void    conf_warn(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(3, 4);
+
+/* conf_duration - a DURATION setting in seconds */
+long long conf_duration(const struct conf *conf, enum setting_id id);
+
+/* conf_digest - the fingerprint_digest setting */
+enum fprint_digest conf_digest(const struct conf *conf);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * file_read - read a whole file into memory, bounded
+ *
+ * A file larger than the limit is refused, not truncated; the limit is
+ * enforced while reading, so a file that grows, a FIFO or a device cannot
+ * make us read more than limit + 1 bytes.
+ */
+#ifndef CERTPOLICY_FILE_READ_H
+#define CERTPOLICY_FILE_READ_H
+
+#include <stddef.h>
+
+/*
+ * file_read_all - returns new memory with a NUL after the data and sets
+ * *lenp; NULL with a reason in why[why_len] ("cannot open: ...", "file is
+ * larger than LIMIT_NAME (N bytes)").
+ */
+char   *file_read_all(const char *path, size_t limit, const char *limit_name,
+		              size_t *lenp, char *why, size_t why_len);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * list - "certpolicy list": one row per client
+ *
+ * Columns: name, state (active, expired, not-yet-valid, revoked), the
+ * fingerprint in fingerprint_digest, notAfter and days left, taken from
+ * the client's certificate that expires last (a client known only by a
+ * fingerprint shows "-"). With expiring >= 0 only active, expired or not
+ * yet valid clients whose certificate ends within that many days are
+ * shown.
+ */
+#ifndef CERTPOLICY_LIST_H
+#define CERTPOLICY_LIST_H
+
+#include <time.h>
+
+#include "clientset.h"
+
+/* list_print - print the rows; returns how many were printed */
+size_t  list_print(const struct clientset *set, time_t now, long long expiring, int json);
+
+#endif

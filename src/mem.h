@@ -1,0 +1,21 @@
+/*
+ * mem - memory allocation that never returns NULL
+ *
+ * Out of memory is an environment failure: these report it with
+ * log_fatal() and exit, so callers need no checks.
+ */
+#ifndef CERTPOLICY_MEM_H
+#define CERTPOLICY_MEM_H
+
+#include <stddef.h>
+
+void   *mem_alloc(size_t len);
+void   *mem_calloc(size_t count, size_t size);
+void   *mem_realloc(void *ptr, size_t count, size_t size);
+char   *mem_strdup(const char *str);
+char   *mem_strndup(const char *str, size_t len);
+
+/* mem_grow - make room for one more element of an array of *cap elements */
+void   *mem_grow(void *ptr, size_t used, size_t *cap, size_t size);
+
+#endif
