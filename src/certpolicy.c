@@ -62,6 +62,7 @@ static struct clientset *tool_load(struct tool *tool, const char *failed)
     if ((conf = conf_read(tool->config, &tool->bounds)) == NULL)
 	exit(1);
     set = clientset_build(conf, time_now());
+    conf_flush(conf);
     if (conf->errors) {
 	fflush(stdout);
 	fprintf(stderr, "certpolicy: %s: %d error%s, %d warning%s%s\n", conf->path,

@@ -32,21 +32,50 @@ struct conf_state {
     int     clients_over;		/* max_clients crossed, reported */
 };
 
-/* conf_report - "FILE:LINE: [warning: ]message" on stderr */
+/* conf_report - keep "FILE:LINE: [warning: ]message" for conf_flush() */
 static void conf_report(struct conf *conf, int line, int warning, const char *fmt, va_list ap)
 {
+    struct conf_diag *d;
     char    text[2048];
 
     vsnprintf(text, sizeof(text), fmt, ap);
-    fflush(stdout);
+    conf->diags = mem_grow(conf->diags, conf->ndiags, &conf->diags_cap, sizeof(*d));
+    d = conf->diags + conf->ndiags++;
+    d->line = line;
+    d->seq = conf->ndiags;
+    d->text = mem_alloc(strlen(conf->path) + strlen(text) + 32);
     if (line > 0)
-	fprintf(stderr, "%s:%d: %s%s\n", conf->path, line, warning ? "warning: " : "", text);
+	sprintf(d->text, "%s:%d: %s%s", conf->path, line, warning ? "warning: " : "", text);
     else
-	fprintf(stderr, "%s: %s%s\n", conf->path, warning ? "warning: " : "", text);
+	sprintf(d->text, "%s: %s%s", conf->path, warning ? "warning: " : "", text);
     if (warning)
 	conf->warnings++;
     else
 	conf->errors++;
+}
+
+/* conf_diag_order - by line, then in the order they were found */
+static int conf_diag_order(const void *a, const void *b)
+{
+    const struct conf_diag *x = a, *y = b;
+
+    if (x->line != y->line)
+	return (x->line < y->line ? -1 : 1);
+    return (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/* conf_flush - print the kept messages on stderr, by line */
+void    conf_flush(struct conf *conf)
+{
+    size_t  i;
+
+    qsort(conf->diags, conf->ndiags, sizeof(*conf->diags), conf_diag_order);
+    fflush(stdout);
+    for (i = 0; i < conf->ndiags; i++) {
+	fprintf(stderr, "%s\n", conf->diags[i].text);
+	free(conf->diags[i].text);
+    }
+    conf->ndiags = 0;
 }
 
 /* conf_error - "FILE:LINE: message" */
@@ -448,6 +477,8 @@ void    conf_free(struct conf *conf)
 	free(conf->tls[i].policy);
     }
     free(conf->tls);
+    conf_flush(conf);
+    free(conf->diags);
     free(conf->path);
     free(conf);
 }

@@ -4,9 +4,9 @@
  * conf_read() reads the whole file and checks everything that needs no
  * other file: syntax, settings, client attributes, fingerprint lengths,
  * duplicate names and tls lines. Certificates are loaded later, by
- * clients_resolve(). Every problem is reported as "FILE:LINE: message" on
- * stderr and counted; reading goes on to the end so that all of them are
- * reported at once.
+ * clientset_build(). Every problem is kept as "FILE:LINE: message" and
+ * counted; conf_flush() prints them on stderr in line order. Reading goes
+ * on to the end so that all problems are reported at once.
  */
 #ifndef CERTPOLICY_CONF_H
 #define CERTPOLICY_CONF_H
@@ -40,6 +40,12 @@ struct conf_tls {
     int     line;
 };
 
+struct conf_diag {
+    int     line;
+    size_t  seq;
+    char   *text;
+};
+
 struct conf {
     char   *path;
     char   *values[SETTING_COUNT];	/* normal forms */
@@ -50,6 +56,9 @@ struct conf {
     size_t  ntls;
     int     errors;
     int     warnings;
+    struct conf_diag *diags;		/* kept until conf_flush() */
+    size_t  ndiags;
+    size_t  diags_cap;
     const struct bounds *bounds;
 };
 
@@ -58,6 +67,9 @@ struct conf *conf_read(const char *path, const struct bounds *bounds);
 
 /* conf_free - release a conf */
 void    conf_free(struct conf *conf);
+
+/* conf_flush - print the kept messages on stderr, by line */
+void    conf_flush(struct conf *conf);
 
 /* conf_error - "FILE:LINE: message", counted as an error */
 void    conf_error(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(3, 4);

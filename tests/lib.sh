@@ -1,0 +1,104 @@
+# lib.sh - helpers for the test scripts in tests/t.
+#
+# A test script sources this file, then calls ok/fail (directly or through
+# the check_* helpers) once per test case. Each result is one line in
+# $RESULTS, read by tests/run.
+
+set -u
+CERTPOLICY=$BUILDDIR/src/certpolicy
+CASES=$SRCDIR/tests/cases
+T=$WORK/$GROUP
+mkdir -p "$T"
+
+# ok NAME - record a passed case
+ok() {
+    echo "ok $GROUP: $1" | tee -a "$RESULTS"
+}
+
+# fail NAME WHY - record a failed case
+fail() {
+    echo "FAIL $GROUP: $1: $2" | tee -a "$RESULTS"
+}
+
+# check NAME COMMAND... - the command must succeed
+check() {
+    name=$1
+    shift
+    if "$@" >"$T/out" 2>&1; then ok "$name"; else fail "$name" "$(tail -5 "$T/out")"; fi
+}
+
+# check_not NAME COMMAND... - the command must fail
+check_not() {
+    name=$1
+    shift
+    if "$@" >"$T/out" 2>&1; then fail "$name" "succeeded but should not"; else ok "$name"; fi
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+    if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected [$2], got [$3]"; fi
+}
+
+# check_golden NAME EXPECTED_FILE ACTUAL_FILE - files must be equal
+check_golden() {
+    if diff -u "$2" "$3" >"$T/diff" 2>&1; then
+        ok "$1"
+    else
+        fail "$1" "differs from $(basename "$2"):
+$(head -40 "$T/diff")"
+    fi
+}
+
+# run_capture OUT COMMAND... - stdout and stderr of COMMAND, then "exit N", in OUT
+run_capture() {
+    out=$1
+    shift
+    "$@" >"$out" 2>&1
+    echo "exit $?" >>"$out"
+}
+
+# subst FILE - replace @NAME@ placeholders from the environment of the form
+# SUBST_NAME (fingerprints and dates known only once the PKI is made)
+subst() {
+    sed_args=
+    for var in $(env | sed -n 's/^SUBST_\([A-Za-z0-9_]*\)=.*/\1/p'); do
+        eval "val=\$SUBST_$var"
+        sed_args="$sed_args -e s|@$var@|$val|g"
+    done
+    # shellcheck disable=SC2086
+    sed $sed_args "$1"
+}
+
+# pki - make (once per run) the test CA and client certificates in $WORK/pki
+pki() {
+    PKI=$WORK/pki
+    if [ ! -f "$PKI/done" ]; then
+        sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$WORK/pki.log" 2>&1 || {
+            cat "$WORK/pki.log"
+            echo "FAIL $GROUP: mkpki failed" >>"$RESULTS"
+            exit 1
+        }
+    fi
+}
+
+# fp_openssl FILE DIGEST - the certificate fingerprint as the openssl CLI prints it
+fp_openssl() {
+    openssl x509 -in "$1" -noout -fingerprint "-$2" | sed 's/^.*=//'
+}
+
+# pubfp_openssl FILE DIGEST - the public-key (SPKI) fingerprint by the openssl CLI
+pubfp_openssl() {
+    openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER \
+        | openssl dgst "-$2" -c | sed 's/^.*= *//' | tr a-f A-F
+}
+
+# postfix_config - a private Postfix configuration directory for postmap
+postfix_config() {
+    MAIL_CONFIG=$WORK/postfix-config
+    if [ ! -f "$MAIL_CONFIG/main.cf" ]; then
+        mkdir -p "$MAIL_CONFIG"
+        printf 'compatibility_level = 3.6\n' >"$MAIL_CONFIG/main.cf"
+        : >"$MAIL_CONFIG/master.cf"
+    fi
+    export MAIL_CONFIG
+}
