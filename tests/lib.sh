@@ -102,3 +102,31 @@ postfix_config() {
     fi
     export MAIL_CONFIG
 }
+
+# check_cases NAME EXPECTED_FILE ACTUAL_FILE - like check_golden, but one
+# case per block: a block is a line that does not start with a blank, and
+# the indented lines after it. Comment lines (#) are not cases.
+check_cases() {
+    for f in "$2" "$3"; do
+        awk '/^#/ { next } /^[^ ]/ { n++ } { print n "\t" $0 }' "$f" >"$f.blocks"
+    done
+    n=$(tail -1 "$2.blocks" | cut -f1)
+    i=1
+    while [ "$i" -le "$n" ]; do
+        grep "^$i	" "$2.blocks" | cut -f2- >"$T/exp.block"
+        grep "^$i	" "$3.blocks" | cut -f2- >"$T/act.block"
+        label=$(head -1 "$T/exp.block")
+        if cmp -s "$T/exp.block" "$T/act.block"; then
+            ok "$1: $label"
+        else
+            fail "$1: $label" "expected:
+$(cat "$T/exp.block")
+got:
+$(cat "$T/act.block")"
+        fi
+        i=$((i + 1))
+    done
+    if [ "$(wc -l <"$2.blocks")" != "$(wc -l <"$3.blocks")" ]; then
+        fail "$1: whole output" "line counts differ from $(basename "$2")"
+    fi
+}

@@ -1,0 +1,35 @@
+# The source parser: every tests/cases/parser/NAME.conf is checked (with the
+# options in NAME.args, if any); the messages and the exit status must
+# equal NAME.ref. good.* files must pass, bad.* and limit.* must not.
+. "$SRCDIR/tests/lib.sh"
+
+cd "$CASES/parser" || exit 1
+for conf in *.conf; do
+    name=${conf%.conf}
+    args=
+    [ -f "$name.args" ] && args=$(cat "$name.args")
+    # shellcheck disable=SC2086
+    run_capture "$T/$name.out" "$CERTPOLICY" $args -c "$conf" check
+    check_golden "$name" "$name.ref" "$T/$name.out"
+    case $name in
+    good.*) expect="exit 0" ;;
+    *) expect="exit 1" ;;
+    esac
+    check_eq "$name: exit status" "$expect" "$(tail -1 "$T/$name.out")"
+done
+
+# A check writes nothing, even for a good file with outputs configured.
+check_eq "check writes nothing" "" "$(ls "$CASES/parser" | grep -v -e '\.conf$' -e '\.ref$' -e '\.args$' -e '^big.pem$' -e '^garbage.der$' -e '^notacert.txt$')"
+
+# -o takes only known limits, with values in range.
+run_capture "$T/o.out" "$CERTPOLICY" -o max_colours=3 -c good.empty.conf check
+check_eq "-o unknown limit is a usage error" "exit 2" "$(tail -1 "$T/o.out")"
+run_capture "$T/o.out" "$CERTPOLICY" -o max_line_length=10 -c good.empty.conf check
+check_eq "-o value below the limit's minimum" "exit 2" "$(tail -1 "$T/o.out")"
+run_capture "$T/o.out" "$CERTPOLICY" -c good.empty.conf frobnicate
+check_eq "unknown command is a usage error" "exit 2" "$(tail -1 "$T/o.out")"
+run_capture "$T/o.out" "$CERTPOLICY" -c does-not-exist.conf check
+check_golden "missing source file" /dev/stdin "$T/o.out" <<OUT
+certpolicy: does-not-exist.conf: cannot open: No such file or directory
+exit 1
+OUT
