@@ -24,14 +24,14 @@ fail() {
 check() {
     name=$1
     shift
-    if "$@" >"$T/out" 2>&1; then ok "$name"; else fail "$name" "$(tail -5 "$T/out")"; fi
+    if "$@" >"$T/check.out" 2>&1; then ok "$name"; else fail "$name" "$(tail -5 "$T/check.out")"; fi
 }
 
 # check_not NAME COMMAND... - the command must fail
 check_not() {
     name=$1
     shift
-    if "$@" >"$T/out" 2>&1; then fail "$name" "succeeded but should not"; else ok "$name"; fi
+    if "$@" >"$T/check.out" 2>&1; then fail "$name" "succeeded but should not"; else ok "$name"; fi
 }
 
 # check_eq NAME EXPECTED ACTUAL

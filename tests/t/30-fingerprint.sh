@@ -1,0 +1,51 @@
+# certpolicy fingerprint: for PEM, DER and PKCS#12 (with and without a
+# password), every digest must equal what the openssl CLI prints for the
+# certificate (x509 -fingerprint) and for its SubjectPublicKeyInfo
+# (pkey -pubin -outform DER | dgst).
+. "$SRCDIR/tests/lib.sh"
+pki
+
+for digest in md5 sha1 sha256 sha512; do
+    cert=$(fp_openssl "$PKI/alice.pem" "$digest")
+    pub=$(pubfp_openssl "$PKI/alice.pem" "$digest")
+    for file in alice.pem alice.der alice.p12 alice-pw.p12; do
+        opts=
+        [ "$file" = alice-pw.p12 ] && opts="--password-file $PKI/p12pass"
+        # shellcheck disable=SC2086
+        "$CERTPOLICY" fingerprint --digest "$digest" $opts "$PKI/$file" >"$T/out" 2>&1
+        check_golden "$file $digest" /dev/stdin "$T/out" <<OUT
+$PKI/$file: fingerprint $digest $cert
+$PKI/$file: pubkey_fingerprint $digest $pub
+OUT
+    done
+done
+
+# The default digest is sha256, and several files are done in one run.
+"$CERTPOLICY" fingerprint "$PKI/bob.pem" "$PKI/dave.pem" >"$T/out" 2>&1
+check_golden "default digest, two files" /dev/stdin "$T/out" <<OUT
+$PKI/bob.pem: fingerprint sha256 $(fp_openssl "$PKI/bob.pem" sha256)
+$PKI/bob.pem: pubkey_fingerprint sha256 $(pubfp_openssl "$PKI/bob.pem" sha256)
+$PKI/dave.pem: fingerprint sha256 $(fp_openssl "$PKI/dave.pem" sha256)
+$PKI/dave.pem: pubkey_fingerprint sha256 $(pubfp_openssl "$PKI/dave.pem" sha256)
+OUT
+
+# Failures name the file and the reason; the other files are still done.
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$PKI/alice-pw.p12"
+check "PKCS#12 without the password: says so" grep -q "alice-pw.p12: cannot open the PKCS#12 file without a password (use --password-file): .*mac verify failure" "$T/out"
+check_eq "PKCS#12 without the password: exit 1" "exit 1" "$(tail -1 "$T/out")"
+echo wrong >"$T/wrongpass"
+run_capture "$T/out" "$CERTPOLICY" fingerprint --password-file "$T/wrongpass" "$PKI/alice-pw.p12"
+check "PKCS#12 with a wrong password: says so" grep -q "cannot open the PKCS#12 file with that password" "$T/out"
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$PKI/ca.cnf" "$PKI/nonexistent.pem" "$PKI/bob.pem"
+check_golden "bad files, then a good one" /dev/stdin "$T/out" <<OUT
+certpolicy: $PKI/ca.cnf: not a certificate (neither PEM, DER nor PKCS#12)
+certpolicy: $PKI/nonexistent.pem: cannot open: No such file or directory
+$PKI/bob.pem: fingerprint sha256 $(fp_openssl "$PKI/bob.pem" sha256)
+$PKI/bob.pem: pubkey_fingerprint sha256 $(pubfp_openssl "$PKI/bob.pem" sha256)
+exit 1
+OUT
+run_capture "$T/out" "$CERTPOLICY" fingerprint --digest sha384 "$PKI/bob.pem"
+check_eq "unknown digest is a usage error" "exit 2" "$(tail -1 "$T/out")"
+head -c 300 "$PKI/alice.der" >"$T/truncated.der"
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$T/truncated.der"
+check "truncated DER is refused" grep -q "truncated.der: not a certificate" "$T/out"
