@@ -235,6 +235,7 @@ static void conf_client(struct conf_state *st, struct srcwords *words, int line)
 {
     struct conf *conf = st->conf;
     struct conf_client *cl;
+    int     identified = 0;
     void   *prev;
     size_t  i;
 
@@ -269,9 +270,12 @@ static void conf_client(struct conf_state *st, struct srcwords *words, int line)
 	    continue;
 	}
 	*eq = 0;
+	identified |= strcmp(words->word[i], "cert") == 0
+	    || strcmp(words->word[i], "fingerprint") == 0
+	    || strcmp(words->word[i], "pubkey_fingerprint") == 0;
 	conf_client_attr(st, cl, words->word[i], eq + 1, line);
     }
-    if (cl->ncerts == 0 && cl->nfps == 0 && !cl->has_pin)
+    if (!identified)
 	conf_error(conf, line, "client %s: needs at least one cert=, fingerprint= or "
 		   "pubkey_fingerprint=", cl->name);
     if (cl->reason != NULL && !cl->revoked)

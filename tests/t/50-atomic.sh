@@ -1,0 +1,113 @@
+# A compile that fails leaves every earlier output byte for byte as it was
+# (compared by checksum) and no temporary file behind: a bad line, postmap
+# failing or missing, a read-only target directory, a full disk.
+. "$SRCDIR/tests/lib.sh"
+pki
+postfix_config
+OUT=$T/out.d
+mkdir -p "$OUT/db" "$OUT/postfix"
+
+cat >"$T/good.conf" <<CONF
+database = $OUT/db/certpolicy.cdb
+relay_clientcerts = cdb:$OUT/postfix/relay_clientcerts
+tls_policy_map = cdb:$OUT/postfix/tls_policy
+client alice cert=$PKI/alice.pem
+client bob cert=$PKI/bob.pem
+tls example.com encrypt
+CONF
+check "first compile" "$CERTPOLICY" -c "$T/good.conf" compile
+sums "$OUT" >"$T/before"
+check_eq "first compile wrote 5 files" 5 "$(wc -l <"$T/before")"
+
+# unchanged NAME - outputs are as before, and no temporary file is left
+unchanged() {
+    sums "$OUT" >"$T/after"
+    check_golden "$1: outputs unchanged" "$T/before" "$T/after"
+}
+
+# A changed source, so that a successful compile would change every output.
+sed -e 's/^client bob.*/client carol cert=PKI\/carol.pem/' -e "s|PKI|$PKI|" \
+    -e 's/encrypt/secure/' "$T/good.conf" >"$T/changed.conf"
+
+printf 'client dave fingerprint=zz\n' >>"$T/changed.conf"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/changed.conf" compile
+check_golden "bad line: message" /dev/stdin "$T/out" <<OUT
+$T/changed.conf:7: client dave: fingerprint=zz: not a hex digit
+certpolicy: $T/changed.conf: 1 error, 0 warnings: nothing was written
+exit 1
+OUT
+unchanged "bad line"
+sed -i '$d' "$T/changed.conf"
+
+printf 'postmap_command = /bin/false\n' >"$T/false.conf"
+cat "$T/changed.conf" >>"$T/false.conf"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/false.conf" compile
+check "failing postmap: message" grep -q '^certpolicy: "/bin/false cdb:.*relay_clientcerts.*" failed with exit status 1$' "$T/out"
+check_eq "failing postmap: exit 1" "exit 1" "$(tail -1 "$T/out")"
+unchanged "failing postmap"
+
+printf 'postmap_command = %s/no/such/postmap -v\n' "$T" >"$T/missing.conf"
+cat "$T/changed.conf" >>"$T/missing.conf"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/missing.conf" compile
+check "missing postmap: message" grep -q "^certpolicy: cannot run \"$T/no/such/postmap\": No such file or directory$" "$T/out"
+unchanged "missing postmap"
+
+# postmap that fails on the second map only: the first map's index was
+# already built, and must be thrown away too.
+cat >"$T/second-fails" <<'SH'
+#!/bin/sh
+case "$1" in cdb:*tls_policy*) exit 3 ;; esac
+exec postmap "$@"
+SH
+chmod +x "$T/second-fails"
+printf 'postmap_command = %s/second-fails\n' "$T" >"$T/second.conf"
+cat "$T/changed.conf" >>"$T/second.conf"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/second.conf" compile
+check_eq "postmap fails on the second map: exit 1" "exit 1" "$(tail -1 "$T/out")"
+unchanged "postmap fails on the second map"
+
+# A read-only database directory: the maps are ready first and must be
+# thrown away. Root ignores directory modes, so run as nobody there.
+chmod 0555 "$OUT/db"
+chmod 0777 "$OUT/postfix"
+as_user=
+if [ "$(id -u)" = 0 ]; then
+    as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+    chmod o+rx "$WORK" "$T" "$(dirname "$WORK")" 2>/dev/null
+    chmod o+r "$T/changed.conf"
+fi
+run_capture "$T/out" env MAIL_CONFIG="$MAIL_CONFIG" $as_user "$CERTPOLICY" -c "$T/changed.conf" compile
+check "read-only directory: message" grep -q "^certpolicy: cannot create a temporary file for $OUT/db/certpolicy.cdb: Permission denied$" "$T/out"
+check_eq "read-only directory: exit 1" "exit 1" "$(tail -1 "$T/out")"
+chmod 0755 "$OUT/db" "$OUT/postfix"
+unchanged "read-only directory"
+
+# A full disk: the database directory is a small tmpfs that holds the old
+# database but not a much larger new one.
+FULL=$T/full
+mkdir -p "$FULL"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$FULL" 2>/dev/null; then
+    sed "s|$OUT/db|$FULL|" "$T/good.conf" >"$T/small.conf"
+    check "full disk: first compile fits" "$CERTPOLICY" -c "$T/small.conf" compile
+    sums "$OUT" "$FULL" >"$T/before"
+    cp "$T/small.conf" "$T/big.conf"
+    i=0
+    while [ $i -lt 2000 ]; do
+        printf 'client c%d fingerprint=%064x\n' $i $i
+        i=$((i + 1))
+    done >>"$T/big.conf"
+    run_capture "$T/out" "$CERTPOLICY" -c "$T/big.conf" compile
+    check "full disk: message" grep -q "^certpolicy: cannot write $FULL/.certpolicy.cdb.*: No space left on device$" "$T/out"
+    check_eq "full disk: exit 1" "exit 1" "$(tail -1 "$T/out")"
+    sums "$OUT" "$FULL" >"$T/after"
+    check_golden "full disk: outputs unchanged" "$T/before" "$T/after"
+    check_eq "full disk: temporary file removed" "certpolicy.cdb" "$(ls -A "$FULL")"
+    umount "$FULL"
+else
+    skip "full disk" "needs root and tmpfs mounts"
+fi
+
+# And a compile that works after all that replaces every output.
+check "good compile after the failures" "$CERTPOLICY" -c "$T/changed.conf" compile
+sums "$OUT" >"$T/after"
+check_eq "every output replaced" 0 "$(join -j 2 "$T/before" "$T/after" | awk '$2 == $3' | wc -l)"
