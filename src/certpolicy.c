@@ -53,8 +53,12 @@ struct tool {
     struct bounds bounds;
 };
 
-/* tool_load - read the source and resolve its clients; exits 1 on errors */
-static struct clientset *tool_load(struct tool *tool, const char *failed)
+/*
+ * tool_load - read the source and resolve its clients; exits 1 on errors.
+ * Warnings are printed only with_warnings (not by list, which shows the
+ * states itself).
+ */
+static struct clientset *tool_load(struct tool *tool, int with_warnings, const char *failed)
 {
     struct conf *conf;
     struct clientset *set;
@@ -62,7 +66,7 @@ static struct clientset *tool_load(struct tool *tool, const char *failed)
     if ((conf = conf_read(tool->config, &tool->bounds)) == NULL)
 	exit(1);
     set = clientset_build(conf, time_now());
-    conf_flush(conf);
+    conf_flush(conf, with_warnings || conf->errors);
     if (conf->errors) {
 	fflush(stdout);
 	fprintf(stderr, "certpolicy: %s: %d error%s, %d warning%s%s\n", conf->path,
@@ -104,7 +108,7 @@ static int cmd_check(struct tool *tool, int argc, char **argv)
     (void) argv;
     if (argc > 1)
 	usage("check takes no arguments");
-    set = tool_load(tool, "");
+    set = tool_load(tool, 1, "");
     tool_summary(set, "ok:");
     tool_release(set);
     return (0);
@@ -125,7 +129,7 @@ static int cmd_compile(struct tool *tool, int argc, char **argv)
     }
     if (optind != argc)
 	usage("compile takes no arguments besides --no-postmap");
-    set = tool_load(tool, ": nothing was written");
+    set = tool_load(tool, 1, ": nothing was written");
     if ((ret = compile_run(set, run_postmap)) == 0)
 	tool_summary(set, "compiled");
     tool_release(set);
@@ -155,7 +159,7 @@ static int cmd_list(struct tool *tool, int argc, char **argv)
     }
     if (optind != argc)
 	usage("list takes no arguments besides its options");
-    set = tool_load(tool, "");
+    set = tool_load(tool, 0, "");
     shown = list_print(set, time_now(), expiring, json);
     tool_release(set);
     return (expiring >= 0 && shown > 0 ? 1 : 0);

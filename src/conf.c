@@ -42,6 +42,7 @@ static void conf_report(struct conf *conf, int line, int warning, const char *fm
     conf->diags = mem_grow(conf->diags, conf->ndiags, &conf->diags_cap, sizeof(*d));
     d = conf->diags + conf->ndiags++;
     d->line = line;
+    d->warning = warning;
     d->seq = conf->ndiags;
     d->text = mem_alloc(strlen(conf->path) + strlen(text) + 32);
     if (line > 0)
@@ -65,14 +66,15 @@ static int conf_diag_order(const void *a, const void *b)
 }
 
 /* conf_flush - print the kept messages on stderr, by line */
-void    conf_flush(struct conf *conf)
+void    conf_flush(struct conf *conf, int with_warnings)
 {
     size_t  i;
 
     qsort(conf->diags, conf->ndiags, sizeof(*conf->diags), conf_diag_order);
     fflush(stdout);
     for (i = 0; i < conf->ndiags; i++) {
-	fprintf(stderr, "%s\n", conf->diags[i].text);
+	if (with_warnings || !conf->diags[i].warning)
+	    fprintf(stderr, "%s\n", conf->diags[i].text);
 	free(conf->diags[i].text);
     }
     conf->ndiags = 0;
@@ -481,7 +483,7 @@ void    conf_free(struct conf *conf)
 	free(conf->tls[i].policy);
     }
     free(conf->tls);
-    conf_flush(conf);
+    conf_flush(conf, 1);
     free(conf->diags);
     free(conf->path);
     free(conf);

@@ -42,6 +42,7 @@ struct conf_tls {
 
 struct conf_diag {
     int     line;
+    int     warning;
     size_t  seq;
     char   *text;
 };
@@ -68,8 +69,8 @@ struct conf *conf_read(const char *path, const struct bounds *bounds);
 /* conf_free - release a conf */
 void    conf_free(struct conf *conf);
 
-/* conf_flush - print the kept messages on stderr, by line */
-void    conf_flush(struct conf *conf);
+/* conf_flush - print the kept messages (errors only, unless with_warnings) by line */
+void    conf_flush(struct conf *conf, int with_warnings);
 
 /* conf_error - "FILE:LINE: message", counted as an error */
 void    conf_error(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(3, 4);
