@@ -185,7 +185,8 @@ static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
 		usage("--digest: expected md5, sha1, sha256 or sha512");
 	} else if (ch == 'p') {
 	    free(password);
-	    if ((password = file_read_all(optarg, 4096, "4096 bytes", &len, why, sizeof(why))) == NULL) {
+	    if ((password = file_read_all(optarg, (size_t) tool->bounds.value[BOUND_MAX_CERT_SIZE],
+					  "max_cert_size", &len, why, sizeof(why))) == NULL) {
 		log_error("%s: %s", optarg, why);
 		return (1);
 	    }

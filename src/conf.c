@@ -257,8 +257,7 @@ static void conf_client(struct conf_state *st, struct srcwords *words, int line)
 	st->clients_over = 1;
 	return;
     }
-    if (conf->nclients % 1024 == 0)
-	conf->clients = mem_realloc(conf->clients, conf->nclients + 1024, sizeof(*cl));
+    conf->clients = mem_grow(conf->clients, conf->nclients, &conf->clients_cap, sizeof(*cl));
     cl = conf->clients + conf->nclients;
     memset(cl, 0, sizeof(*cl));
     cl->name = mem_strdup(words->word[1]);
@@ -321,7 +320,7 @@ static void conf_tls(struct conf_state *st, struct srcwords *words, int line)
     }
     if (tls_policy_check(words->word[1], words->word + 2, (int) words->count - 2, &diag) > 0)
 	return;
-    conf->tls = mem_realloc(conf->tls, conf->ntls + 1, sizeof(*conf->tls));
+    conf->tls = mem_grow(conf->tls, conf->ntls, &conf->tls_cap, sizeof(*conf->tls));
     t = conf->tls + conf->ntls++;
     t->nexthop = mem_strdup(words->word[1]);
     t->line = line;

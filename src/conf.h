@@ -53,8 +53,10 @@ struct conf {
     int     set_line[SETTING_COUNT];	/* 0 = default */
     struct conf_client *clients;
     size_t  nclients;
+    size_t  clients_cap;
     struct conf_tls *tls;
     size_t  ntls;
+    size_t  tls_cap;
     int     errors;
     int     warnings;
     struct conf_diag *diags;		/* kept until conf_flush() */

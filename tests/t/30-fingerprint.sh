@@ -49,3 +49,24 @@ check_eq "unknown digest is a usage error" "exit 2" "$(tail -1 "$T/out")"
 head -c 300 "$PKI/alice.der" >"$T/truncated.der"
 run_capture "$T/out" "$CERTPOLICY" fingerprint "$T/truncated.der"
 check "truncated DER is refused" grep -q "truncated.der: not a certificate" "$T/out"
+
+# A PEM file with a chain, or with the key first: the first certificate.
+cat "$PKI/alice.pem" "$PKI/ca.pem" >"$T/chain.pem"
+cat "$PKI/alice.key" "$PKI/alice.pem" >"$T/keyfirst.pem"
+for f in chain.pem keyfirst.pem; do
+    "$CERTPOLICY" fingerprint "$T/$f" >"$T/out" 2>&1
+    check_eq "$f: the first certificate" "$T/$f: fingerprint sha256 $(fp_openssl "$PKI/alice.pem" sha256)" "$(head -1 "$T/out")"
+done
+
+# max_cert_size bounds what fingerprint reads, the password file included.
+run_capture "$T/out" "$CERTPOLICY" -o max_cert_size=1024 fingerprint "$PKI/ca.pem"
+check_golden "max_cert_size: certificate over the limit" /dev/stdin "$T/out" <<OUT
+certpolicy: $PKI/ca.pem: file is larger than max_cert_size (1024 bytes)
+exit 1
+OUT
+head -c 2000 /dev/zero | tr '\0' p >"$T/bigpass"
+run_capture "$T/out" "$CERTPOLICY" -o max_cert_size=1024 fingerprint --password-file "$T/bigpass" "$PKI/alice-pw.p12"
+check_golden "max_cert_size: password file over the limit" /dev/stdin "$T/out" <<OUT
+certpolicy: $T/bigpass: file is larger than max_cert_size (1024 bytes)
+exit 1
+OUT
