@@ -33,8 +33,7 @@ int     atomic_open(struct atomic_file *af, const char *target, mode_t mode)
     snprintf(af->temp, len, "%.*s.%s.XXXXXX", (int) dirlen, target, target + dirlen);
     if ((af->fd = mkstemp(af->temp)) < 0) {
 	log_error_errno("cannot create a temporary file for %s", target);
-	free(af->temp);
-	af->temp = NULL;
+	atomic_release(af);
 	return (-1);
     }
     if (fchmod(af->fd, mode) < 0) {

@@ -55,15 +55,17 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
     struct cdb_make cdbm;
     char    key[DBREC_KEY_MAX + 64];
     size_t  klen, i;
-    int     err = 0;
+    int     err = 0, first_errno;
 
     af = compile_new_output(outs);
     if (atomic_open(af, conf->values[SET_DATABASE], 0644) < 0) {
 	outs->count--;
 	return (-1);
     }
-    if (cdb_make_start(&cdbm, af->fd) < 0)
-	err = -1;
+    if (cdb_make_start(&cdbm, af->fd) < 0) {
+	log_error_errno("cannot write %s", af->temp);
+	return (-1);
+    }
     err |= compile_cdb_put(&cdbm, DBREC_FORMAT_KEY, strlen(DBREC_FORMAT_KEY),
 			   DBREC_FORMAT, strlen(DBREC_FORMAT));
     for (i = 0; err == 0 && i < SETTING_COUNT; i++) {
@@ -90,8 +92,12 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
 	err |= compile_cdb_put(&cdbm, key, klen, value, strlen(value));
 	free(value);
     }
-    if (err == 0 && cdb_make_finish(&cdbm) < 0)
+    /* cdb_make_finish() also frees tinycdb's memory: call it even after an error. */
+    first_errno = err ? errno : 0;
+    if (cdb_make_finish(&cdbm) < 0)
 	err = -1;
+    if (first_errno)
+	errno = first_errno;
     if (err) {
 	log_error_errno("cannot write %s", af->temp);
 	return (-1);

@@ -70,6 +70,8 @@ void    conf_flush(struct conf *conf, int with_warnings)
 {
     size_t  i;
 
+    if (conf->ndiags == 0)
+	return;
     qsort(conf->diags, conf->ndiags, sizeof(*conf->diags), conf_diag_order);
     fflush(stdout);
     for (i = 0; i < conf->ndiags; i++) {

@@ -67,20 +67,34 @@ check_eq "postmap fails on the second map: exit 1" "exit 1" "$(tail -1 "$T/out")
 unchanged "postmap fails on the second map"
 
 # A read-only database directory: the maps are ready first and must be
-# thrown away. Root ignores directory modes, so run as nobody there.
-chmod 0555 "$OUT/db"
-chmod 0777 "$OUT/postfix"
+# thrown away. Root ignores directory modes, so as root the compile runs
+# as nobody, in a directory of its own under /tmp that nobody can reach
+# wherever this checkout is.
+RO=$(mktemp -d /tmp/certpolicy-ro.XXXXXX)
+trap 'rm -rf "$RO"' EXIT
+chmod 0755 "$RO"
+mkdir "$RO/db" "$RO/postfix" "$RO/pf"
+cp "$MAIL_CONFIG/main.cf" "$MAIL_CONFIG/master.cf" "$RO/pf/"
+cp "$PKI/alice.pem" "$PKI/bob.pem" "$PKI/carol.pem" "$RO/"
+sed -e "s|$OUT|$RO|g" -e "s|$PKI|$RO|g" "$T/good.conf" >"$RO/good.conf"
+sed -e "s|$OUT|$RO|g" -e "s|$PKI|$RO|g" "$T/changed.conf" >"$RO/changed.conf"
+chmod 0644 "$RO"/*.conf "$RO"/*.pem "$RO"/pf/*
+check "read-only directory: first compile" env MAIL_CONFIG="$RO/pf" "$CERTPOLICY" -c "$RO/good.conf" compile
+sums "$RO/db" "$RO/postfix" >"$T/ro.before"
+chmod 0555 "$RO/db"
+chmod 0777 "$RO/postfix"
 as_user=
-if [ "$(id -u)" = 0 ]; then
-    as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-    chmod o+rx "$WORK" "$T" "$(dirname "$WORK")" 2>/dev/null
-    chmod o+r "$T/changed.conf"
-fi
-run_capture "$T/out" env MAIL_CONFIG="$MAIL_CONFIG" $as_user "$CERTPOLICY" -c "$T/changed.conf" compile
-check "read-only directory: message" grep -q "^certpolicy: cannot create a temporary file for $OUT/db/certpolicy.cdb: Permission denied$" "$T/out"
-check_eq "read-only directory: exit 1" "exit 1" "$(tail -1 "$T/out")"
-chmod 0755 "$OUT/db" "$OUT/postfix"
-unchanged "read-only directory"
+[ "$(id -u)" = 0 ] && as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+# shellcheck disable=SC2086
+run_capture "$T/out" env MAIL_CONFIG="$RO/pf" $as_user "$CERTPOLICY" -c "$RO/changed.conf" compile
+check_golden "read-only directory: message" /dev/stdin "$T/out" <<OUT
+certpolicy: cannot create a temporary file for $RO/db/certpolicy.cdb: Permission denied
+certpolicy: nothing was changed
+exit 1
+OUT
+sums "$RO/db" "$RO/postfix" >"$T/ro.after"
+check_golden "read-only directory: outputs unchanged" "$T/ro.before" "$T/ro.after"
+check_eq "read-only directory: temporary maps removed" "" "$(ls -A "$RO/postfix" | grep '^\.')"
 
 # A full disk: the database directory is a small tmpfs that holds the old
 # database but not a much larger new one.

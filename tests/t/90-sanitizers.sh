@@ -1,0 +1,48 @@
+# The whole suite again, against programs built with AddressSanitizer,
+# UndefinedBehaviorSanitizer and LeakSanitizer: every group must pass, and
+# no sanitizer may report anything. The programs are built here directly
+# with cc from the sources (and the build's config.h), so this works for
+# any build directory layout.
+. "$SRCDIR/tests/lib.sh"
+
+A=$WORK/asan
+mkdir -p "$A/src" "$A/tests/unit"
+FLAGS="-std=c11 -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+INC="-I$BUILDDIR -I$SRCDIR/src $(pkg-config --cflags libcrypto libcdb)"
+LIBS="$(pkg-config --libs libcrypto libcdb)"
+
+build_ok=1
+for c in "$SRCDIR"/src/*.c; do
+    o=$A/src/$(basename "$c" .c).o
+    # shellcheck disable=SC2086
+    cc $FLAGS $INC -c "$c" -o "$o" 2>>"$A/build.log" || build_ok=0
+done
+objs=$(ls "$A"/src/*.o | grep -v -e '/certpolicy\.o$' -e '/certpolicyd\.o$')
+# shellcheck disable=SC2086
+cc $FLAGS -o "$A/src/certpolicy" "$A/src/certpolicy.o" $objs $LIBS 2>>"$A/build.log" || build_ok=0
+for t in "$SRCDIR"/tests/unit/*_test.c; do
+    name=$(basename "$t" .c)
+    # shellcheck disable=SC2086
+    cc $FLAGS $INC -o "$A/tests/unit/$name" "$t" $objs $LIBS 2>>"$A/build.log" || build_ok=0
+done
+if [ $build_ok = 0 ]; then
+    fail "sanitizer build" "$(tail -20 "$A/build.log")"
+    exit 0
+fi
+ok "sanitizer build"
+
+groups=$(ls "$SRCDIR"/tests/t/*.sh | xargs -n1 basename | sed 's/\.sh$//' | grep -v "^$GROUP\$" | tr '\n' ' ')
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+BUILDDIR=$A WORK=$A/work TESTS=$groups sh "$SRCDIR/tests/run" >"$A/run.log" 2>&1
+for g in $groups; do
+    n=$(grep -c "^ok $g: " "$A/work/results")
+    bad=$(grep "^FAIL $g: " "$A/work/results")
+    if [ -z "$bad" ] && [ "$n" -gt 0 ]; then
+        ok "$g under sanitizers ($n cases)"
+    else
+        fail "$g under sanitizers" "$(echo "$bad" | head -5)"
+    fi
+done
+reports=$(grep -rl -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' "$A/work" 2>/dev/null | grep -v '/results$')
+check_eq "no sanitizer reports" "" "$reports"
