@@ -70,3 +70,21 @@ check_golden "max_cert_size: password file over the limit" /dev/stdin "$T/out" <
 certpolicy: $T/bigpass: file is larger than max_cert_size (1024 bytes)
 exit 1
 OUT
+
+# The other facts read from a certificate, against the openssl CLI.
+epoch() { date -u -d "$(openssl x509 -in "$1" -noout "-$2" | cut -d= -f2)" +%s; }
+for f in alice.pem alice.der frank.pem; do
+    src=$PKI/${f%.*}.pem
+    "$BUILDDIR/tests/unit/cert_test" "$PKI/$f" >"$T/cert.out" 2>&1
+    check_golden "$f: serial, names, dates, URLs" /dev/stdin "$T/cert.out" <<OUT
+serial: $(openssl x509 -in "$src" -noout -serial | cut -d= -f2)
+issuer: $(openssl x509 -in "$src" -noout -issuer -nameopt RFC2253 | sed 's/^issuer=//')
+subject: $(openssl x509 -in "$src" -noout -subject -nameopt RFC2253 | sed 's/^subject=//')
+not_before: $(epoch "$src" startdate)
+not_after: $(epoch "$src" enddate)
+crl: $(openssl x509 -in "$src" -noout -ext crlDistributionPoints | sed -n 's/^ *URI://p')
+ocsp: $(openssl x509 -in "$src" -noout -ocsp_uri)
+OUT
+done
+"$BUILDDIR/tests/unit/cert_test" "$PKI/ca.pem" >"$T/cert.out" 2>&1
+check_eq "a certificate without CRL or OCSP URLs" "" "$(grep -e '^crl:' -e '^ocsp:' "$T/cert.out")"
