@@ -1,10 +1,10 @@
 /*
- * bounds - limits on what the command-line tool will read
+ * bounds - named limits, with defaults and ranges, set by "-o NAME=VALUE"
  *
- * Each limit has a name, a default and a range, in one table, and can be
- * changed with "certpolicy -o NAME=VALUE". They protect the tool from
- * mistakes such as cert= naming a device or a huge file; the defaults are
- * far above what a real site needs.
+ * Each program has its own table: the tool limits what it will read
+ * (bounds_tool), the policy server what a client may send (bounds_daemon).
+ * Every limit has a name, a default and a range in one place; a value out
+ * of range is refused.
  */
 #ifndef CERTPOLICY_BOUNDS_H
 #define CERTPOLICY_BOUNDS_H
@@ -13,16 +13,22 @@
 
 #include "log.h"
 
-enum bound_id {
+#define BOUNDS_MAX 8
+
+enum bound_tool_id {
     BOUND_MAX_SOURCE_SIZE,
     BOUND_MAX_LINE_LENGTH,
     BOUND_MAX_CLIENTS,
     BOUND_MAX_CERT_SIZE,
-    BOUND_COUNT,
+    BOUND_TOOL_COUNT,
 };
 
-struct bounds {
-    long long value[BOUND_COUNT];
+enum bound_daemon_id {
+    BOUND_MAX_REQUEST_LINE,
+    BOUND_MAX_REQUEST_SIZE,
+    BOUND_MAX_REQUEST_ATTRIBUTES,
+    BOUND_MAX_CONNECTIONS,
+    BOUND_DAEMON_COUNT,
 };
 
 struct bound_def {
@@ -32,10 +38,17 @@ struct bound_def {
     long long max;
 };
 
-extern const struct bound_def bounds_table[BOUND_COUNT];
+struct bounds {
+    const struct bound_def *table;
+    int     count;
+    long long value[BOUNDS_MAX];
+};
 
-/* bounds_init - every limit at its default */
-void    bounds_init(struct bounds *bounds);
+extern const struct bound_def bounds_tool[BOUND_TOOL_COUNT];
+extern const struct bound_def bounds_daemon[BOUND_DAEMON_COUNT];
+
+/* bounds_init - every limit of the table at its default */
+void    bounds_init(struct bounds *bounds, const struct bound_def *table, int count);
 
 /* bounds_set - "NAME=VALUE"; 0, or -1 with a message logged */
 int     bounds_set(struct bounds *bounds, const char *assignment);

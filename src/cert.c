@@ -23,6 +23,7 @@
 #include "cert.h"
 #include "file_read.h"
 #include "log.h"
+#include "log_ssl.h"
 #include "mem.h"
 #include "timeutil.h"
 

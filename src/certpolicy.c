@@ -230,7 +230,7 @@ int     main(int argc, char **argv)
 
     log_open("certpolicy", LOG_SINK_STDERR);
     tool.config = CERTPOLICY_CONFDIR "/certpolicy.conf";
-    bounds_init(&tool.bounds);
+    bounds_init(&tool.bounds, bounds_tool, BOUND_TOOL_COUNT);
     while ((ch = getopt(argc, argv, "+c:o:h")) != -1) {
 	switch (ch) {
 	case 'c':

@@ -16,8 +16,6 @@
 #include <string.h>
 #include <syslog.h>
 
-#include <openssl/err.h>
-
 #include "log.h"
 
 #define LOG_LINE_MAX 2048
@@ -112,41 +110,4 @@ void    log_panic(const char *fmt, ...)
 {
     LOG_BODY(LOG_CRIT, "panic: ", 0);
     abort();
-}
-
-/* log_ssl_reason - drain OpenSSL's error queue into buf */
-const char *log_ssl_reason(char *buf, unsigned len)
-{
-    unsigned long code;
-    size_t  used = 0;
-    const char *data;
-    int     flags;
-
-    buf[0] = 0;
-    while ((code = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
-	char    one[256];
-
-	ERR_error_string_n(code, one, sizeof(one));
-	if (used + 3 >= len)
-	    continue;				/* keep draining */
-	snprintf(buf + used, len - used, "%s%s%s%s", used ? "; " : "", one,
-		 (flags & ERR_TXT_STRING) && *data ? ": " : "",
-		 (flags & ERR_TXT_STRING) ? data : "");
-	used = strlen(buf);
-    }
-    return (buf);
-}
-
-/* log_ssl - log_error() followed by OpenSSL's error queue */
-void    log_ssl(const char *fmt, ...)
-{
-    char    text[LOG_LINE_MAX];
-    char    reason[LOG_LINE_MAX];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    log_ssl_reason(reason, sizeof(reason));
-    log_error("%s%s%s", text, *reason ? ": " : "", reason);
 }

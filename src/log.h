@@ -49,10 +49,4 @@ void    log_fatal(const char *fmt, ...) LOG_PRINTF(1, 2) LOG_NORETURN;
 /* log_panic - our own bug: report and abort */
 void    log_panic(const char *fmt, ...) LOG_PRINTF(1, 2) LOG_NORETURN;
 
-/* log_ssl - log_error() followed by OpenSSL's error queue, which it drains */
-void    log_ssl(const char *fmt, ...) LOG_PRINTF(1, 2);
-
-/* log_ssl_reason - drain OpenSSL's error queue into buf ("" if empty) */
-const char *log_ssl_reason(char *buf, unsigned len);
-
 #endif

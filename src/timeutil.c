@@ -97,17 +97,21 @@ char   *time_format_date(time_t when, char *buf)
     return (buf);
 }
 
-/* time_now - the current time, or CERTPOLICY_NOW for tests */
+/* time_now - the current time, or CERTPOLICY_NOW for tests (read once) */
 time_t  time_now(void)
 {
-    const char *fake = getenv("CERTPOLICY_NOW");
+    static int looked;
+    static int faked;
+    static long long fake;
+    const char *text;
     char   *end;
-    long long val;
 
-    if (fake != NULL && *fake) {
-	val = strtoll(fake, &end, 10);
-	if (*end == 0)
-	    return ((time_t) val);
+    if (!looked) {
+	looked = 1;
+	if ((text = getenv("CERTPOLICY_NOW")) != NULL && *text) {
+	    fake = strtoll(text, &end, 10);
+	    faked = *end == 0;
+	}
     }
-    return (time(NULL));
+    return (faked ? (time_t) fake : time(NULL));
 }

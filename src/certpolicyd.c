@@ -1,0 +1,140 @@
+/*
+ * certpolicyd - the Postfix policy server of certpolicy
+ *
+ * Parses the command line, opens the listening sockets and runs the
+ * server loop. Three ways to run, one binary: no -l and no LISTEN_FDS:
+ * spawn mode on stdin/stdout (stderr is then Postfix's socket, so it is
+ * pointed at /dev/null before anything else); LISTEN_FDS from systemd;
+ * -l endpoints. Messages go to syslog (facility mail), or to stderr with
+ * -e when not in spawn mode.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "bounds.h"
+#include "listen.h"
+#include "log.h"
+#include "policy_db.h"
+#include "server.h"
+
+#ifndef CERTPOLICY_STATEDIR
+#define CERTPOLICY_STATEDIR "/var/lib/certpolicy"
+#endif
+
+#define MAX_ENDPOINTS 16
+
+static const char usage_text[] =
+"usage: certpolicyd [-d DATABASE] [-l unix:PATH | -l inet:HOST:PORT]... [-o NAME=VALUE]... [-e] [-v]\n";
+
+static int systemd_mode;
+
+/* ready - tell systemd, when it started us */
+static void ready(void)
+{
+#ifdef HAVE_LIBSYSTEMD
+    if (systemd_mode)
+	sd_notify(0, "READY=1");
+#endif
+}
+
+/* usage - complain where the administrator can see it, exit 2 */
+static void usage(const char *why)
+{
+    if (why != NULL)
+	log_error("%s", why);
+    if (isatty(2))
+	fputs(usage_text, stderr);
+    exit(2);
+}
+
+int     main(int argc, char **argv)
+{
+    const char *endpoints[MAX_ENDPOINTS];
+    int     fds[MAX_ENDPOINTS + 64];
+    int     nendpoints = 0, nfds = 0, to_stderr = 0, verbose = 0;
+    const char *database = CERTPOLICY_STATEDIR "/certpolicy.cdb";
+    struct bounds bounds;
+    struct server_config cfg;
+    struct policy_db db;
+    int     ch, i, passed, spawn;
+
+    bounds_init(&bounds, bounds_daemon, BOUND_DAEMON_COUNT);
+    log_open("certpolicyd", isatty(2) ? LOG_SINK_STDERR : LOG_SINK_SYSLOG);
+    while ((ch = getopt(argc, argv, "d:l:o:ev")) != -1) {
+	switch (ch) {
+	case 'd':
+	    database = optarg;
+	    break;
+	case 'l':
+	    if (nendpoints == MAX_ENDPOINTS)
+		usage("too many -l endpoints (at most 16)");
+	    endpoints[nendpoints++] = optarg;
+	    break;
+	case 'o':
+	    if (bounds_set(&bounds, optarg) < 0)
+		usage(NULL);
+	    break;
+	case 'e':
+	    to_stderr = 1;
+	    break;
+	case 'v':
+	    verbose++;
+	    break;
+	default:
+	    usage(NULL);
+	}
+    }
+    if (optind != argc)
+	usage("unexpected arguments");
+    if ((passed = listen_systemd()) < 0)
+	exit(1);
+    spawn = passed == 0 && nendpoints == 0;
+    if (spawn) {
+	/* stderr is the SMTP server's socket: nothing may ever go there. */
+	int     null = open("/dev/null", O_WRONLY);
+
+	if (null >= 0 && null != 2) {
+	    dup2(null, 2);
+	    close(null);
+	}
+	to_stderr = 0;
+    }
+    log_open("certpolicyd", to_stderr ? LOG_SINK_STDERR : LOG_SINK_SYSLOG);
+    systemd_mode = passed > 0;
+    for (i = 0; i < passed; i++)
+	fds[nfds++] = 3 + i;
+    for (i = 0; i < nendpoints; i++)
+	if ((fds[nfds++] = listen_open(endpoints[i])) < 0)
+	    exit(1);
+
+    policy_db_init(&db, database);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.db = &db;
+    cfg.bounds = &bounds;
+    cfg.verbose = verbose;
+    cfg.listen_fds = fds;
+    cfg.nlisten = nfds;
+    cfg.spawn = spawn;
+    cfg.ready = ready;
+    if (verbose)
+	log_info("starting: %s mode, database %s", spawn ? "spawn" : systemd_mode ?
+		 "socket activation" : "listening", database);
+    server_run(&cfg);
+#ifdef HAVE_LIBSYSTEMD
+    if (systemd_mode)
+	sd_notify(0, "STOPPING=1");
+#endif
+    for (i = 0; i < nfds; i++)
+	listen_close(fds[i], i >= passed);
+    policy_db_free(&db);
+    return (0);
+}

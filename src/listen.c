@@ -1,0 +1,176 @@
+/*
+ * listen - the sockets certpolicyd accepts connections on
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "listen.h"
+#include "log.h"
+
+#define LISTEN_BACKLOG 128
+
+/* listen_prepare - non-blocking, close-on-exec */
+static int listen_prepare(int fd)
+{
+    int     flags = fcntl(fd, F_GETFL);
+
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0
+	|| fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+	return (-1);
+    return (0);
+}
+
+/* listen_unix - unix:/path */
+static int listen_unix(const char *path)
+{
+    struct sockaddr_un sun;
+    struct stat st;
+    int     fd;
+
+    if (strlen(path) >= sizeof(sun.sun_path)) {
+	log_error("unix:%s: path too long", path);
+	return (-1);
+    }
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    strcpy(sun.sun_path, path);
+    if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+	(void) unlink(path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0
+	|| bind(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0
+	|| chmod(path, 0666) < 0
+	|| listen(fd, LISTEN_BACKLOG) < 0
+	|| listen_prepare(fd) < 0) {
+	log_error_errno("unix:%s", path);
+	if (fd >= 0)
+	    close(fd);
+	return (-1);
+    }
+    return (fd);
+}
+
+/* listen_inet - inet:HOST:PORT or inet:[HOST]:PORT */
+static int listen_inet(const char *spec)
+{
+    struct addrinfo hints, *res, *ai;
+    char   *host = strdup(spec);
+    char   *port, *close_br;
+    int     fd = -1, on = 1, err;
+
+    if (host == NULL)
+	log_fatal("out of memory");
+    if (host[0] == '[' && (close_br = strchr(host, ']')) != NULL && close_br[1] == ':') {
+	*close_br = 0;
+	port = close_br + 2;
+	memmove(host, host + 1, strlen(host + 1) + 1);
+    } else if ((port = strrchr(host, ':')) != NULL) {
+	*port++ = 0;
+    }
+    if (port == NULL || *port == 0 || *host == 0) {
+	log_error("inet:%s: expected inet:HOST:PORT", spec);
+	free(host);
+	return (-1);
+    }
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    if ((err = getaddrinfo(host, port, &hints, &res)) != 0) {
+	log_error("inet:%s: %s", spec, gai_strerror(err));
+	free(host);
+	return (-1);
+    }
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+	if ((fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol)) < 0)
+	    continue;
+	(void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0
+	    && listen(fd, LISTEN_BACKLOG) == 0 && listen_prepare(fd) == 0)
+	    break;
+	err = errno;
+	close(fd);
+	fd = -1;
+	errno = err;
+    }
+    if (fd < 0)
+	log_error_errno("inet:%s", spec);
+    freeaddrinfo(res);
+    free(host);
+    return (fd);
+}
+
+/* listen_open - a listening socket for endpoint */
+int     listen_open(const char *endpoint)
+{
+    if (strncmp(endpoint, "unix:", 5) == 0)
+	return (listen_unix(endpoint + 5));
+    if (strncmp(endpoint, "inet:", 5) == 0)
+	return (listen_inet(endpoint + 5));
+    log_error("%s: expected unix:PATH or inet:HOST:PORT", endpoint);
+    return (-1);
+}
+
+/* listen_systemd - sockets passed by systemd, from fd 3 */
+int     listen_systemd(void)
+{
+    int     n, fd;
+
+#ifdef HAVE_LIBSYSTEMD
+    if ((n = sd_listen_fds(1)) < 0) {
+	log_error("LISTEN_FDS: %s", strerror(-n));
+	return (-1);
+    }
+#else
+    const char *pid = getenv("LISTEN_PID");
+    const char *fds = getenv("LISTEN_FDS");
+    char   *end;
+    long    val;
+
+    n = 0;
+    if (pid != NULL && fds != NULL && strtol(pid, &end, 10) == (long) getpid() && *end == 0) {
+	val = strtol(fds, &end, 10);
+	if (*end != 0 || val < 0 || val > 1024) {
+	    log_error("LISTEN_FDS=%s: not a number of sockets", fds);
+	    return (-1);
+	}
+	n = (int) val;
+    }
+    unsetenv("LISTEN_PID");
+    unsetenv("LISTEN_FDS");
+    unsetenv("LISTEN_FDNAMES");
+#endif
+    for (fd = 3; fd < 3 + n; fd++) {
+	if (listen_prepare(fd) < 0) {
+	    log_error_errno("LISTEN_FDS: socket %d", fd);
+	    return (-1);
+	}
+    }
+    return (n);
+}
+
+/* listen_close - close, and remove a unix socket file we made */
+void    listen_close(int fd, int ours)
+{
+    struct sockaddr_un sun;
+    socklen_t len = sizeof(sun);
+
+    if (ours && getsockname(fd, (struct sockaddr *) &sun, &len) == 0 && sun.sun_family == AF_UNIX
+	&& len > offsetof(struct sockaddr_un, sun_path) && sun.sun_path[0] == '/')
+	(void) unlink(sun.sun_path);
+    close(fd);
+}

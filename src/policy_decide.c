@@ -1,0 +1,124 @@
+/*
+ * policy_decide - one request, one outcome, one action
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "policy_decide.h"
+
+static const char *const outcome_names[] = {
+    [OUTCOME_NOCERT] = "nocert",
+    [OUTCOME_UNKNOWN] = "unknown",
+    [OUTCOME_REVOKED] = "revoked",
+    [OUTCOME_EXPIRED] = "expired",
+    [OUTCOME_UNAVAILABLE] = "unavailable",
+    [OUTCOME_PERMIT] = "permit",
+    [OUTCOME_ERROR] = "error",
+};
+
+static const enum setting_id outcome_actions[] = {
+    [OUTCOME_NOCERT] = SET_NOCERT_ACTION,
+    [OUTCOME_UNKNOWN] = SET_UNKNOWN_ACTION,
+    [OUTCOME_REVOKED] = SET_REVOKED_ACTION,
+    [OUTCOME_EXPIRED] = SET_EXPIRED_ACTION,
+    [OUTCOME_UNAVAILABLE] = SET_UNAVAILABLE_ACTION,
+    [OUTCOME_PERMIT] = SET_PERMIT_ACTION,
+    [OUTCOME_ERROR] = SET_ERROR_ACTION,
+};
+
+/* policy_outcome_name - "permit" and so on */
+const char *policy_outcome_name(enum policy_outcome outcome)
+{
+    return (outcome_names[outcome]);
+}
+
+/* policy_fingerprint_strict - Postfix's form only */
+int     policy_fingerprint_strict(const char *text, struct fprint *fp)
+{
+    const char *why;
+    size_t  len = strlen(text);
+
+    /* Postfix always writes pairs joined by ':'; fprint_parse checks the rest. */
+    if (len < 2 || len % 3 != 2 || strchr(text, ':') == NULL)
+	return (-1);
+    return (fprint_parse(text, fp, &why));
+}
+
+/* policy_set - outcome and its action from the database */
+static void policy_set(struct policy_db *db, struct policy_decision *d,
+		               enum policy_outcome outcome, const char *note)
+{
+    d->outcome = outcome;
+    if (outcome == OUTCOME_ERROR)
+	d->action = db->error_action;
+    else if (outcome == OUTCOME_NOCERT)
+	d->action = db->nocert_action;
+    else
+	d->action = policy_db_setting(db, outcome_actions[outcome]);
+    if (note != NULL) {
+	d->note = note;
+	d->note_len = strlen(note);
+    }
+}
+
+/* policy_decide - decide */
+void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t now,
+		              struct policy_decision *d)
+{
+    const char *fptext = req->attr[PA_CCERT_FINGERPRINT];
+    const char *pubtext = req->attr[PA_CCERT_PUBKEY_FINGERPRINT];
+    struct fprint fp;
+    struct dbrec rec;
+    int     found = 0;
+
+    memset(d, 0, sizeof(*d));
+    if (fptext == NULL || *fptext == 0) {
+	policy_set(db, d, OUTCOME_NOCERT, NULL);
+	return;
+    }
+    if (!db->usable) {
+	policy_set(db, d, OUTCOME_ERROR, db->why);
+	return;
+    }
+    if (policy_fingerprint_strict(fptext, &fp) < 0) {
+	policy_set(db, d, OUTCOME_UNKNOWN, "malformed ccert_fingerprint");
+	return;
+    }
+    found = policy_db_lookup(db, 'c', &fp, &rec);
+    if (found == 0 && pubtext != NULL && *pubtext) {
+	if (policy_fingerprint_strict(pubtext, &fp) < 0) {
+	    policy_set(db, d, OUTCOME_UNKNOWN, "malformed ccert_pubkey_fingerprint");
+	    return;
+	}
+	found = policy_db_lookup(db, 'p', &fp, &rec);
+    }
+    if (found < 0) {
+	policy_set(db, d, OUTCOME_ERROR, db->why);
+	return;
+    }
+    if (found == 0) {
+	policy_set(db, d, OUTCOME_UNKNOWN, NULL);
+	return;
+    }
+    d->name = rec.name;
+    d->name_len = rec.name_len;
+    if (rec.revoked) {
+	policy_set(db, d, OUTCOME_REVOKED, NULL);
+	d->note = rec.reason;
+	d->note_len = rec.reason_len;
+    } else if (rec.has_validity && (now < rec.not_before || now > rec.not_after)) {
+	policy_set(db, d, OUTCOME_EXPIRED, now < rec.not_before ? "not valid yet" : NULL);
+    } else if (strcmp(policy_db_setting(db, SET_REVOCATION_CHECK), "none") != 0) {
+	/* No status source can answer yet: the status is never fresh. */
+	if (strcmp(policy_db_setting(db, SET_REVOCATION_FAILURE), "permit") == 0) {
+	    policy_set(db, d, OUTCOME_PERMIT, "revocation status unavailable, permitted by "
+		       "revocation_failure = permit");
+	    d->warn = 1;
+	} else {
+	    policy_set(db, d, OUTCOME_UNAVAILABLE, "no revocation status");
+	}
+    } else {
+	policy_set(db, d, OUTCOME_PERMIT, NULL);
+    }
+}

@@ -1,0 +1,53 @@
+/*
+ * policy_decide - one request, one outcome, one action
+ *
+ * The order of the DESIGN table: no ccert_fingerprint -> nocert (with the
+ * last good database's nocert_action, DUNNO before any: a broken database
+ * changes nothing for clients without a certificate); database unusable
+ * or corrupt -> error; neither fingerprint enrolled (the public
+ * key counts only for pinned clients) -> unknown; revoked in the source
+ * -> revoked; outside the certificate's validity -> expired; revocation
+ * checking on and no fresh status -> unavailable (defer, or permit with a
+ * warning when revocation_failure = permit); else permit. A malformed
+ * fingerprint is unknown. No network, no certificate parsing.
+ */
+#ifndef CERTPOLICY_POLICY_DECIDE_H
+#define CERTPOLICY_POLICY_DECIDE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "policy_db.h"
+#include "policy_proto.h"
+
+enum policy_outcome {
+    OUTCOME_NOCERT,
+    OUTCOME_UNKNOWN,
+    OUTCOME_REVOKED,
+    OUTCOME_EXPIRED,
+    OUTCOME_UNAVAILABLE,
+    OUTCOME_PERMIT,
+    OUTCOME_ERROR,
+};
+
+struct policy_decision {
+    enum policy_outcome outcome;
+    const char *action;			/* the action to answer */
+    const char *name;			/* the client's name, or NULL */
+    size_t  name_len;
+    const char *note;			/* more for the log, or NULL */
+    size_t  note_len;
+    int     warn;			/* log as a warning */
+};
+
+/* policy_decide - decide; the strings point into db or static text */
+void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t now,
+		              struct policy_decision *d);
+
+/* policy_outcome_name - "permit" and so on */
+const char *policy_outcome_name(enum policy_outcome outcome);
+
+/* policy_fingerprint_strict - Postfix's form only: hex pairs joined by ':' */
+int     policy_fingerprint_strict(const char *text, struct fprint *fp);
+
+#endif
