@@ -5,8 +5,8 @@
  * server loop. Three ways to run, one binary: no -l and no LISTEN_FDS:
  * spawn mode on stdin/stdout (stderr is then Postfix's socket, so it is
  * pointed at /dev/null before anything else); LISTEN_FDS from systemd;
- * -l endpoints. Messages go to syslog (facility mail), or to stderr with
- * -e when not in spawn mode.
+ * -l endpoints. Messages go to syslog (facility mail), to a file with -L,
+ * or to stderr with -e when not in spawn mode.
  */
 #include "config.h"
 
@@ -33,7 +33,8 @@
 #define MAX_ENDPOINTS 16
 
 static const char usage_text[] =
-"usage: certpolicyd [-d DATABASE] [-l unix:PATH | -l inet:HOST:PORT]... [-o NAME=VALUE]... [-e] [-v]\n";
+"usage: certpolicyd [-d DATABASE] [-l unix:PATH | -l inet:HOST:PORT]... [-o NAME=VALUE]...\n"
+"                   [-e | -L LOGFILE] [-v]\n";
 
 static int systemd_mode;
 
@@ -62,6 +63,7 @@ int     main(int argc, char **argv)
     int     fds[MAX_ENDPOINTS + 64];
     int     nendpoints = 0, nfds = 0, to_stderr = 0, verbose = 0;
     const char *database = CERTPOLICY_STATEDIR "/certpolicy.cdb";
+    const char *logfile = NULL;
     struct bounds bounds;
     struct server_config cfg;
     struct policy_db db;
@@ -69,7 +71,7 @@ int     main(int argc, char **argv)
 
     bounds_init(&bounds, bounds_daemon, BOUND_DAEMON_COUNT);
     log_open("certpolicyd", isatty(2) ? LOG_SINK_STDERR : LOG_SINK_SYSLOG);
-    while ((ch = getopt(argc, argv, "d:l:o:ev")) != -1) {
+    while ((ch = getopt(argc, argv, "d:l:o:eL:v")) != -1) {
 	switch (ch) {
 	case 'd':
 	    database = optarg;
@@ -85,6 +87,9 @@ int     main(int argc, char **argv)
 	    break;
 	case 'e':
 	    to_stderr = 1;
+	    break;
+	case 'L':
+	    logfile = optarg;
 	    break;
 	case 'v':
 	    verbose++;
@@ -109,6 +114,10 @@ int     main(int argc, char **argv)
 	to_stderr = 0;
     }
     log_open("certpolicyd", to_stderr ? LOG_SINK_STDERR : LOG_SINK_SYSLOG);
+    if (logfile != NULL && log_file(logfile) < 0) {
+	log_error_errno("-L %s", logfile);
+	exit(1);
+    }
     systemd_mode = passed > 0;
     for (i = 0; i < passed; i++)
 	fds[nfds++] = 3 + i;

@@ -10,11 +10,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -22,6 +25,7 @@
 
 static const char *log_name = "certpolicy";
 static enum log_sink log_sink = LOG_SINK_STDERR;
+static int log_fd = -1;
 
 /* log_open - name the program and choose where messages go */
 void    log_open(const char *progname, enum log_sink sink)
@@ -30,6 +34,15 @@ void    log_open(const char *progname, enum log_sink sink)
     log_sink = sink;
     if (sink == LOG_SINK_SYSLOG)
 	openlog(progname, LOG_PID | LOG_NDELAY, LOG_MAIL);
+}
+
+/* log_file - append messages to path instead */
+int     log_file(const char *path)
+{
+    if ((log_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) < 0)
+	return (-1);
+    log_sink = LOG_SINK_FILE;
+    return (0);
 }
 
 /* log_progname - the name given to log_open() */
@@ -51,6 +64,18 @@ static void log_emit(int prio, const char *label, int err, const char *fmt, va_l
 
     if (log_sink == LOG_SINK_SYSLOG) {
 	syslog(prio, "%s%s", label, text);
+    } else if (log_sink == LOG_SINK_FILE) {
+	char    line[LOG_LINE_MAX + 128];
+	char    stamp[32];
+	time_t  now = time(NULL);
+	struct tm tm;
+	int     n;
+
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", localtime_r(&now, &tm));
+	n = snprintf(line, sizeof(line), "%s %s[%ld]: %s%s\n", stamp, log_name,
+		     (long) getpid(), label, text);
+	if (n > 0)
+	    (void) write(log_fd, line, (size_t) n < sizeof(line) ? (size_t) n : sizeof(line) - 1);
     } else {
 	fflush(stdout);
 	fprintf(stderr, "%s: %s%s\n", log_name, label, text);

@@ -24,10 +24,14 @@
 enum log_sink {
     LOG_SINK_STDERR,		/* the command-line tool */
     LOG_SINK_SYSLOG,		/* the daemon */
+    LOG_SINK_FILE,		/* the daemon with -L */
 };
 
 /* log_open - name the program and choose where messages go */
 void    log_open(const char *progname, enum log_sink sink);
+
+/* log_file - append messages to path instead (daemon, -L); 0 or -1 */
+int     log_file(const char *path);
 
 /* log_progname - the name given to log_open() */
 const char *log_progname(void);

@@ -39,7 +39,7 @@ struct conn {
     size_t  outlen;
     size_t  outcap;
     time_t  last;				/* monotonic seconds */
-    int     eof;
+    int     eof;				/* no more input: close once sent */
     char    peer[64];
 };
 
@@ -211,13 +211,15 @@ static int server_answer(struct server *srv, struct conn *c)
     const char *why;
     int     changed;
 
-    while (c->outlen < SERVER_OUT_HIGH) {
+    while (!c->eof && c->outlen < SERVER_OUT_HIGH) {
 	switch (policy_next(&c->rd, &req, &why)) {
 	case POLICY_MORE:
 	    return (0);
 	case POLICY_ERROR:
+	    /* Answer nothing more; what was answered before is still sent. */
 	    log_warn("%s: %s: closing the connection", c->peer, why);
-	    return (-1);
+	    c->eof = 1;
+	    return (0);
 	case POLICY_REQUEST:
 	    policy_db_refresh(srv->cfg->db, &changed);
 	    if (changed) {

@@ -140,3 +140,21 @@ skip() {
 sums() {
     find "$@" -type f -exec sha256sum {} + | sort -k2
 }
+
+# nobody_dir - set NDIR to a new directory under /tmp that the user nobody
+# can reach wherever this checkout is; it is removed when the script ends
+nobody_dir() {
+    NDIR=$(mktemp -d /tmp/certpolicy-test.XXXXXX)
+    chmod 0755 "$NDIR"
+    NOBODY_DIRS="${NOBODY_DIRS:-} $NDIR"
+    trap 'rm -rf $NOBODY_DIRS' EXIT
+}
+
+# as_nobody COMMAND... - run as nobody when root, else as we are
+as_nobody() {
+    if [ "$(id -u)" = 0 ]; then
+        setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+    else
+        "$@"
+    fi
+}

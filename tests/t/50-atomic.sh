@@ -70,9 +70,8 @@ unchanged "postmap fails on the second map"
 # thrown away. Root ignores directory modes, so as root the compile runs
 # as nobody, in a directory of its own under /tmp that nobody can reach
 # wherever this checkout is.
-RO=$(mktemp -d /tmp/certpolicy-ro.XXXXXX)
-trap 'rm -rf "$RO"' EXIT
-chmod 0755 "$RO"
+nobody_dir
+RO=$NDIR
 mkdir "$RO/db" "$RO/postfix" "$RO/pf"
 cp "$MAIL_CONFIG/main.cf" "$MAIL_CONFIG/master.cf" "$RO/pf/"
 cp "$PKI/alice.pem" "$PKI/bob.pem" "$PKI/carol.pem" "$RO/"
@@ -83,10 +82,11 @@ check "read-only directory: first compile" env MAIL_CONFIG="$RO/pf" "$CERTPOLICY
 sums "$RO/db" "$RO/postfix" >"$T/ro.before"
 chmod 0555 "$RO/db"
 chmod 0777 "$RO/postfix"
-as_user=
-[ "$(id -u)" = 0 ] && as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-# shellcheck disable=SC2086
-run_capture "$T/out" env MAIL_CONFIG="$RO/pf" $as_user "$CERTPOLICY" -c "$RO/changed.conf" compile
+cp "$CERTPOLICY" "$RO/"
+saved_config=$MAIL_CONFIG
+MAIL_CONFIG=$RO/pf
+run_capture "$T/out" as_nobody "$RO/certpolicy" -c "$RO/changed.conf" compile
+MAIL_CONFIG=$saved_config
 check_golden "read-only directory: message" /dev/stdin "$T/out" <<OUT
 certpolicy: cannot create a temporary file for $RO/db/certpolicy.cdb: Permission denied
 certpolicy: nothing was changed

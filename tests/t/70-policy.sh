@@ -1,0 +1,135 @@
+# certpolicyd decisions and protocol, in spawn mode (requests on stdin,
+# answers on stdout): golden answers and log lines for every outcome,
+# the request limits, a request split into one-byte writes, and a database
+# that is missing, truncated, not ours or of another format. Nothing may
+# ever be written to stderr.
+. "$SRCDIR/tests/lib.sh"
+pki
+CERTPOLICYD=$BUILDDIR/src/certpolicyd
+G=$CASES/policy
+
+SUBST_PKI=$PKI
+SUBST_DB=$T/policy.cdb
+SUBST_ALICE=$(fp_openssl "$PKI/alice.pem" sha256)
+SUBST_ALICE_PLAIN=$(echo "$SUBST_ALICE" | tr -d :)
+SUBST_ALICE_PUB=$(pubfp_openssl "$PKI/alice.pem" sha256)
+SUBST_BOB=$(fp_openssl "$PKI/bob.pem" sha256)
+SUBST_CAROL=$(fp_openssl "$PKI/carol.pem" sha256)
+SUBST_DAVE_PUB=$(pubfp_openssl "$PKI/dave.pem" sha256)
+SUBST_FRANK=$(fp_openssl "$PKI/frank.pem" sha256)
+SUBST_GINA=$(fp_openssl "$PKI/gina.pem" sha256)
+SUBST_UNKNOWN=$(fp_openssl "$PKI/ca.pem" sha256)
+SUBST_UNKNOWN_PUB=$(pubfp_openssl "$PKI/ca.pem" sha256)
+export SUBST_PKI SUBST_DB SUBST_ALICE SUBST_ALICE_PLAIN SUBST_ALICE_PUB SUBST_BOB SUBST_CAROL \
+    SUBST_DAVE_PUB SUBST_FRANK SUBST_GINA SUBST_UNKNOWN SUBST_UNKNOWN_PUB
+
+subst "$G/policy.conf.in" >"$T/policy.conf"
+check "compile the golden database" "$CERTPOLICY" -c "$T/policy.conf" compile
+
+# serve NAME [OPTIONS] - spawn mode on the requests of NAME.in; answers in
+# $T/NAME.out, log lines (no time stamp or pid) in $T/NAME.log
+serve() {
+    name=$1
+    shift
+    subst "$G/$name.in" >"$T/$name.req"
+    : >"$T/$name.rawlog"
+    "$CERTPOLICYD" -d "$T/policy.cdb" -L "$T/$name.rawlog" "$@" <"$T/$name.req" >"$T/$name.out" 2>"$T/$name.err"
+    echo "exit $?" >>"$T/$name.out"
+    sed 's/^[^ ]* certpolicyd\[[0-9]*\]: //' "$T/$name.rawlog" >"$T/$name.log"
+    check_eq "$name: nothing on stderr" "" "$(cat "$T/$name.err")"
+}
+
+# golden NAME - answers and log lines equal NAME.ref and NAME.log.ref
+golden() {
+    subst "$G/$1.ref" >"$T/$1.ref"
+    subst "$G/$1.log.ref" >"$T/$1.log.ref"
+    check_golden "$1: answers" "$T/$1.ref" "$T/$1.out"
+    check_golden "$1: log lines" "$T/$1.log.ref" "$T/$1.log"
+}
+
+serve outcomes
+golden outcomes
+
+# The same requests written one byte at a time: the same answers.
+subst "$G/outcomes.in" | dd bs=1 2>/dev/null | "$CERTPOLICYD" -d "$T/policy.cdb" -L /dev/null >"$T/bytes.out" 2>&1
+echo "exit $?" >>"$T/bytes.out"
+check_golden "one-byte writes: the same answers" "$T/outcomes.ref" "$T/bytes.out"
+
+# -v logs requests without a certificate too.
+serve nocert -v
+check "-v: nocert is logged" grep -q "^client=unknown\[192.0.2.12\] outcome=nocert action=DUNNO$" "$T/nocert.log"
+serve nocert
+check_eq "without -v: nocert is not logged" "" "$(grep outcome= "$T/nocert.log")"
+
+# Limits: over a limit, log once, answer nothing more, close.
+serve limit-line -o max_request_line=128
+golden limit-line
+serve limit-size -o max_request_size=1024
+golden limit-size
+serve limit-attrs -o max_request_attributes=8
+golden limit-attrs
+serve not-name-value
+golden not-name-value
+{ subst "$G/nocert.in"; printf 'ccert_subject='; head -c 10000000 /dev/zero | tr '\0' a; printf '\n\n'; } \
+    | "$CERTPOLICYD" -d "$T/policy.cdb" -L "$T/huge.log" >"$T/huge.out" 2>&1
+check_eq "a 10 MB line: the request before it is answered, then the connection closes" \
+    "action=DUNNO" "$(tr -s '\n' <"$T/huge.out")"
+check_eq "a 10 MB line: logged once" 1 "$(grep -c 'longer than max_request_line' "$T/huge.log")"
+run_capture "$T/out" "$CERTPOLICYD" -o max_request_line=10 -d "$T/policy.cdb"
+check_eq "a limit below its minimum is refused" "exit 2" "$(tail -1 "$T/out")"
+
+# Actions come from the database.
+sed 's/^database = .*/&\nrevoked_action = 554 5.7.1 Gone\nunknown_action = REJECT 5.7.1 Who are you/' \
+    "$T/policy.conf" >"$T/actions.conf"
+sed -i "s|$T/policy.cdb|$T/actions.cdb|" "$T/actions.conf"
+check "compile with other actions" "$CERTPOLICY" -c "$T/actions.conf" compile
+subst "$G/outcomes.in" | "$CERTPOLICYD" -d "$T/actions.cdb" -L /dev/null >"$T/actions.out" 2>&1
+check_eq "revoked_action from the database" "action=554 5.7.1 Gone" "$(sed -n 9p "$T/actions.out")"
+check_eq "unknown_action from the database" "action=REJECT 5.7.1 Who are you" "$(sed -n 7p "$T/actions.out")"
+
+# Revocation checking on, and no status: unavailable (defer), or permit
+# with a warning under revocation_failure = permit.
+sed "s|^database = .*|database = $T/rev.cdb\nrevocation_check = crl\nclient_ca_file = $PKI/ca.pem|" \
+    "$T/policy.conf" >"$T/rev.conf"
+check "compile with revocation_check = crl" "$CERTPOLICY" -c "$T/rev.conf" compile
+printf 'ccert_fingerprint=%s\n\n' "$SUBST_ALICE" >"$T/alice.req"
+"$CERTPOLICYD" -d "$T/rev.cdb" -L "$T/rev.log" <"$T/alice.req" >"$T/rev.out" 2>&1
+check_eq "no revocation status: unavailable" "action=DEFER 4.7.0 Client certificate status unavailable" "$(head -1 "$T/rev.out")"
+check "no revocation status: logged" grep -q 'name=alice outcome=unavailable action="DEFER 4.7.0 Client certificate status unavailable" reason="no revocation status"' "$T/rev.log"
+sed -i "s|^revocation_check = crl|&\nrevocation_failure = permit|" "$T/rev.conf"
+check "compile with revocation_failure = permit" "$CERTPOLICY" -c "$T/rev.conf" compile
+"$CERTPOLICYD" -d "$T/rev.cdb" -L "$T/rev2.log" <"$T/alice.req" >"$T/rev.out" 2>&1
+check_eq "revocation_failure = permit: permitted" "action=OK" "$(head -1 "$T/rev.out")"
+check "revocation_failure = permit: with a warning" grep -q 'warning: client=.*name=alice outcome=permit action=OK reason="revocation status unavailable' "$T/rev2.log"
+
+# A bad database: error, never a permit.
+bad_db() {
+    "$CERTPOLICYD" -d "$T/bad.cdb" -L "$T/bad.log" <"$T/alice.req" >"$T/bad.out" 2>&1
+    check_eq "$1: error action" "action=DEFER 4.3.0 Client certificate service unavailable" "$(head -1 "$T/bad.out")"
+    check "$1: logged why" grep -q "database $T/bad.cdb: $2" "$T/bad.log"
+}
+rm -f "$T/bad.cdb"
+bad_db "missing database" "cannot open: No such file or directory"
+head -c 3000 /dev/urandom >"$T/bad.cdb"
+bad_db "random bytes" "not a"
+size=$(wc -c <"$T/policy.cdb")
+for eighth in 1 2 3 4 5 6 7; do
+    head -c $((size * eighth / 8)) "$T/policy.cdb" >"$T/bad.cdb"
+    bad_db "truncated to $eighth/8" "not a"
+done
+cdb -c "$T/bad.cdb" <<EOF
++17,1:certpolicy:format->2
+
+EOF
+bad_db "a future format" "database format 2, expected 1"
+cdb -c "$T/bad.cdb" <<EOF
++3,3:foo->bar
+
+EOF
+bad_db "a CDB that is not ours" "not a certpolicy database"
+nobody_dir
+N=$NDIR
+cp "$CERTPOLICYD" "$T/policy.cdb" "$N/"
+chmod 000 "$N/policy.cdb"
+as_nobody "$N/certpolicyd" -d "$N/policy.cdb" -L /dev/null <"$T/alice.req" >"$T/bad.out" 2>&1
+check_eq "unreadable database: error action" "action=DEFER 4.3.0 Client certificate service unavailable" "$(head -1 "$T/bad.out")"
