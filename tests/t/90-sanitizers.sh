@@ -20,7 +20,7 @@ done
 objs=$(ls "$A"/src/*.o | grep -v -e '/certpolicy\.o$' -e '/certpolicyd\.o$')
 # shellcheck disable=SC2086
 cc $FLAGS -o "$A/src/certpolicy" "$A/src/certpolicy.o" $objs $LIBS 2>>"$A/build.log" || build_ok=0
-for t in "$SRCDIR"/tests/unit/*_test.c; do
+for t in "$SRCDIR"/tests/unit/*_test.c "$SRCDIR"/tests/unit/policy_client.c; do
     name=$(basename "$t" .c)
     # shellcheck disable=SC2086
     cc $FLAGS $INC -o "$A/tests/unit/$name" "$t" $objs $LIBS 2>>"$A/build.log" || build_ok=0

@@ -1,0 +1,131 @@
+# certpolicyd as a server: -l unix: and inet: with concurrent clients while
+# one is stuck mid-request; systemd socket activation; a long-lived spawn
+# process that follows recompiled databases (revoke, recovery from a
+# missing database); idle_timeout; max_connections; SIGTERM.
+. "$SRCDIR/tests/lib.sh"
+pki
+CERTPOLICYD=$BUILDDIR/src/certpolicyd
+CLIENT=$BUILDDIR/tests/unit/policy_client
+ALICE=$(fp_openssl "$PKI/alice.pem" sha256)
+printf 'client_address=192.0.2.1\nccert_fingerprint=%s\n\n' "$ALICE" >"$T/alice.req"
+port=$((20000 + $$ % 20000))
+
+conf() {
+    cat >"$T/c.conf" <<CONF
+database = $T/c.cdb
+idle_timeout = ${IDLE:-1000s}
+client alice cert=$PKI/alice.pem ${REVOKED:-}
+CONF
+    "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
+}
+conf
+
+# wait_for COMMAND... - up to 5 seconds for the command to succeed
+wait_for() {
+    i=0
+    while ! "$@" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -ge 50 ] && return 1
+        sleep 0.1
+    done
+}
+
+# -l unix: 20 clients at once, after one that sent half a request and
+# holds its connection. Each must be answered within the 3-second limit.
+"$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/sock" -l "inet:127.0.0.1:$port" -L "$T/l.log" &
+srv=$!
+wait_for test -S "$T/sock"
+printf 'client_address=192.0.2.9\nccert_finger' | "$CLIENT" -s 4 "unix:$T/sock" &
+stuck=$!
+sleep 0.3
+i=0
+while [ $i -lt 20 ]; do
+    cat "$T/alice.req" "$T/alice.req" | "$CLIENT" -n 2 -t 3000 "unix:$T/sock" >"$T/c$i.out" 2>&1 &
+    i=$((i + 1))
+done
+wait_all_ok=1
+for job in $(jobs -p); do
+    [ "$job" = "$srv" ] || [ "$job" = "$stuck" ] && continue
+    wait "$job" || wait_all_ok=0
+done
+check_eq "-l unix: 20 clients answered while one is stuck" 1 "$wait_all_ok"
+check_eq "-l unix: every answer right" 40 "$(cat "$T"/c*.out | grep -c '^action=OK$')"
+"$CLIENT" -n 1 -t 3000 "inet:127.0.0.1:$port" <"$T/alice.req" >"$T/inet.out" 2>&1
+check_eq "-l inet: answered" "action=OK" "$(head -1 "$T/inet.out")"
+kill -TERM "$srv"
+wait "$srv"
+check_eq "SIGTERM: exits 0" 0 $?
+check "SIGTERM: the unix socket file is removed" test ! -e "$T/sock"
+wait "$stuck" 2>/dev/null
+
+# max_connections: with two connections held open, a third waits.
+"$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/sock2" -o max_connections=2 -L "$T/m.log" &
+srv=$!
+wait_for test -S "$T/sock2"
+printf 'a=b\n' | "$CLIENT" -s 3 "unix:$T/sock2" &
+printf 'a=b\n' | "$CLIENT" -s 3 "unix:$T/sock2" &
+sleep 0.5
+check_not "max_connections=2: a third client is not served meanwhile" "$CLIENT" -n 1 -t 1000 "unix:$T/sock2" <"$T/alice.req"
+check "max_connections=2: it is served once one closes" "$CLIENT" -n 1 -t 5000 "unix:$T/sock2" <"$T/alice.req"
+kill -TERM "$srv"
+wait
+
+# systemd socket activation (LISTEN_FDS), one process for all connections.
+port2=$((port + 1))
+systemd-socket-activate -l "127.0.0.1:$port2" "$CERTPOLICYD" -d "$T/c.cdb" -v -L "$T/sa.log" >"$T/sa.out" 2>&1 &
+sa=$!
+sleep 0.5
+"$CLIENT" -n 1 -t 3000 "inet:127.0.0.1:$port2" <"$T/alice.req" >"$T/sa1.out" 2>&1
+"$CLIENT" -n 1 -t 3000 "inet:127.0.0.1:$port2" <"$T/alice.req" >"$T/sa2.out" 2>&1
+check_eq "socket activation: first connection answered" "action=OK" "$(head -1 "$T/sa1.out")"
+check_eq "socket activation: second connection answered" "action=OK" "$(head -1 "$T/sa2.out")"
+check "socket activation: says so" grep -q "starting: socket activation mode" "$T/sa.log"
+check_eq "socket activation: one process served both" 1 "$(grep -c 'starting:' "$T/sa.log")"
+kill -TERM "$sa"
+wait "$sa" 2>/dev/null
+
+# A long-lived spawn process follows the database: revoke, then a missing
+# database (error), then a good one again.
+mkfifo "$T/in"
+"$CERTPOLICYD" -d "$T/c.cdb" -L "$T/live.log" <"$T/in" >"$T/live.out" 2>"$T/live.err" &
+live=$!
+exec 3>"$T/in"
+answers() { [ "$(grep -c '^action=' "$T/live.out")" -ge "$1" ]; }
+cat "$T/alice.req" >&3
+wait_for answers 1
+REVOKED='revoked=2026-11-20 reason="left"' conf
+cat "$T/alice.req" >&3
+wait_for answers 2
+mv "$T/c.cdb" "$T/c.cdb.away"
+cat "$T/alice.req" >&3
+wait_for answers 3
+mv "$T/c.cdb.away" "$T/c.cdb"
+REVOKED= conf
+cat "$T/alice.req" >&3
+wait_for answers 4
+exec 3>&-
+wait "$live"
+check_golden "spawn: one process follows the database" /dev/stdin "$T/live.out" <<OUT
+action=OK
+
+action=REJECT 5.7.1 Client certificate revoked
+
+action=DEFER 4.3.0 Client certificate service unavailable
+
+action=OK
+
+OUT
+check_eq "spawn: exits 0 at end of input, nothing on stderr" "" "$(cat "$T/live.err")"
+check "spawn: the missing database is logged" grep -q "warning: database $T/c.cdb: cannot open: No such file or directory" "$T/live.log"
+
+# idle_timeout: a spawn process with nothing to do exits by itself.
+IDLE=1s conf
+"$CERTPOLICYD" -d "$T/c.cdb" -L "$T/idle.log" <"$T/in" >"$T/idle.out" 2>&1 &
+idle=$!
+exec 3>"$T/in"
+cat "$T/alice.req" >&3
+gone() { ! kill -0 "$idle"; }
+check "idle_timeout = 1s: the spawn process exits with its input still open" wait_for gone
+exec 3>&-
+wait "$idle" 2>/dev/null
+check_eq "idle_timeout: the request before was answered" "action=OK" "$(head -1 "$T/idle.out")"

@@ -1,0 +1,112 @@
+/*
+ * policy_client - a test client for certpolicyd's sockets
+ *
+ * policy_client [-n ANSWERS] [-t MILLISECONDS] [-s SECONDS] ENDPOINT
+ *
+ * Connects to unix:PATH or inet:HOST:PORT, sends standard input, and
+ * prints the answers (each ends with an empty line). With -n it stops after
+ * that many answers; -t bounds the wait (default 5000 ms; exit 1 when it
+ * runs out); -s holds the connection open that many seconds after sending,
+ * reading nothing: a stuck client.
+ */
+#include "config.h"
+
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+/* client_connect - unix:PATH or inet:HOST:PORT */
+static int client_connect(const char *endpoint)
+{
+    struct sockaddr_un sun;
+    struct addrinfo hints, *res;
+    char    host[256], *port;
+    int     fd;
+
+    if (strncmp(endpoint, "unix:", 5) == 0) {
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", endpoint + 5);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0
+	    || connect(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
+	    return (-1);
+	return (fd);
+    }
+    if (strncmp(endpoint, "inet:", 5) != 0)
+	return (-1);
+    snprintf(host, sizeof(host), "%s", endpoint + 5);
+    if ((port = strrchr(host, ':')) == NULL)
+	return (-1);
+    *port++ = 0;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, port, &hints, &res) != 0)
+	return (-1);
+    fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+    if (fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) < 0) {
+	close(fd);
+	fd = -1;
+    }
+    freeaddrinfo(res);
+    return (fd);
+}
+
+int     main(int argc, char **argv)
+{
+    long    want = -1, timeout = 5000, hold = 0;
+    char    buf[65536];
+    size_t  len = 0, got_answers = 0, i;
+    ssize_t n;
+    int     fd, ch;
+    struct pollfd pfd;
+
+    while ((ch = getopt(argc, argv, "n:t:s:")) != -1) {
+	if (ch == 'n')
+	    want = strtol(optarg, NULL, 10);
+	else if (ch == 't')
+	    timeout = strtol(optarg, NULL, 10);
+	else if (ch == 's')
+	    hold = strtol(optarg, NULL, 10);
+	else
+	    return (2);
+    }
+    if (optind != argc - 1)
+	return (2);
+    if ((fd = client_connect(argv[optind])) < 0) {
+	perror(argv[optind]);
+	return (1);
+    }
+    while ((n = read(0, buf, sizeof(buf))) > 0)
+	if (write(fd, buf, (size_t) n) != n)
+	    return (1);
+    if (hold > 0) {
+	sleep((unsigned) hold);
+	return (0);
+    }
+    pfd.fd = fd;
+    pfd.events = POLLIN;
+    while (want < 0 || got_answers < (size_t) want) {
+	if (poll(&pfd, 1, (int) timeout) <= 0) {
+	    fwrite(buf, 1, len, stdout);
+	    fprintf(stderr, "policy_client: timed out after %zu answers\n", got_answers);
+	    return (1);
+	}
+	if ((n = read(fd, buf + len, sizeof(buf) - len)) <= 0)
+	    break;
+	for (i = len; i < len + (size_t) n; i++)
+	    if (buf[i] == '\n' && i > 0 && buf[i - 1] == '\n')
+		got_answers++;
+	len += (size_t) n;
+	if (len == sizeof(buf))
+	    break;
+    }
+    fwrite(buf, 1, len, stdout);
+    close(fd);
+    return (want < 0 || got_answers >= (size_t) want ? 0 : 1);
+}
