@@ -14,9 +14,11 @@
 #include "clientset.h"
 #include "compile.h"
 #include "conf.h"
+#include "edit.h"
 #include "file_read.h"
 #include "list.h"
 #include "log.h"
+#include "query.h"
 #include "settings.h"
 #include "timeutil.h"
 
@@ -35,6 +37,12 @@ static const char usage_text[] =
 "  compile [--no-postmap]         write the database and the Postfix maps\n"
 "  list [--expiring DAYS] [--json]\n"
 "                                 one row per client\n"
+"  enroll NAME CERTFILE|FINGERPRINT...\n"
+"                                 add a client (or certificates to one), compile\n"
+"  revoke NAME [--reason TEXT] [--date YYYY-MM-DD]\n"
+"                                 take a client's certificates away, compile\n"
+"  query --cert FILE | --fingerprint HEX\n"
+"                                 what certpolicyd answers now, and why\n"
 "  fingerprint [--digest NAME] [--password-file FILE] FILE...\n"
 "                                 print certificate and public-key fingerprints\n"
 "  version                        print the version\n";
@@ -122,7 +130,7 @@ static int cmd_compile(struct tool *tool, int argc, char **argv)
     int     run_postmap = 1;
     int     ch, ret;
 
-    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 	if (ch != 'n')
 	    usage(NULL);
 	run_postmap = 0;
@@ -148,7 +156,7 @@ static int cmd_list(struct tool *tool, int argc, char **argv)
     int     ch;
     size_t  shown;
 
-    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 	if (ch == 'j')
 	    json = 1;
 	else if (ch == 'e' && settings_parse_number(optarg, 0, &expiring) == 0
@@ -165,6 +173,73 @@ static int cmd_list(struct tool *tool, int argc, char **argv)
     return (expiring >= 0 && shown > 0 ? 1 : 0);
 }
 
+/* cmd_enroll - add a client or certificates, then compile */
+static int cmd_enroll(struct tool *tool, int argc, char **argv)
+{
+    struct edit_request req;
+
+    if (argc < 3)
+	usage("enroll needs a NAME and at least one CERTFILE or FINGERPRINT");
+    memset(&req, 0, sizeof(req));
+    req.config = tool->config;
+    req.bounds = &tool->bounds;
+    req.name = argv[1];
+    req.items = argv + 2;
+    req.nitems = argc - 2;
+    req.run_postmap = 1;
+    return (edit_enroll(&req) == 0 ? 0 : 1);
+}
+
+/* cmd_revoke - mark a client revoked, then compile */
+static int cmd_revoke(struct tool *tool, int argc, char **argv)
+{
+    static const struct option opts[] = {
+	{"reason", required_argument, 0, 'r'}, {"date", required_argument, 0, 'd'}, {0, 0, 0, 0},
+    };
+    struct edit_request req;
+    int     ch;
+
+    memset(&req, 0, sizeof(req));
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	if (ch == 'r')
+	    req.reason = optarg;
+	else if (ch == 'd')
+	    req.date = optarg;
+	else
+	    usage(NULL);
+    }
+    if (optind != argc - 1)
+	usage("revoke needs exactly one NAME");
+    req.config = tool->config;
+    req.bounds = &tool->bounds;
+    req.name = argv[optind];
+    req.run_postmap = 1;
+    return (edit_revoke(&req) == 0 ? 0 : 1);
+}
+
+/* cmd_query - what certpolicyd answers now */
+static int cmd_query(struct tool *tool, int argc, char **argv)
+{
+    static const struct option opts[] = {
+	{"cert", required_argument, 0, 'c'}, {"fingerprint", required_argument, 0, 'f'},
+	{0, 0, 0, 0},
+    };
+    const char *certfile = NULL, *fingerprint = NULL;
+    int     ch;
+
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	if (ch == 'c')
+	    certfile = optarg;
+	else if (ch == 'f')
+	    fingerprint = optarg;
+	else
+	    usage(NULL);
+    }
+    if (optind != argc || (certfile == NULL) == (fingerprint == NULL))
+	usage("query needs exactly one of --cert FILE and --fingerprint HEX");
+    return (query_run(tool->config, &tool->bounds, certfile, fingerprint) == 0 ? 0 : 1);
+}
+
 /* cmd_fingerprint - print a certificate's fingerprints */
 static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
 {
@@ -179,7 +254,7 @@ static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
     size_t  len;
     int     ch, ret = 0;
 
-    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 	if (ch == 'd') {
 	    if ((digest = fprint_digest_lookup(optarg)) < 0)
 		usage("--digest: expected md5, sha1, sha256 or sha512");
@@ -222,7 +297,8 @@ int     main(int argc, char **argv)
 	int     (*run) (struct tool *, int, char **);
     } cmds[] = {
 	{"check", cmd_check}, {"compile", cmd_compile}, {"list", cmd_list},
-	{"fingerprint", cmd_fingerprint},
+	{"fingerprint", cmd_fingerprint}, {"enroll", cmd_enroll}, {"revoke", cmd_revoke},
+	{"query", cmd_query},
     };
     struct tool tool;
     size_t  i;
@@ -257,7 +333,11 @@ int     main(int argc, char **argv)
 	if (strcmp(argv[optind], cmds[i].name) == 0) {
 	    argc -= optind;
 	    argv += optind;
+#ifdef __GLIBC__
+	    optind = 0;				/* reinitialize, for a new argv */
+#else
 	    optind = 1;
+#endif
 	    return (cmds[i].run(&tool, argc, argv));
 	}
     }

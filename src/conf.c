@@ -29,6 +29,7 @@ struct conf_state {
     struct htable names;		/* client name -> struct conf_client index+1 */
     struct htable nexthops;		/* tls next-hop -> line */
     char   *dir;			/* of the source, for relative cert= paths */
+    size_t  line_end;			/* offset where the current line's text ends */
     int     clients_over;		/* max_clients crossed, reported */
 };
 
@@ -264,6 +265,7 @@ static void conf_client(struct conf_state *st, struct srcwords *words, int line)
     memset(cl, 0, sizeof(*cl));
     cl->name = mem_strdup(words->word[1]);
     cl->line = line;
+    cl->end = st->line_end;
     for (i = 2; i < words->count; i++) {
 	char   *eq = strchr(words->word[i], '=');
 
@@ -399,21 +401,34 @@ static void conf_cross_check(struct conf *conf)
 /* conf_read - read and check path */
 struct conf *conf_read(const char *path, const struct bounds *bounds)
 {
-    struct conf_state st;
     struct conf *conf;
-    struct srcline sl;
-    enum srcline_status status;
-    const char *slash;
-    char   *data, *text;
+    char   *data;
     char    why[512];
     size_t  len;
-    int     line, i;
 
     if ((data = file_read_all(path, (size_t) bounds->value[BOUND_MAX_SOURCE_SIZE],
 			      "max_source_size", &len, why, sizeof(why))) == NULL) {
 	log_error("%s: %s", path, why);
 	return (NULL);
     }
+    conf = conf_parse(path, data, len, bounds);
+    free(data);
+    return (conf);
+}
+
+/* conf_parse - check the text of a source file named path */
+struct conf *conf_parse(const char *path, const char *data, size_t len,
+			        const struct bounds *bounds)
+{
+    struct conf_state st;
+    struct conf *conf;
+    struct srcline sl;
+    enum srcline_status status;
+    const char *slash;
+    char   *text;
+    char    why[512];
+    int     line, i;
+
     conf = mem_calloc(1, sizeof(*conf));
     conf->path = mem_strdup(path);
     conf->bounds = bounds;
@@ -421,6 +436,11 @@ struct conf *conf_read(const char *path, const struct bounds *bounds)
 	if ((conf->values[i] = settings_normalize(settings_table + i, settings_table[i].defval,
 						  why, sizeof(why))) == NULL)
 	    log_panic("default of %s: %s", settings_table[i].name, why);
+    if (len > (size_t) bounds->value[BOUND_MAX_SOURCE_SIZE]) {
+	conf_error(conf, 0, "file is larger than max_source_size (%lld bytes)",
+		   bounds->value[BOUND_MAX_SOURCE_SIZE]);
+	return (conf);
+    }
     st.conf = conf;
     st.clients_over = 0;
     st.dir = (slash = strrchr(path, '/')) ? mem_strndup(path, (size_t) (slash - path)) : NULL;
@@ -434,6 +454,7 @@ struct conf *conf_read(const char *path, const struct bounds *bounds)
     while ((status = srcline_next(&sl, &text, &line)) != SRCLINE_EOF) {
 	switch (status) {
 	case SRCLINE_OK:
+	    st.line_end = sl.end;
 	    conf_line(&st, text, line);
 	    break;
 	case SRCLINE_TOO_LONG:
@@ -455,7 +476,6 @@ struct conf *conf_read(const char *path, const struct bounds *bounds)
     htable_free(&st.names);
     htable_free(&st.nexthops);
     free(st.dir);
-    free(data);
     conf_cross_check(conf);
     return (conf);
 }

@@ -22,6 +22,7 @@
 struct conf_client {
     char   *name;
     int     line;
+    size_t  end;			/* offset just past the text of its line */
     char  **certs;			/* resolved paths */
     int    *cert_lines;		/* where each cert= was given */
     size_t  ncerts;
@@ -67,6 +68,10 @@ struct conf {
 
 /* conf_read - read and check path; NULL only if the file cannot be read */
 struct conf *conf_read(const char *path, const struct bounds *bounds);
+
+/* conf_parse - check the text of a source file named path (for messages) */
+struct conf *conf_parse(const char *path, const char *data, size_t len,
+			        const struct bounds *bounds);
 
 /* conf_free - release a conf */
 void    conf_free(struct conf *conf);

@@ -103,6 +103,7 @@ enum srcline_status srcline_next(struct srcline *sl, char **text, int *line)
 	}
 	if (status != SRCLINE_OK)
 	    continue;				/* swallow the rest of a bad line */
+	sl->end = e;
 	if (memchr(sl->data + s, 0, e - s) != NULL)
 	    status = SRCLINE_NUL;
 	else if (srcline_append(sl, s, e) < 0)

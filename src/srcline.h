@@ -33,6 +33,7 @@ struct srcline {
     size_t  max_line;
     char   *buf;			/* the current logical line */
     size_t  buflen;
+    size_t  end;			/* offset just past its last text byte */
 };
 
 /* srcline_init - read lines from data[len]; lines longer than max_line are errors */

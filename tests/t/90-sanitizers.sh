@@ -10,6 +10,10 @@ mkdir -p "$A/src" "$A/tests/unit"
 FLAGS="-std=c11 -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 INC="-I$BUILDDIR -I$SRCDIR/src $(pkg-config --cflags libcrypto libcdb)"
 LIBS="$(pkg-config --libs libcrypto libcdb)"
+if grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h"; then
+    INC="$INC $(pkg-config --cflags libsystemd)"
+    LIBS="$LIBS $(pkg-config --libs libsystemd)"
+fi
 
 build_ok=1
 for c in "$SRCDIR"/src/*.c; do
@@ -19,7 +23,10 @@ for c in "$SRCDIR"/src/*.c; do
 done
 objs=$(ls "$A"/src/*.o | grep -v -e '/certpolicy\.o$' -e '/certpolicyd\.o$')
 # shellcheck disable=SC2086
-cc $FLAGS -o "$A/src/certpolicy" "$A/src/certpolicy.o" $objs $LIBS 2>>"$A/build.log" || build_ok=0
+for prog in certpolicy certpolicyd; do
+    # shellcheck disable=SC2086
+    cc $FLAGS -o "$A/src/$prog" "$A/src/$prog.o" $objs $LIBS 2>>"$A/build.log" || build_ok=0
+done
 for t in "$SRCDIR"/tests/unit/*_test.c "$SRCDIR"/tests/unit/policy_client.c; do
     name=$(basename "$t" .c)
     # shellcheck disable=SC2086
