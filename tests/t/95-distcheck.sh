@@ -17,3 +17,24 @@ else
     fail "make distcheck" "$(tail -20 "$T/distcheck.log")"
 fi
 check "the tarball's suite ran cases" grep -q '^[1-9][0-9]* passed, 0 failed$' "$T/distcheck.log"
+
+# make install puts every piece where the configure options say.
+rm -rf "$T/inst"
+if (cd "$BUILDDIR" && make install DESTDIR="$T/inst") \
+    >"$T/install.log" 2>&1; then
+    ok "make install"
+else
+    fail "make install" "$(tail -10 "$T/install.log")"
+fi
+(cd "$T/inst" && find . -type f | sed 's|^\./||' | sort) >"$T/installed"
+for f in bin/certpolicy sbin/certpolicyd share/man/man8/certpolicy.8 \
+    share/man/man8/certpolicyd.8 share/man/man5/certpolicy.conf.5 \
+    share/doc/certpolicy/examples/postfix/main.cf share/doc/certpolicy/examples/postfix/master.cf; do
+    check "installed: $f" grep -q "/$f\$" "$T/installed"
+done
+if grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h"; then
+    unit=$(grep 'certpolicyd.service$' "$T/installed")
+    check "installed: the systemd units" test -n "$unit"
+    exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$T/inst/$unit")
+    check "the service runs the installed certpolicyd ($exe)" test -x "$T/inst$exe"
+fi
