@@ -45,7 +45,7 @@ int     fprint_digest_lookup(const char *name)
 }
 
 /* fprint_hexval - one hex digit, or -1 */
-static int fprint_hexval(int ch)
+int     fprint_hexval(int ch)
 {
     if (ch >= '0' && ch <= '9')
 	return (ch - '0');

@@ -50,6 +50,9 @@ char   *fprint_format(const struct fprint *fp, char *buf);
 /* fprint_format_lower - ab:cd:..., the form Postfix looks up */
 char   *fprint_format_lower(const struct fprint *fp, char *buf);
 
+/* fprint_hexval - the value of one hex digit (any case), or -1 */
+int     fprint_hexval(int ch);
+
 /* fprint_equal - same digest and bytes */
 int     fprint_equal(const struct fprint *a, const struct fprint *b);
 

@@ -5,21 +5,10 @@
 
 #include <string.h>
 
+#include "fprint.h"
 #include "logvalue.h"
 
 #define LOGVALUE_MAX 256			/* longest value written */
-
-/* logvalue_hex - one hex digit or -1 */
-static int logvalue_hex(int ch)
-{
-    if (ch >= '0' && ch <= '9')
-	return (ch - '0');
-    if (ch >= 'A' && ch <= 'F')
-	return (ch - 'A' + 10);
-    if (ch >= 'a' && ch <= 'f')
-	return (ch - 'a' + 10);
-    return (-1);
-}
 
 /* logvalue_xtext - decode xtext; a '+' not followed by two hex digits stays */
 size_t  logvalue_xtext(const char *in, size_t len, char *out, size_t size)
@@ -28,8 +17,8 @@ size_t  logvalue_xtext(const char *in, size_t len, char *out, size_t size)
     int     hi, lo;
 
     for (i = 0; i < len && n < size; i++) {
-	if (in[i] == '+' && i + 2 < len && (hi = logvalue_hex(in[i + 1])) >= 0
-	    && (lo = logvalue_hex(in[i + 2])) >= 0) {
+	if (in[i] == '+' && i + 2 < len && (hi = fprint_hexval(in[i + 1])) >= 0
+	    && (lo = fprint_hexval(in[i + 2])) >= 0) {
 	    out[n++] = (char) (hi << 4 | lo);
 	    i += 2;
 	} else {
