@@ -1,0 +1,134 @@
+/*
+ * cdbfile - a CDB file that may be replaced at any time
+ *
+ * tinycdb maps the file and checks every offset against its size, so a
+ * truncated or garbled file gives errors, not wild reads.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cdbfile.h"
+#include "mem.h"
+
+void    cdbfile_init(struct cdbfile *cf, const char *path,
+		             int (*check) (struct cdbfile *, void *),
+		             void (*forget) (void *), void *ctx)
+{
+    memset(cf, 0, sizeof(*cf));
+    cf->path = mem_strdup(path);
+    cf->fd = -1;
+    cf->check = check;
+    cf->forget = forget;
+    cf->ctx = ctx;
+    snprintf(cf->why, sizeof(cf->why), "not opened yet");
+}
+
+/* cdbfile_close - forget the open file */
+static void cdbfile_close(struct cdbfile *cf)
+{
+    if (cf->fd >= 0) {
+	cdb_free(&cf->cdb);
+	close(cf->fd);
+	cf->fd = -1;
+    }
+    if (cf->forget != NULL)
+	cf->forget(cf->ctx);
+    cf->usable = 0;
+}
+
+void    cdbfile_free(struct cdbfile *cf)
+{
+    cdbfile_close(cf);
+    free(cf->path);
+    cf->path = NULL;
+}
+
+/* cdbfile_same - the same file, unchanged (ctime: a chmod counts) */
+static int cdbfile_same(const struct stat *a, const struct stat *b)
+{
+    return (a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
+	    && a->st_mtim.tv_sec == b->st_mtim.tv_sec
+	    && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
+	    && a->st_ctim.tv_sec == b->st_ctim.tv_sec
+	    && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec);
+}
+
+/* cdbfile_refresh - follow a replaced file */
+int     cdbfile_refresh(struct cdbfile *cf, int *changed)
+{
+    struct stat st;
+
+    *changed = 0;
+    if (stat(cf->path, &st) < 0) {
+	if (cf->examined || cf->fd >= 0 || !cf->missing) {
+	    cdbfile_close(cf);
+	    snprintf(cf->why, sizeof(cf->why), "cannot open: %s", strerror(errno));
+	    cf->examined = 0;
+	    cf->missing = 1;
+	    *changed = 1;
+	}
+	return (0);
+    }
+    if (cf->examined && cdbfile_same(&st, &cf->st))
+	return (cf->usable);			/* good or bad, as before */
+    cdbfile_close(cf);
+    cf->st = st;
+    cf->examined = 1;
+    cf->missing = 0;
+    *changed = 1;
+    if ((cf->fd = open(cf->path, O_RDONLY | O_CLOEXEC)) < 0) {
+	snprintf(cf->why, sizeof(cf->why), "cannot open: %s", strerror(errno));
+	return (0);
+    }
+    if (cdb_init(&cf->cdb, cf->fd) < 0) {
+	snprintf(cf->why, sizeof(cf->why), "not a CDB file: %s", strerror(errno));
+	close(cf->fd);
+	cf->fd = -1;
+	return (0);
+    }
+    if (cf->check != NULL && cf->check(cf, cf->ctx) < 0) {
+	cdbfile_close(cf);
+	return (0);
+    }
+    cf->usable = 1;
+    return (1);
+}
+
+/* cdbfile_get - a record's value as a new string */
+char   *cdbfile_get(struct cdbfile *cf, const char *key, int *bad)
+{
+    const char *val;
+    unsigned len;
+    int     found;
+
+    *bad = 0;
+    if ((found = cdbfile_find(cf, key, strlen(key), &val, &len)) <= 0) {
+	*bad = found < 0;
+	return (NULL);
+    }
+    if (memchr(val, 0, len) != NULL) {
+	*bad = 1;
+	return (NULL);
+    }
+    return (mem_strndup(val, len));
+}
+
+/* cdbfile_find - a record's value in place */
+int     cdbfile_find(struct cdbfile *cf, const char *key, size_t klen,
+		             const char **val, unsigned *vlen)
+{
+    int     found;
+
+    if ((found = cdb_find(&cf->cdb, key, (unsigned) klen)) <= 0)
+	return (found < 0 ? -1 : 0);
+    *vlen = cdb_datalen(&cf->cdb);
+    if ((*val = cdb_get(&cf->cdb, *vlen, cdb_datapos(&cf->cdb))) == NULL)
+	return (-1);
+    return (1);
+}

@@ -1,0 +1,46 @@
+/*
+ * cdbfile - a CDB file that may be replaced at any time
+ *
+ * cdbfile_refresh() stats the path and, when the file there is not the
+ * one examined last (device, inode, size, modification and change times),
+ * opens it, lets tinycdb check its layout, and calls the caller's check
+ * (format number, required records). A file that is missing, unreadable
+ * or fails a check leaves the cdbfile unusable, with the reason in why,
+ * until another file appears; the same bad file is not examined twice.
+ */
+#ifndef CERTPOLICY_CDBFILE_H
+#define CERTPOLICY_CDBFILE_H
+
+#include <cdb.h>
+#include <sys/stat.h>
+
+struct cdbfile {
+    char   *path;
+    int     fd;				/* -1 when nothing is open */
+    struct cdb cdb;
+    struct stat st;			/* of the file examined last */
+    int     examined;
+    int     missing;
+    int     usable;
+    char    why[256];
+    int     (*check) (struct cdbfile *, void *);	/* 0, or -1 with why set */
+    void    (*forget) (void *);		/* drop what check kept */
+    void   *ctx;
+};
+
+void    cdbfile_init(struct cdbfile *cf, const char *path,
+		             int (*check) (struct cdbfile *, void *),
+		             void (*forget) (void *), void *ctx);
+void    cdbfile_free(struct cdbfile *cf);
+
+/* cdbfile_refresh - follow a replaced file; returns usable; *changed if it changed */
+int     cdbfile_refresh(struct cdbfile *cf, int *changed);
+
+/* cdbfile_get - a record's value as a new string; NULL if absent (or bad: *bad) */
+char   *cdbfile_get(struct cdbfile *cf, const char *key, int *bad);
+
+/* cdbfile_find - a record's value in place; 1 found, 0 not, -1 corrupt */
+int     cdbfile_find(struct cdbfile *cf, const char *key, size_t klen,
+		             const char **val, unsigned *vlen);
+
+#endif
