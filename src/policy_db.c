@@ -78,6 +78,8 @@ void    policy_db_init(struct policy_db *db, const char *path)
 
 void    policy_db_free(struct policy_db *db)
 {
+    if (db->status_open)
+	cdbfile_free(&db->status);
     cdbfile_free(&db->file);
     free(db->error_action);
     free(db->nocert_action);
@@ -110,6 +112,58 @@ int     policy_db_lookup(struct policy_db *db, int kind, const struct fprint *fp
 	return (-1);
     }
     return (1);
+}
+
+/* policy_db_status_check - a status database of our format */
+static int policy_db_status_check(struct cdbfile *cf, void *ctx)
+{
+    char   *val;
+    int     bad;
+
+    (void) ctx;
+    if ((val = cdbfile_get(cf, STATUSREC_FORMAT_KEY, &bad)) == NULL
+	|| strcmp(val, STATUSREC_FORMAT) != 0) {
+	snprintf(cf->why, sizeof(cf->why), val ? "status database format %.20s, expected "
+		 STATUSREC_FORMAT : "not a certpolicy status database", val);
+	free(val);
+	return (-1);
+    }
+    free(val);
+    return (0);
+}
+
+/* policy_db_status - the revocation status of a certificate */
+int     policy_db_status(struct policy_db *db, const struct fprint *fp,
+			         struct statusrec *rec, const char **why)
+{
+    const char *path = db->settings[SET_STATUS_DATABASE];
+    char    key[STATUSREC_KEY_MAX];
+    const char *data;
+    unsigned len;
+    int     changed, found;
+
+    if (db->status_open && strcmp(db->status.path, path) != 0) {
+	cdbfile_free(&db->status);
+	db->status_open = 0;
+    }
+    if (!db->status_open) {
+	cdbfile_init(&db->status, path, policy_db_status_check, NULL, NULL);
+	db->status_open = 1;
+    }
+    if (!cdbfile_refresh(&db->status, &changed)) {
+	snprintf(db->status_why, sizeof(db->status_why), "status database %s: %s",
+		 path, db->status.why);
+	*why = db->status_why;
+	return (0);
+    }
+    found = cdbfile_find(&db->status, key, statusrec_key(fp, key), &data, &len);
+    if (found == 0)
+	*why = "no revocation status";
+    if (found < 0 || (found > 0 && statusrec_decode(data, len, rec) < 0)) {
+	*why = "corrupt status database";
+	return (-1);
+    }
+    return (found);
 }
 
 /* policy_db_setting - a setting of the open database */

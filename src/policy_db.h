@@ -7,12 +7,15 @@
  * truncated, of another format or not ours makes the server unusable
  * until a good one appears; nothing is ever permitted meanwhile. The last
  * good error_action and nocert_action are kept across such failures.
+ * The status database, when revocation checking is on, is followed the
+ * same way; without it every status is unavailable.
  */
 #ifndef CERTPOLICY_POLICY_DB_H
 #define CERTPOLICY_POLICY_DB_H
 
 #include "cdbfile.h"
 #include "dbrec.h"
+#include "statusrec.h"
 #include "fprint.h"
 #include "settings.h"
 
@@ -24,6 +27,9 @@ struct policy_db {
     char   *settings[SETTING_COUNT];	/* of the open file */
     char   *error_action;		/* the last good ones, kept across failures */
     char   *nocert_action;
+    struct cdbfile status;		/* status_database, once needed */
+    int     status_open;
+    char    status_why[512];
 };
 
 void    policy_db_init(struct policy_db *db, const char *path);
@@ -35,6 +41,14 @@ int     policy_db_refresh(struct policy_db *db, int *changed);
 /* policy_db_lookup - 1 found (rec filled), 0 not there, -1 corrupt (why set) */
 int     policy_db_lookup(struct policy_db *db, int kind, const struct fprint *fp,
 			         struct dbrec *rec);
+
+/*
+ * policy_db_status - the revocation status of a certificate from
+ * status_database (followed like the database itself): 1 found, 0 not
+ * there or no usable status database (*why says which), -1 corrupt.
+ */
+int     policy_db_status(struct policy_db *db, const struct fprint *fp,
+			         struct statusrec *rec, const char **why);
 
 /* policy_db_setting - a setting of the open, usable database */
 const char *policy_db_setting(const struct policy_db *db, enum setting_id id);

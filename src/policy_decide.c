@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy_decide.h"
@@ -62,13 +64,49 @@ static void policy_set(struct policy_db *db, struct policy_decision *d,
     }
 }
 
+/*
+ * policy_revocation - the outcome from the certificate's revocation
+ * status: revoked stays revoked, fresh or not; good is good until its
+ * nextUpdate plus clock_skew; anything else is unavailable.
+ */
+static void policy_revocation(struct policy_db *db, const struct fprint *certfp, time_t now,
+			              struct policy_decision *d)
+{
+    static char note[160];
+    struct statusrec st;
+    const char *why = "no revocation status";
+    long long skew = strtoll(policy_db_setting(db, SET_CLOCK_SKEW), NULL, 10);
+    int     found = policy_db_status(db, certfp, &st, &why);
+
+    if (found > 0 && st.state == STATUS_REVOKED) {
+	snprintf(note, sizeof(note), "revoked by the CA (%s%s%s)", st.ocsp ? "ocsp" : "crl",
+		 *st.reason ? ": " : "", st.reason);
+	policy_set(db, d, OUTCOME_REVOKED, note);
+	return;
+    }
+    if (found > 0 && st.state == STATUS_GOOD && now <= st.next_update + skew) {
+	policy_set(db, d, OUTCOME_PERMIT, NULL);
+	return;
+    }
+    if (found > 0)
+	why = st.state == STATUS_UNKNOWN ? "the CA does not know the certificate" :
+	    "revocation status is stale";
+    if (strcmp(policy_db_setting(db, SET_REVOCATION_FAILURE), "permit") == 0) {
+	snprintf(note, sizeof(note), "%s; permitted by revocation_failure = permit", why);
+	policy_set(db, d, OUTCOME_PERMIT, note);
+	d->warn = 1;
+    } else {
+	policy_set(db, d, OUTCOME_UNAVAILABLE, why);
+    }
+}
+
 /* policy_decide - decide */
 void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t now,
 		              struct policy_decision *d)
 {
     const char *fptext = req->attr[PA_CCERT_FINGERPRINT];
     const char *pubtext = req->attr[PA_CCERT_PUBKEY_FINGERPRINT];
-    struct fprint fp;
+    struct fprint fp, certfp;
     struct dbrec rec;
     int     found = 0;
 
@@ -81,11 +119,11 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
 	policy_set(db, d, OUTCOME_ERROR, db->why);
 	return;
     }
-    if (policy_fingerprint_strict(fptext, &fp) < 0) {
+    if (policy_fingerprint_strict(fptext, &certfp) < 0) {
 	policy_set(db, d, OUTCOME_UNKNOWN, "malformed ccert_fingerprint");
 	return;
     }
-    found = policy_db_lookup(db, 'c', &fp, &rec);
+    found = policy_db_lookup(db, 'c', &certfp, &rec);
     if (found == 0 && pubtext != NULL && *pubtext) {
 	if (policy_fingerprint_strict(pubtext, &fp) < 0) {
 	    policy_set(db, d, OUTCOME_UNKNOWN, "malformed ccert_pubkey_fingerprint");
@@ -110,14 +148,7 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
     } else if (rec.has_validity && (now < rec.not_before || now > rec.not_after)) {
 	policy_set(db, d, OUTCOME_EXPIRED, now < rec.not_before ? "not valid yet" : NULL);
     } else if (strcmp(policy_db_setting(db, SET_REVOCATION_CHECK), "none") != 0) {
-	/* No status source can answer yet: the status is never fresh. */
-	if (strcmp(policy_db_setting(db, SET_REVOCATION_FAILURE), "permit") == 0) {
-	    policy_set(db, d, OUTCOME_PERMIT, "revocation status unavailable, permitted by "
-		       "revocation_failure = permit");
-	    d->warn = 1;
-	} else {
-	    policy_set(db, d, OUTCOME_UNAVAILABLE, "no revocation status");
-	}
+	policy_revocation(db, &certfp, now, d);
     } else {
 	policy_set(db, d, OUTCOME_PERMIT, NULL);
     }

@@ -1,0 +1,98 @@
+/*
+ * statusrec - the records of status.cdb, format 1
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "statusrec.h"
+
+static const char *const status_names[] = {"good", "revoked", "unknown"};
+
+const char *statusrec_state_name(enum status_state state)
+{
+    return (status_names[state]);
+}
+
+/* statusrec_key - "s:AB:.." */
+size_t  statusrec_key(const struct fprint *fp, char *buf)
+{
+    buf[0] = 's';
+    buf[1] = ':';
+    fprint_format(fp, buf + 2);
+    return (strlen(buf));
+}
+
+/* statusrec_encode - the value text */
+size_t  statusrec_encode(const struct statusrec *rec, char *buf, size_t len)
+{
+    char    rev[24] = "-";
+    int     n;
+
+    if (rec->revoked_at >= 0)
+	snprintf(rev, sizeof(rev), "%lld", rec->revoked_at);
+    n = snprintf(buf, len, "%s\t%s\t%lld\t%lld\t%s\t%s", status_names[rec->state],
+		 rec->ocsp ? "ocsp" : "crl", rec->this_update, rec->next_update, rev, rec->reason);
+    return (n < 0 ? 0 : (size_t) n < len ? (size_t) n : len - 1);
+}
+
+/* statusrec_number - at most 18 digits */
+static int statusrec_number(const char *cp, size_t len, long long *val)
+{
+    size_t  i;
+
+    if (len == 0 || len > 18)
+	return (-1);
+    for (*val = 0, i = 0; i < len; i++) {
+	if (cp[i] < '0' || cp[i] > '9')
+	    return (-1);
+	*val = *val * 10 + (cp[i] - '0');
+    }
+    return (0);
+}
+
+/* statusrec_decode - parse a value */
+int     statusrec_decode(const char *data, size_t len, struct statusrec *rec)
+{
+    const char *field[6];
+    size_t  flen[6], pos = 0;
+    int     i;
+
+    for (i = 0; i < 6; i++) {
+	const char *tab;
+
+	if (pos > len)
+	    return (-1);
+	tab = memchr(data + pos, '\t', len - pos);
+	field[i] = data + pos;
+	flen[i] = tab ? (size_t) (tab - field[i]) : len - pos;
+	pos += flen[i] + 1;
+    }
+    if (pos <= len)
+	return (-1);				/* a seventh field */
+    for (i = 0; i < 3; i++)
+	if (strlen(status_names[i]) == flen[0] && memcmp(field[0], status_names[i], flen[0]) == 0)
+	    break;
+    if (i == 3)
+	return (-1);
+    rec->state = (enum status_state) i;
+    if (flen[1] == 4 && memcmp(field[1], "ocsp", 4) == 0)
+	rec->ocsp = 1;
+    else if (flen[1] == 3 && memcmp(field[1], "crl", 3) == 0)
+	rec->ocsp = 0;
+    else
+	return (-1);
+    if (statusrec_number(field[2], flen[2], &rec->this_update) < 0
+	|| statusrec_number(field[3], flen[3], &rec->next_update) < 0)
+	return (-1);
+    if (flen[4] == 1 && field[4][0] == '-')
+	rec->revoked_at = -1;
+    else if (statusrec_number(field[4], flen[4], &rec->revoked_at) < 0)
+	return (-1);
+    if (flen[5] >= sizeof(rec->reason))
+	return (-1);
+    memcpy(rec->reason, field[5], flen[5]);
+    rec->reason[flen[5]] = 0;
+    return (0);
+}
