@@ -220,7 +220,7 @@ struct cert *cert_load(const char *path, size_t max_size, const char *password,
     cert->issuer = cert_name(X509_get_issuer_name(x509));
     cert->subject = cert_name(X509_get_subject_name(x509));
     cert_urls(cert, x509);
-    X509_free(x509);
+    cert->x509 = x509;
     return (cert);
 }
 
@@ -239,6 +239,7 @@ void    cert_free(struct cert *cert)
 {
     if (cert == NULL)
 	return;
+    X509_free(cert->x509);
     free(cert->serial);
     free(cert->issuer);
     free(cert->subject);

@@ -16,7 +16,10 @@
 
 #include "fprint.h"
 
+struct x509_st;
+
 struct cert {
+    struct x509_st *x509;		/* the certificate itself (OpenSSL's X509) */
     struct fprint cert_fp[FPRINT_DIGEST_COUNT];
     struct fprint pubkey_fp[FPRINT_DIGEST_COUNT];
     char   *serial;			/* uppercase hex */

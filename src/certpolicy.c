@@ -19,6 +19,7 @@
 #include "list.h"
 #include "log.h"
 #include "query.h"
+#include "refresh.h"
 #include "settings.h"
 #include "timeutil.h"
 
@@ -43,6 +44,7 @@ static const char usage_text[] =
 "                                 take a client's certificates away, compile\n"
 "  query --cert FILE | --fingerprint HEX\n"
 "                                 what certpolicyd answers now, and why\n"
+"  refresh                        fetch CRL/OCSP status into status_database\n"
 "  fingerprint [--digest NAME] [--password-file FILE] FILE...\n"
 "                                 print certificate and public-key fingerprints\n"
 "  version                        print the version\n";
@@ -240,6 +242,21 @@ static int cmd_query(struct tool *tool, int argc, char **argv)
     return (query_run(tool->config, &tool->bounds, certfile, fingerprint) == 0 ? 0 : 1);
 }
 
+/* cmd_refresh - CRL and OCSP status into status_database */
+static int cmd_refresh(struct tool *tool, int argc, char **argv)
+{
+    struct clientset *set;
+    int     ret;
+
+    (void) argv;
+    if (argc > 1)
+	usage("refresh takes no arguments");
+    set = tool_load(tool, 0, "");
+    ret = refresh_run(set);
+    tool_release(set);
+    return (ret == 0 ? 0 : 1);
+}
+
 /* cmd_fingerprint - print a certificate's fingerprints */
 static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
 {
@@ -298,7 +315,7 @@ int     main(int argc, char **argv)
     } cmds[] = {
 	{"check", cmd_check}, {"compile", cmd_compile}, {"list", cmd_list},
 	{"fingerprint", cmd_fingerprint}, {"enroll", cmd_enroll}, {"revoke", cmd_revoke},
-	{"query", cmd_query},
+	{"query", cmd_query}, {"refresh", cmd_refresh},
     };
     struct tool tool;
     size_t  i;

@@ -1,0 +1,29 @@
+/*
+ * fetch - bring a CRL or an OCSP response, bounded in time and size
+ *
+ * A source is an absolute file path or an http:// URL. HTTP goes through
+ * OpenSSL's own client (OSSL_HTTP_transfer), with timeout seconds as a
+ * deadline on the whole exchange (connect, send, receive) and max bytes
+ * as a cap on the response; a responder that accepts the connection and
+ * never answers costs at most the timeout. https is not supported (CRL
+ * and OCSP data are signed; their URLs are http by convention).
+ */
+#ifndef CERTPOLICY_FETCH_H
+#define CERTPOLICY_FETCH_H
+
+#include <stddef.h>
+
+/*
+ * fetch_source - GET a URL or read a file. Returns new memory and sets
+ * *len, or NULL with the reason in why[why_len] (OpenSSL's included).
+ */
+unsigned char *fetch_source(const char *source, size_t max, int timeout, size_t *len,
+			            char *why, size_t why_len);
+
+/* fetch_post - POST body to an http URL, as content_type, expecting expect */
+unsigned char *fetch_post(const char *url, const char *content_type,
+			          const unsigned char *body, size_t body_len,
+			          const char *expect, size_t max, int timeout, size_t *len,
+			          char *why, size_t why_len);
+
+#endif
