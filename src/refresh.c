@@ -97,7 +97,7 @@ static int refresh_crl(struct refresh *r, const struct cert *cert, const char *w
     char   *list = mem_strdup(configured), *save = NULL, *src;
     char    why[1024];
     char  **url;
-    int     ret = 0, any = 0, res;
+    int     ret = 0, any = 0, failed = 0, res;
 
     if (*configured) {
 	for (src = strtok_r(list, ", ", &save); src && !ret; src = strtok_r(NULL, ", ", &save)) {
@@ -105,6 +105,7 @@ static int refresh_crl(struct refresh *r, const struct cert *cert, const char *w
 	    if ((res = crlcheck_status(r->crl, src, cert->x509, st, why, sizeof(why))) < 0)
 		refresh_fail(who, "crl", src, why);
 	    ret = res > 0;
+	    failed |= res < 0;
 	}
     } else {
 	for (url = cert->crl_urls; url && *url && !ret; url++) {
@@ -112,13 +113,14 @@ static int refresh_crl(struct refresh *r, const struct cert *cert, const char *w
 	    if ((res = crlcheck_status(r->crl, *url, cert->x509, st, why, sizeof(why))) < 0)
 		refresh_fail(who, "crl", *url, why);
 	    ret = res > 0;
+	    failed |= res < 0;
 	}
     }
     if (!any)
 	log_error("%s: crl: no crl_source and no CRL distribution point in the certificate", who);
-    else if (!ret && !*configured)
+    else if (!ret && !failed && !*configured)
 	log_error("%s: crl: no CRL of its issuer among its distribution points", who);
-    else if (!ret)
+    else if (!ret && !failed)
 	log_error("%s: crl: no CRL of its issuer in crl_source", who);
     free(list);
     return (ret);
