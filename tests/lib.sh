@@ -22,16 +22,16 @@ fail() {
 
 # check NAME COMMAND... - the command must succeed
 check() {
-    name=$1
+    _check_name=$1
     shift
-    if "$@" >"$T/check.out" 2>&1; then ok "$name"; else fail "$name" "$(tail -5 "$T/check.out")"; fi
+    if "$@" >"$T/check.out" 2>&1; then ok "$_check_name"; else fail "$_check_name" "$(tail -5 "$T/check.out")"; fi
 }
 
 # check_not NAME COMMAND... - the command must fail
 check_not() {
-    name=$1
+    _check_name=$1
     shift
-    if "$@" >"$T/check.out" 2>&1; then fail "$name" "succeeded but should not"; else ok "$name"; fi
+    if "$@" >"$T/check.out" 2>&1; then fail "$_check_name" "succeeded but should not"; else ok "$_check_name"; fi
 }
 
 # check_eq NAME EXPECTED ACTUAL
@@ -51,10 +51,10 @@ $(head -40 "$T/diff")"
 
 # run_capture OUT COMMAND... - stdout and stderr of COMMAND, then "exit N", in OUT
 run_capture() {
-    out=$1
+    _capture_out=$1
     shift
-    "$@" >"$out" 2>&1
-    echo "exit $?" >>"$out"
+    "$@" >"$_capture_out" 2>&1
+    echo "exit $?" >>"$_capture_out"
 }
 
 # subst FILE - replace @NAME@ placeholders from the environment of the form

@@ -27,7 +27,7 @@ for prog in certpolicy certpolicyd; do
     # shellcheck disable=SC2086
     cc $FLAGS -o "$A/src/$prog" "$A/src/$prog.o" $objs $LIBS 2>>"$A/build.log" || build_ok=0
 done
-for t in "$SRCDIR"/tests/unit/*_test.c "$SRCDIR"/tests/unit/policy_client.c; do
+for t in "$SRCDIR"/tests/unit/*_test.c "$SRCDIR"/tests/unit/policy_client.c "$SRCDIR"/tests/unit/http_serve.c; do
     name=$(basename "$t" .c)
     # shellcheck disable=SC2086
     cc $FLAGS $INC -o "$A/tests/unit/$name" "$t" $objs $LIBS 2>>"$A/build.log" || build_ok=0

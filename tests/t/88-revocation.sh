@@ -1,0 +1,181 @@
+# certpolicy refresh and the revoked/unavailable outcomes of certpolicyd,
+# against real parts: CRLs made by "openssl ca -gencrl" (from files and
+# over HTTP), and "openssl ocsp" responders signing as the CA or as a
+# delegated responder. Every broken source gives a clear message, keeps
+# fresh earlier statuses, and never records "good" from a bad answer.
+. "$SRCDIR/tests/lib.sh"
+CERTPOLICYD=$BUILDDIR/src/certpolicyd
+SERVE=$BUILDDIR/tests/unit/http_serve
+base=$((40000 + $$ % 10000))
+P_CRL=$base
+P_OCSP=$((base + 1))
+P_BAD=$((base + 2))
+PKI=$T/pki
+CRL_URL=http://127.0.0.1:$P_CRL/ca.crl OCSP_URL=http://127.0.0.1:$P_OCSP/ \
+    sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
+cd "$PKI" || exit 1
+PIDS=
+trap 'kill $PIDS 2>/dev/null' EXIT
+bg() { "$@" >/dev/null 2>&1 & PIDS="$PIDS $!"; }
+
+# carol is revoked at the CA (not in the source); alice and bob are not.
+openssl ca -config ca.cnf -revoke carol.pem -crl_reason keyCompromise >/dev/null 2>&1
+crl() { openssl ca -config ca.cnf -gencrl "$@" -out "$T/crl.pem" >/dev/null 2>&1 && openssl crl -in "$T/crl.pem" -outform DER; }
+crl >"$T/ca.crl"
+
+STATUS=$T/status.cdb
+conf() {
+    cat >"$T/c.conf" <<CONF
+database = $T/db.cdb
+status_database = $STATUS
+client_ca_file = ${CAFILE:-$PKI/ca.pem}
+revocation_check = $1
+crl_source = ${CRLSRC:-}
+ocsp_responder = ${RESPONDER:-}
+fetch_timeout = 2s
+clock_skew = 60s
+client alice cert=$PKI/alice.pem
+client bob cert=$PKI/bob.pem
+client carol cert=$PKI/carol.pem
+CONF
+    "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
+}
+refresh() { run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh; }
+state() { cdb -q "$STATUS" "s:$(fp_openssl "$PKI/$1.pem" sha256)" 2>/dev/null | cut -f1,2; }
+answer() {
+    printf 'client_address=192.0.2.1\nccert_fingerprint=%s\n\n' "$(fp_openssl "$PKI/$1.pem" sha256)" \
+        | "$CERTPOLICYD" -d "$T/db.cdb" -L "$T/d.log" | head -1
+}
+
+# CRL from a file.
+CRLSRC=$T/ca.crl conf crl
+refresh
+check_eq "crl file: exit 0" "exit 0" "$(tail -1 "$T/out")"
+check "crl file: summary" grep -q '^certpolicy: refreshed 3 certificates: 2 good, 1 revoked, 0 unknown, 0 failed (0 kept their previous status); 1 CRLs fetched$' "$T/out"
+check_eq "crl file: alice good" "good	crl" "$(state alice)"
+check_eq "crl file: carol revoked" "revoked	crl" "$(state carol)"
+check_eq "certpolicyd: alice permitted" "action=OK" "$(answer alice)"
+check_eq "certpolicyd: carol revoked by the CA" "action=REJECT 5.7.1 Client certificate revoked" "$(answer carol)"
+check "certpolicyd: logged as revoked by the CA" grep -q 'name=carol outcome=revoked .*reason="revoked by the CA (crl: keyCompromise)"' "$T/d.log"
+
+# CRL over HTTP, from the certificates' distribution points: fetched once.
+bg "$SERVE" -p "$P_CRL" "$T/ca.crl"
+sleep 0.3
+conf crl
+refresh
+check "crl over http from the distribution points: one fetch for three certificates" \
+    grep -q '2 good, 1 revoked, 0 unknown, 0 failed .*; 1 CRLs fetched$' "$T/out"
+
+# OCSP, signed by the CA, then by a delegated responder.
+bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 10
+sleep 0.5
+conf ocsp
+refresh
+check_eq "ocsp (CA-signed): exit 0" "exit 0" "$(tail -1 "$T/out")"
+check_eq "ocsp (CA-signed): bob good" "good	ocsp" "$(state bob)"
+check_eq "ocsp (CA-signed): carol revoked" "revoked	ocsp" "$(state carol)"
+kill $PIDS 2>/dev/null; PIDS=
+sleep 0.3
+bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ocsp.pem -rkey ocsp.key -CA ca.pem -nmin 10
+sleep 0.5
+refresh
+check_eq "ocsp (delegated responder): exit 0" "exit 0" "$(tail -1 "$T/out")"
+check_eq "ocsp (delegated responder): alice good" "good	ocsp" "$(state alice)"
+cp "$STATUS" "$T/good-status.cdb"
+
+# "ocsp, crl": OCSP first; the CRL when OCSP gives no answer.
+kill $PIDS 2>/dev/null; PIDS=
+sleep 0.3
+CRLSRC=$T/ca.crl conf "ocsp, crl"
+refresh
+check "ocsp, crl: OCSP down, the CRL answers" grep -q '2 good, 1 revoked, 0 unknown, 0 failed' "$T/out"
+check "ocsp, crl: the OCSP failure is still reported" grep -q "client alice (serial [0-9A-F]*): ocsp http://127.0.0.1:$P_OCSP/: .*connect timeout" "$T/out"
+
+# Broken sources: a clear message, earlier fresh statuses kept, never good.
+broken() {
+    name=$1
+    pattern=$2
+    cp "$T/good-status.cdb" "$STATUS"
+    rm -f "$T/d.log"
+    refresh
+    check_eq "$name: exit 1" "exit 1" "$(tail -1 "$T/out")"
+    check "$name: says why" grep -q -- "$pattern" "$T/out"
+    check "$name: the earlier status is kept" grep -q '3 failed (3 kept their previous status)' "$T/out"
+}
+conf ocsp
+broken "responder not listening" "client alice (serial [0-9A-F]*): ocsp http://127.0.0.1:$P_OCSP/: .*connect timeout"
+bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner bob.pem -rkey bob.key -CA ca.pem -nmin 10
+sleep 0.5
+broken "OCSP response signed by an unauthorized key" "ocsp http://127.0.0.1:$P_OCSP/: response not signed by the CA or a responder it authorized"
+kill $PIDS 2>/dev/null; PIDS=
+openssl ocsp -issuer ca.pem -cert alice.pem -cert bob.pem -cert carol.pem -url "http://127.0.0.1:$P_OCSP/" \
+    -respout "$T/replay.der" >/dev/null 2>&1 &
+ocspclient=$!
+bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 10 -nrequest 1
+sleep 0.5
+wait $ocspclient
+kill $PIDS 2>/dev/null; PIDS=
+bg "$SERVE" -p "$P_BAD" -t application/ocsp-response "$T/replay.der"
+sleep 0.3
+RESPONDER=http://127.0.0.1:$P_BAD/ conf ocsp
+broken "replayed OCSP response (another nonce)" "the response's nonce is not the request's"
+kill $PIDS 2>/dev/null; PIDS=
+bg "$SERVE" -p "$P_BAD" -m hang
+sleep 0.3
+start=$(date +%s)
+broken "responder that never answers" "ocsp http://127.0.0.1:$P_BAD/: .*timeout"
+check "responder that never answers: each try ends at fetch_timeout (3 tries of 2s, under 15s)" \
+    test $(( $(date +%s) - start )) -lt 15
+kill $PIDS 2>/dev/null; PIDS=
+bg "$SERVE" -p "$P_BAD" -m garbage -t application/ocsp-response
+sleep 0.3
+broken "responder that answers garbage" "ocsp http://127.0.0.1:$P_BAD/: "
+kill $PIDS 2>/dev/null; PIDS=
+bg "$SERVE" -p "$P_BAD" -m big -t application/ocsp-response
+sleep 0.3
+broken "oversized response" "ocsp http://127.0.0.1:$P_BAD/: .*max resp len exceeded"
+kill $PIDS 2>/dev/null; PIDS=
+
+# Broken CRLs.
+openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$T/ca2.key" -out "$T/ca2.pem" \
+    -subj "/CN=Test Client CA" -days 30 >/dev/null 2>&1
+crl -keyfile "$T/ca2.key" -cert "$T/ca2.pem" >"$T/wrongkey.crl"
+CRLSRC=$T/wrongkey.crl conf crl
+broken "CRL signed by the wrong key" "crl $T/wrongkey.crl: bad CRL signature"
+openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$T/ca3.key" -out "$T/ca3.pem" \
+    -subj "/CN=Other CA" -days 30 >/dev/null 2>&1
+crl -keyfile "$T/ca3.key" -cert "$T/ca3.pem" >"$T/other.crl"
+cat "$PKI/ca.pem" "$T/ca3.pem" >"$T/cas.pem"
+CAFILE=$T/cas.pem CRLSRC=$T/other.crl conf crl
+cp "$T/good-status.cdb" "$STATUS"
+refresh
+check "CRL of another issuer: says so" grep -q "crl: no CRL of its issuer in crl_source" "$T/out"
+check_eq "CRL of another issuer: exit 1" "exit 1" "$(tail -1 "$T/out")"
+crl -crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z >"$T/expired.crl"
+CRLSRC=$T/expired.crl conf crl
+broken "expired CRL" "crl $T/expired.crl: the CRL is stale (nextUpdate passed)"
+printf 'garbage' >"$T/garbage.crl"
+CRLSRC=$T/garbage.crl conf crl
+broken "garbage CRL" "crl $T/garbage.crl: not a CRL"
+
+# Freshness: past nextUpdate + clock_skew a status is unavailable.
+CRLSRC=$T/ca.crl conf crl
+refresh
+next=$(cdb -q "$STATUS" "s:$(fp_openssl "$PKI/alice.pem" sha256)" | cut -f4)
+check_eq "fresh until nextUpdate + clock_skew: permitted" "action=OK" \
+    "$(CERTPOLICY_NOW=$((next + 59)) answer alice)"
+check_eq "stale: unavailable (defer)" "action=DEFER 4.7.0 Client certificate status unavailable" \
+    "$(CERTPOLICY_NOW=$((next + 61)) answer alice)"
+check_eq "stale: a revocation stays" "action=REJECT 5.7.1 Client certificate revoked" \
+    "$(CERTPOLICY_NOW=$((next + 61)) answer carol)"
+sed -i 's/^revocation_check = crl/&\nrevocation_failure = permit/' "$T/c.conf"
+"$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
+rm -f "$T/d.log"
+check_eq "stale with revocation_failure = permit: permitted" "action=OK" \
+    "$(CERTPOLICY_NOW=$((next + 61)) answer alice)"
+check "stale with revocation_failure = permit: a warning" grep -q 'warning: .*name=alice outcome=permit action=OK reason="revocation status is stale; permitted by revocation_failure = permit"' "$T/d.log"
+
+# A failed source does not keep a status that is no longer fresh.
+CRLSRC=$T/missing.crl conf crl
+CERTPOLICY_NOW=$((next + 61)) run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh
+check "stale earlier statuses are not kept" grep -q '3 failed (1 kept their previous status)' "$T/out"
