@@ -114,32 +114,11 @@ int     policy_db_lookup(struct policy_db *db, int kind, const struct fprint *fp
     return (1);
 }
 
-/* policy_db_status_check - a status database of our format */
-static int policy_db_status_check(struct cdbfile *cf, void *ctx)
-{
-    char   *val;
-    int     bad;
-
-    (void) ctx;
-    if ((val = cdbfile_get(cf, STATUSREC_FORMAT_KEY, &bad)) == NULL
-	|| strcmp(val, STATUSREC_FORMAT) != 0) {
-	snprintf(cf->why, sizeof(cf->why), val ? "status database format %.20s, expected "
-		 STATUSREC_FORMAT : "not a certpolicy status database", val);
-	free(val);
-	return (-1);
-    }
-    free(val);
-    return (0);
-}
-
 /* policy_db_status - the revocation status of a certificate */
 int     policy_db_status(struct policy_db *db, const struct fprint *fp,
 			         struct statusrec *rec, const char **why)
 {
     const char *path = db->settings[SET_STATUS_DATABASE];
-    char    key[STATUSREC_KEY_MAX];
-    const char *data;
-    unsigned len;
     int     changed, found;
 
     if (db->status_open && strcmp(db->status.path, path) != 0) {
@@ -147,7 +126,7 @@ int     policy_db_status(struct policy_db *db, const struct fprint *fp,
 	db->status_open = 0;
     }
     if (!db->status_open) {
-	cdbfile_init(&db->status, path, policy_db_status_check, NULL, NULL);
+	cdbfile_init(&db->status, path, statusrec_file_check, NULL, NULL);
 	db->status_open = 1;
     }
     if (!cdbfile_refresh(&db->status, &changed)) {
@@ -156,13 +135,10 @@ int     policy_db_status(struct policy_db *db, const struct fprint *fp,
 	*why = db->status_why;
 	return (0);
     }
-    found = cdbfile_find(&db->status, key, statusrec_key(fp, key), &data, &len);
-    if (found == 0)
+    if ((found = statusrec_lookup(&db->status, fp, rec)) == 0)
 	*why = "no revocation status";
-    if (found < 0 || (found > 0 && statusrec_decode(data, len, rec) < 0)) {
+    else if (found < 0)
 	*why = "corrupt status database";
-	return (-1);
-    }
     return (found);
 }
 

@@ -162,13 +162,7 @@ static void refresh_put(struct refresh *r, const struct fprint *fp, const struct
 /* refresh_previous - the old status, if still good to use */
 static int refresh_previous(struct refresh *r, const struct fprint *fp, struct statusrec *st)
 {
-    char    key[STATUSREC_KEY_MAX];
-    const char *data;
-    unsigned len;
-
-    if (!r->prev.usable
-	|| cdbfile_find(&r->prev, key, statusrec_key(fp, key), &data, &len) != 1
-	|| statusrec_decode(data, len, st) < 0)
+    if (!r->prev.usable || statusrec_lookup(&r->prev, fp, st) != 1)
 	return (0);
     return (st->state == STATUS_REVOKED
 	    || (st->state == STATUS_GOOD && st->next_update + r->skew >= r->now));
@@ -218,19 +212,6 @@ static void refresh_one(struct refresh *r, const struct entry *e)
     }
 }
 
-/* refresh_prev_check - an old status database of our format */
-static int refresh_prev_check(struct cdbfile *cf, void *ctx)
-{
-    char   *val;
-    int     bad, ok;
-
-    (void) ctx;
-    val = cdbfile_get(cf, STATUSREC_FORMAT_KEY, &bad);
-    ok = val != NULL && strcmp(val, STATUSREC_FORMAT) == 0;
-    free(val);
-    return (ok ? 0 : -1);
-}
-
 /* refresh_run - build status.cdb */
 int     refresh_run(const struct clientset *set)
 {
@@ -258,7 +239,7 @@ int     refresh_run(const struct clientset *set)
     r.ocsp.skew = r.skew;
     r.crl = crlcheck_new(r.cas, (size_t) conf_duration(r.conf, SET_CRL_MAX_SIZE),
 			 r.ocsp.timeout, r.skew, r.now);
-    cdbfile_init(&r.prev, r.conf->values[SET_STATUS_DATABASE], refresh_prev_check, NULL, NULL);
+    cdbfile_init(&r.prev, r.conf->values[SET_STATUS_DATABASE], statusrec_file_check, NULL, NULL);
     cdbfile_refresh(&r.prev, &changed);
     if (atomic_open(&af, r.conf->values[SET_STATUS_DATABASE], 0644) < 0)
 	goto done;

@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cdbfile.h"
 #include "statusrec.h"
 
 static const char *const status_names[] = {"good", "revoked", "unknown"};
@@ -95,4 +97,35 @@ int     statusrec_decode(const char *data, size_t len, struct statusrec *rec)
     memcpy(rec->reason, field[5], flen[5]);
     rec->reason[flen[5]] = 0;
     return (0);
+}
+
+/* statusrec_file_check - a status database of our format */
+int     statusrec_file_check(struct cdbfile *cf, void *ctx)
+{
+    char   *val;
+    int     bad;
+
+    (void) ctx;
+    if ((val = cdbfile_get(cf, STATUSREC_FORMAT_KEY, &bad)) == NULL
+	|| strcmp(val, STATUSREC_FORMAT) != 0) {
+	snprintf(cf->why, sizeof(cf->why), val ? "status database format %.20s, expected "
+		 STATUSREC_FORMAT : "not a certpolicy status database", val);
+	free(val);
+	return (-1);
+    }
+    free(val);
+    return (0);
+}
+
+/* statusrec_lookup - one certificate's status */
+int     statusrec_lookup(struct cdbfile *cf, const struct fprint *fp, struct statusrec *rec)
+{
+    char    key[STATUSREC_KEY_MAX];
+    const char *data;
+    unsigned len;
+    int     found = cdbfile_find(cf, key, statusrec_key(fp, key), &data, &len);
+
+    if (found > 0 && statusrec_decode(data, len, rec) < 0)
+	return (-1);
+    return (found);
 }

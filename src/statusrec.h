@@ -45,6 +45,14 @@ size_t  statusrec_encode(const struct statusrec *rec, char *buf, size_t len);
 /* statusrec_decode - 0, or -1 if malformed */
 int     statusrec_decode(const char *data, size_t len, struct statusrec *rec);
 
+struct cdbfile;
+
+/* statusrec_file_check - cdbfile check: a status database of our format */
+int     statusrec_file_check(struct cdbfile *cf, void *ctx);
+
+/* statusrec_lookup - from an open status database: 1 found, 0 not, -1 corrupt */
+int     statusrec_lookup(struct cdbfile *cf, const struct fprint *fp, struct statusrec *rec);
+
 /* statusrec_state_name - "good", "revoked", "unknown" */
 const char *statusrec_state_name(enum status_state state);
 

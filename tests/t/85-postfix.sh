@@ -82,3 +82,28 @@ send dave
 check_eq "database fixed: accepted again" "250 2.1.5 Ok" "$(rcpt dave)"
 check_eq "spawn: certpolicyd wrote nothing but answers (no policy errors in Postfix's log)" "" \
     "$(grep -i 'policy.*\(error\|warning\)\|4.3.5' "$PF/maillog")"
+
+# Revoked at the CA, not in the source: after "certpolicy refresh" Postfix
+# rejects the certificate, with no other change and no Postfix reload.
+openssl ca -config "$PKI/ca.cnf" -gencrl -out "$T/empty.crl" >/dev/null 2>&1
+cp "$T/empty.crl" "$PF/ca.crl"
+chmod 644 "$PF/ca.crl"
+cat >>"$PF/certpolicy.conf" <<CONF
+status_database = $PF/db/status.cdb
+client_ca_file = $PKI/ca.pem
+revocation_check = crl
+crl_source = $PF/ca.crl
+client bob cert=$PKI/bob.pem
+CONF
+check "revocation: compile" "$CERTPOLICY" -c "$PF/certpolicy.conf" compile
+check "revocation: refresh (bob not revoked)" "$CERTPOLICY" -c "$PF/certpolicy.conf" refresh
+send bob
+check_eq "revocation: bob accepted while good" "250 2.1.5 Ok" "$(rcpt bob)"
+openssl ca -config "$PKI/ca.cnf" -revoke "$PKI/bob.pem" -crl_reason keyCompromise >/dev/null 2>&1
+openssl ca -config "$PKI/ca.cnf" -gencrl -out "$PF/ca.crl" >/dev/null 2>&1
+check "revocation: refresh (bob revoked at the CA)" "$CERTPOLICY" -c "$PF/certpolicy.conf" refresh
+send bob
+check_eq "revocation: bob rejected after refresh" \
+    "554 5.7.1 $R: Recipient address rejected: Client certificate revoked" "$(rcpt bob)"
+check "revocation: logged as revoked by the CA" grep -q 'name=bob outcome=revoked .*reason="revoked by the CA (crl: keyCompromise)"' "$L"
+check_eq "revocation: still the same Postfix master" "$master" "$(cat "$PF/spool/pid/master.pid" 2>/dev/null | tr -d ' ')"

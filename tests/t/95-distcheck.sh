@@ -35,6 +35,12 @@ done
 if grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h"; then
     unit=$(grep 'certpolicyd.service$' "$T/installed")
     check "installed: the systemd units" test -n "$unit"
+    for u in certpolicyd.socket certpolicy-refresh.service certpolicy-refresh.timer; do
+        check "installed: $u" grep -q "/$u\$" "$T/installed"
+    done
+    refresh_unit=$(grep 'certpolicy-refresh.service$' "$T/installed")
+    check_eq "the refresh service runs certpolicy refresh" "refresh" \
+        "$(sed -n 's/^ExecStart=.* \([a-z]*\)$/\1/p' "$T/inst/$refresh_unit")"
     exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$T/inst/$unit")
     check "the service runs the installed certpolicyd ($exe)" test -x "$T/inst$exe"
 fi
