@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "cdbfile.h"
 #include "cert.h"
 #include "clientset.h"
 #include "compile.h"
@@ -21,6 +22,7 @@
 #include "query.h"
 #include "refresh.h"
 #include "settings.h"
+#include "statusrec.h"
 #include "timeutil.h"
 
 #include "config.h"
@@ -153,8 +155,9 @@ static int cmd_list(struct tool *tool, int argc, char **argv)
 	{"expiring", required_argument, 0, 'e'}, {"json", no_argument, 0, 'j'}, {0, 0, 0, 0},
     };
     struct clientset *set;
+    struct cdbfile status;
     long long expiring = -1;
-    int     json = 0;
+    int     json = 0, changed;
     int     ch;
     size_t  shown;
 
@@ -170,7 +173,15 @@ static int cmd_list(struct tool *tool, int argc, char **argv)
     if (optind != argc)
 	usage("list takes no arguments besides its options");
     set = tool_load(tool, 0, "");
-    shown = list_print(set, time_now(), expiring, json);
+    if (strcmp(set->conf->values[SET_REVOCATION_CHECK], "none") != 0) {
+	cdbfile_init(&status, set->conf->values[SET_STATUS_DATABASE], statusrec_file_check,
+		     NULL, NULL);
+	cdbfile_refresh(&status, &changed);
+	shown = list_print(set, &status, time_now(), expiring, json);
+	cdbfile_free(&status);
+    } else {
+	shown = list_print(set, NULL, time_now(), expiring, json);
+    }
     tool_release(set);
     return (expiring >= 0 && shown > 0 ? 1 : 0);
 }

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cdbfile.h"
 #include "list.h"
+#include "statusrec.h"
 #include "timeutil.h"
 
 struct list_row {
@@ -18,6 +20,7 @@ struct list_row {
     char    days[24];			/* "-" or a number */
     int     has_expiry;
     long long days_left;
+    char    revocation[256];		/* "" when not shown */
 };
 
 /* list_floor_days - whole days, rounded down (also below zero) */
@@ -26,8 +29,29 @@ static long long list_floor_days(long long seconds)
     return (seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400));
 }
 
+/* list_revocation - the newest certificate's status, or why there is none */
+static void list_revocation(const struct clientset *set, struct cdbfile *status,
+			            const struct cert *cert, time_t now, struct list_row *row)
+{
+    struct statusrec st;
+    int     found;
+
+    if (cert == NULL) {
+	snprintf(row->revocation, sizeof(row->revocation), "- (no certificate to check)");
+	return;
+    }
+    found = status->usable ? statusrec_lookup(status, cert->cert_fp + conf_digest(set->conf), &st) : 0;
+    if (found > 0)
+	statusrec_describe(&st, (long long) now, conf_duration(set->conf, SET_CLOCK_SKEW),
+			   row->revocation, sizeof(row->revocation));
+    else
+	snprintf(row->revocation, sizeof(row->revocation), "none (%.200s)",
+		 !status->usable ? status->why : found < 0 ? "corrupt" : "not refreshed yet");
+}
+
 /* list_fill - one client's row */
-static void list_fill(const struct clientset *set, size_t idx, time_t now, struct list_row *row)
+static void list_fill(const struct clientset *set, struct cdbfile *status, size_t idx,
+		              time_t now, struct list_row *row)
 {
     const struct conf_client *cl = set->conf->clients + idx;
     const struct cert *cert = set->info[idx].newest;
@@ -53,6 +77,11 @@ static void list_fill(const struct clientset *set, size_t idx, time_t now, struc
 	if (i < set->nentries)
 	    fprint_format(&set->entries[i].fp, row->fingerprint);
     }
+    row->revocation[0] = 0;
+    if (status != NULL && !cl->revoked)
+	list_revocation(set, status, cert, now, row);
+    else if (status != NULL)
+	strcpy(row->revocation, "-");
     if (cl->revoked)
 	row->state = "revoked";
     else if (cert != NULL && cert->not_after < now)
@@ -78,7 +107,8 @@ static void list_json_string(const char *key, const char *value, const char *sep
 }
 
 /* list_print - print the rows */
-size_t  list_print(const struct clientset *set, time_t now, long long expiring, int json)
+size_t  list_print(const struct clientset *set, struct cdbfile *status, time_t now,
+		           long long expiring, int json)
 {
     struct list_row row;
     int     wname = 4, wstate = 5, wfp = 11;
@@ -90,10 +120,10 @@ size_t  list_print(const struct clientset *set, time_t now, long long expiring, 
 	if (pass == 1 && json)
 	    printf("[");
 	if (pass == 1 && !json)
-	    printf("%-*s  %-*s  %-*s  %-10s  %s\n", wname, "NAME", wstate, "STATE",
-		   wfp, "FINGERPRINT", "NOT_AFTER", "DAYS");
+	    printf("%-*s  %-*s  %-*s  %-10s  %-5s%s\n", wname, "NAME", wstate, "STATE",
+		   wfp, "FINGERPRINT", "NOT_AFTER", "DAYS", status ? "  REVOCATION" : "");
 	for (i = 0; i < set->conf->nclients; i++) {
-	    list_fill(set, i, now, &row);
+	    list_fill(set, status, i, now, &row);
 	    if (expiring >= 0 && (!row.has_expiry || set->conf->clients[i].revoked
 				  || row.days_left > expiring))
 		continue;
@@ -113,13 +143,23 @@ size_t  list_print(const struct clientset *set, time_t now, long long expiring, 
 		list_json_string("fingerprint", row.fingerprint, ", ");
 		if (row.has_expiry) {
 		    list_json_string("not_after", row.iso, ", ");
-		    printf("\"days_left\": %lld}", row.days_left);
+		    printf("\"days_left\": %lld", row.days_left);
 		} else {
-		    printf("\"not_after\": null, \"days_left\": null}");
+		    printf("\"not_after\": null, \"days_left\": null");
 		}
+		if (status != NULL) {
+		    printf(", ");
+		    list_json_string("revocation", row.revocation, "");
+		}
+		printf("}");
 	    } else {
-		printf("%-*s  %-*s  %-*s  %-10s  %s\n", wname, row.name, wstate, row.state,
-		       wfp, row.fingerprint, row.not_after, row.days);
+		if (status != NULL)
+		    printf("%-*s  %-*s  %-*s  %-10s  %-5s  %s\n", wname, row.name, wstate,
+			   row.state, wfp, row.fingerprint, row.not_after, row.days,
+			   row.revocation);
+		else
+		    printf("%-*s  %-*s  %-*s  %-10s  %s\n", wname, row.name, wstate, row.state,
+			   wfp, row.fingerprint, row.not_after, row.days);
 	    }
 	    shown++;
 	}

@@ -15,7 +15,14 @@
 
 #include "clientset.h"
 
-/* list_print - print the rows; returns how many were printed */
-size_t  list_print(const struct clientset *set, time_t now, long long expiring, int json);
+struct cdbfile;
+
+/*
+ * list_print - print the rows; returns how many were printed. With a
+ * status database (revocation checking on), a REVOCATION column shows each
+ * newest certificate's status, its source and how long it stays fresh.
+ */
+size_t  list_print(const struct clientset *set, struct cdbfile *status, time_t now,
+		           long long expiring, int json);
 
 #endif

@@ -21,7 +21,7 @@
 
 #include "log.h"
 
-#define LOG_LINE_MAX 2048
+#define LOG_LINE_MAX 4096
 
 static const char *log_name = "certpolicy";
 static enum log_sink log_sink = LOG_SINK_STDERR;

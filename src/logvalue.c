@@ -8,7 +8,7 @@
 #include "fprint.h"
 #include "logvalue.h"
 
-#define LOGVALUE_MAX 256			/* longest value written */
+#define LOGVALUE_MAX 1024			/* longest value written */
 
 /* logvalue_xtext - decode xtext; a '+' not followed by two hex digits stays */
 size_t  logvalue_xtext(const char *in, size_t len, char *out, size_t size)

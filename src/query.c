@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cert.h"
@@ -12,6 +13,20 @@
 #include "policy_decide.h"
 #include "query.h"
 #include "timeutil.h"
+
+/* query_revocation - the certificate's status, its source, its freshness */
+static void query_revocation(struct policy_db *db, const struct fprint *fp)
+{
+    struct statusrec st;
+    const char *why;
+    char    text[256];
+
+    if (policy_db_status(db, fp, &st, &why) > 0)
+	printf("revocation: %s\n", statusrec_describe(&st, (long long) time_now(),
+			strtoll(policy_db_setting(db, SET_CLOCK_SKEW), NULL, 10), text, sizeof(text)));
+    else
+	printf("revocation: none (%s)\n", why);
+}
 
 /* query_run - ask the database as Postfix would */
 int     query_run(const char *config, const struct bounds *bounds,
@@ -66,6 +81,9 @@ int     query_run(const char *config, const struct bounds *bounds,
 	printf("client: %.*s\n", (int) d.name_len, d.name);
     if (d.note != NULL && d.note_len > 0)
 	printf("reason: %.*s\n", (int) d.note_len, d.note);
+    if (db.usable && strcmp(policy_db_setting(&db, SET_REVOCATION_CHECK), "none") != 0
+	&& fprint_parse(req.attr[PA_CCERT_FINGERPRINT], &fp, &reason) == 0)
+	query_revocation(&db, &fp);
     policy_db_free(&db);
     return (0);
 }

@@ -151,7 +151,7 @@ static void server_accept(struct server *srv, int lfd)
 static void server_log(const struct server *srv, const struct policy_req *req,
 		               const struct policy_decision *d)
 {
-    char    line[1536];
+    char    line[4096];
     size_t  used = 0;
     const char *v;
     char    client[600];

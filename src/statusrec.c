@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,4 +129,39 @@ int     statusrec_lookup(struct cdbfile *cf, const struct fprint *fp, struct sta
     if (found > 0 && statusrec_decode(data, len, rec) < 0)
 	return (-1);
     return (found);
+}
+
+/* statusrec_iso - seconds as YYYY-MM-DDTHH:MM:SSZ */
+static char *statusrec_iso(long long when, char *buf, size_t len)
+{
+    time_t  t = (time_t) when;
+    struct tm tm;
+
+    if (gmtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	snprintf(buf, len, "%lld", when);
+    return (buf);
+}
+
+/* statusrec_describe - one line for people */
+char   *statusrec_describe(const struct statusrec *rec, long long now, long long skew,
+			           char *buf, size_t len)
+{
+    const char *src = rec->ocsp ? "ocsp" : "crl";
+    char    t1[32], t2[32];
+
+    if (rec->state == STATUS_REVOKED)
+	snprintf(buf, len, "revoked by %s on %s%s%s%s", src,
+		 statusrec_iso(rec->revoked_at, t1, sizeof(t1)), *rec->reason ? " (" : "",
+		 rec->reason, *rec->reason ? ")" : "");
+    else if (rec->state == STATUS_UNKNOWN)
+	snprintf(buf, len, "unknown to %s (updated %s)", src,
+		 statusrec_iso(rec->this_update, t1, sizeof(t1)));
+    else if (now > rec->next_update + skew)
+	snprintf(buf, len, "stale: good by %s until %s", src,
+		 statusrec_iso(rec->next_update, t1, sizeof(t1)));
+    else
+	snprintf(buf, len, "good by %s (updated %s), fresh until %s", src,
+		 statusrec_iso(rec->this_update, t1, sizeof(t1)),
+		 statusrec_iso(rec->next_update, t2, sizeof(t2)));
+    return (buf);
 }

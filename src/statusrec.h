@@ -53,6 +53,14 @@ int     statusrec_file_check(struct cdbfile *cf, void *ctx);
 /* statusrec_lookup - from an open status database: 1 found, 0 not, -1 corrupt */
 int     statusrec_lookup(struct cdbfile *cf, const struct fprint *fp, struct statusrec *rec);
 
+/*
+ * statusrec_describe - "good by crl, fresh until 2026-11-29T12:00:00Z",
+ * "revoked by ocsp on ... (keyCompromise)", "stale: good by crl until ...",
+ * "unknown to ocsp"; returns buf
+ */
+char   *statusrec_describe(const struct statusrec *rec, long long now, long long skew,
+			           char *buf, size_t len);
+
 /* statusrec_state_name - "good", "revoked", "unknown" */
 const char *statusrec_state_name(enum status_state state);
 

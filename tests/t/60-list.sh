@@ -4,12 +4,16 @@
 # cannot be checked for a bare fingerprint.
 . "$SRCDIR/tests/lib.sh"
 pki
+# One "now" for certpolicy and for the expected values: the certificates
+# are seconds old, so their days left sit right on a day boundary.
+CERTPOLICY_NOW=$(date +%s)
+export CERTPOLICY_NOW
 
 na() { openssl x509 -in "$PKI/$1.pem" -noout -enddate | cut -d= -f2; }
 date_of() { date -u -d "$(na "$1")" +%Y-%m-%d; }
 iso_of() { date -u -d "$(na "$1")" +%Y-%m-%dT%H:%M:%SZ; }
 days_of() {
-    s=$(( $(date -u -d "$(na "$1")" +%s) - $(date +%s) ))
+    s=$(( $(date -u -d "$(na "$1")" +%s) - CERTPOLICY_NOW ))
     if [ $s -ge 0 ]; then echo $((s / 86400)); else echo $(( -((-s + 86399) / 86400) )); fi
 }
 fp() { fp_openssl "$PKI/$1.pem" sha256; }
@@ -45,23 +49,24 @@ sed -i '1d' "$T/list.conf"
 
 "$CERTPOLICY" -c "$T/list.conf" list >"$T/out" 2>/dev/null
 W=$(fp alice | wc -c)
-row() { printf "%-5s  %-13s  %-$((W - 1))s  %-10s  %s\n" "$@"; }
+NS="none (cannot open: No such file or directory)"
+row() { printf "%-5s  %-13s  %-$((W - 1))s  %-10s  %-5s  %s\n" "$@"; }
 {
-    row NAME STATE FINGERPRINT NOT_AFTER DAYS
-    row alice active "$(fp alice)" "$(date_of alice)" "$(days_of alice)"
-    row bob active "$BOBMD5" - -
-    row carol revoked "$(fp carol)" "$(date_of carol)" "$(days_of carol)"
-    row erin active "$(fp erin)" "$(date_of erin)" "$(days_of erin)"
-    row frank expired "$(fp frank)" 2021-01-01 "$(days_of frank)"
-    row gina not-yet-valid "$(fp gina)" 2099-12-31 "$(days_of gina)"
+    row NAME STATE FINGERPRINT NOT_AFTER DAYS REVOCATION
+    row alice active "$(fp alice)" "$(date_of alice)" "$(days_of alice)" "$NS"
+    row bob active "$BOBMD5" - - "- (no certificate to check)"
+    row carol revoked "$(fp carol)" "$(date_of carol)" "$(days_of carol)" -
+    row erin active "$(fp erin)" "$(date_of erin)" "$(days_of erin)" "$NS"
+    row frank expired "$(fp frank)" 2021-01-01 "$(days_of frank)" "$NS"
+    row gina not-yet-valid "$(fp gina)" 2099-12-31 "$(days_of gina)" "$NS"
 } >"$T/expected"
 check_golden "list: one row per client" "$T/expected" "$T/out"
 
 run_capture "$T/out" "$CERTPOLICY" -c "$T/list.conf" list --expiring 30
 {
-    printf "%-5s  %-7s  %-$((W - 1))s  %-10s  %s\n" NAME STATE FINGERPRINT NOT_AFTER DAYS
-    printf "%-5s  %-7s  %-$((W - 1))s  %-10s  %s\n" erin active "$(fp erin)" "$(date_of erin)" "$(days_of erin)"
-    printf "%-5s  %-7s  %-$((W - 1))s  %-10s  %s\n" frank expired "$(fp frank)" 2021-01-01 "$(days_of frank)"
+    printf "%-5s  %-7s  %-$((W - 1))s  %-10s  %-5s  %s\n" NAME STATE FINGERPRINT NOT_AFTER DAYS REVOCATION
+    printf "%-5s  %-7s  %-$((W - 1))s  %-10s  %-5s  %s\n" erin active "$(fp erin)" "$(date_of erin)" "$(days_of erin)" "$NS"
+    printf "%-5s  %-7s  %-$((W - 1))s  %-10s  %-5s  %s\n" frank expired "$(fp frank)" 2021-01-01 "$(days_of frank)" "$NS"
     echo "exit 1"
 } >"$T/expected"
 check_golden "list --expiring 30: erin and frank, exit 1" "$T/expected" "$T/out"
@@ -69,8 +74,8 @@ check_golden "list --expiring 30: erin and frank, exit 1" "$T/expected" "$T/out"
 run_capture "$T/out" "$CERTPOLICY" -c "$T/list.conf" list --expiring 30 --json
 cat >"$T/expected" <<OUT
 [
-  {"name": "erin", "state": "active", "fingerprint": "$(fp erin)", "not_after": "$(iso_of erin)", "days_left": $(days_of erin)},
-  {"name": "frank", "state": "expired", "fingerprint": "$(fp frank)", "not_after": "2021-01-01T00:00:00Z", "days_left": $(days_of frank)}
+  {"name": "erin", "state": "active", "fingerprint": "$(fp erin)", "not_after": "$(iso_of erin)", "days_left": $(days_of erin), "revocation": "$NS"},
+  {"name": "frank", "state": "expired", "fingerprint": "$(fp frank)", "not_after": "2021-01-01T00:00:00Z", "days_left": $(days_of frank), "revocation": "$NS"}
 ]
 exit 1
 OUT
@@ -85,7 +90,7 @@ OUT
 
 "$CERTPOLICY" -c "$T/list.conf" list --json >"$T/out"
 check_eq "list --json: every client, bare fingerprints with nulls" \
-    '  {"name": "bob", "state": "active", "fingerprint": "'"$BOBMD5"'", "not_after": null, "days_left": null},' \
+    '  {"name": "bob", "state": "active", "fingerprint": "'"$BOBMD5"'", "not_after": null, "days_left": null, "revocation": "- (no certificate to check)"},' \
     "$(grep '"bob"' "$T/out")"
 run_capture "$T/out" "$CERTPOLICY" -c "$T/list.conf" list --expiring soon
 check_eq "list --expiring needs a number" "exit 2" "$(tail -1 "$T/out")"
