@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <cdb.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -20,6 +22,11 @@
 #include "ocspcheck.h"
 #include "refresh.h"
 #include "timeutil.h"
+
+struct refresh_result {
+    int     answered;			/* st is the new status */
+    int     kept;			/* st is the previous status, still good to use */
+};
 
 struct refresh {
     const struct clientset *set;
@@ -35,6 +42,13 @@ struct refresh {
     size_t  counts[3];			/* good, revoked, unknown */
     size_t  failed, kept;
     int     write_error;
+    struct statusrec *st;		/* one per entry */
+    struct refresh_result *res;
+    size_t  next;			/* the next entry for a worker */
+    size_t  done;
+    size_t  total;
+    int     progress;
+    pthread_mutex_t lock;		/* next, done, and every CRL access */
 };
 
 /* refresh_load_cas - client_ca_file, every certificate in it */
@@ -102,7 +116,10 @@ static int refresh_crl(struct refresh *r, const struct cert *cert, const char *w
     if (*configured) {
 	for (src = strtok_r(list, ", ", &save); src && !ret; src = strtok_r(NULL, ", ", &save)) {
 	    any = 1;
-	    if ((res = crlcheck_status(r->crl, src, cert->x509, st, why, sizeof(why))) < 0)
+	    pthread_mutex_lock(&r->lock);
+	    res = crlcheck_status(r->crl, src, cert->x509, st, why, sizeof(why));
+	    pthread_mutex_unlock(&r->lock);
+	    if (res < 0)
 		refresh_fail(who, "crl", src, why);
 	    ret = res > 0;
 	    failed |= res < 0;
@@ -110,7 +127,10 @@ static int refresh_crl(struct refresh *r, const struct cert *cert, const char *w
     } else {
 	for (url = cert->crl_urls; url && *url && !ret; url++) {
 	    any = 1;
-	    if ((res = crlcheck_status(r->crl, *url, cert->x509, st, why, sizeof(why))) < 0)
+	    pthread_mutex_lock(&r->lock);
+	    res = crlcheck_status(r->crl, *url, cert->x509, st, why, sizeof(why));
+	    pthread_mutex_unlock(&r->lock);
+	    if (res < 0)
 		refresh_fail(who, "crl", *url, why);
 	    ret = res > 0;
 	    failed |= res < 0;
@@ -168,9 +188,10 @@ static int refresh_previous(struct refresh *r, const struct fprint *fp, struct s
 	    || (st->state == STATUS_GOOD && st->next_update + r->skew >= r->now));
 }
 
-/* refresh_one - one certificate */
-static void refresh_one(struct refresh *r, const struct entry *e)
+/* refresh_one - one certificate; the result goes to r->st[i], r->res[i] */
+static void refresh_one(struct refresh *r, size_t i)
 {
+    const struct entry *e = r->set->entries + i;
     const struct cert *cert = e->cert;
     const char *methods = r->conf->values[SET_REVOCATION_CHECK];
     struct statusrec st, fallback;
@@ -199,17 +220,65 @@ static void refresh_one(struct refresh *r, const struct entry *e)
 	answered = 1;
     }
     if (answered) {
-	r->counts[st.state]++;
-	refresh_put(r, &e->fp, &st);
-	return;
-    }
-    r->failed++;
-    if (refresh_previous(r, &e->fp, &st)) {
-	r->kept++;
-	refresh_put(r, &e->fp, &st);
+	r->st[i] = st;
+	r->res[i].answered = 1;
+    } else if (refresh_previous(r, &e->fp, &r->st[i])) {
+	r->res[i].kept = 1;
 	log_warn("%s: kept its previous status (%s, fresh until %lld)", who,
-		 statusrec_state_name(st.state), st.next_update);
+		 statusrec_state_name(r->st[i].state), r->st[i].next_update);
     }
+}
+
+/* refresh_wanted - does entry i get a status */
+static int refresh_wanted(const struct refresh *r, size_t i)
+{
+    const struct entry *e = r->set->entries + i;
+
+    return (e->cert != NULL && !r->conf->clients[e->client].revoked);
+}
+
+/* refresh_worker - take certificates until none is left */
+static void *refresh_worker(void *arg)
+{
+    struct refresh *r = arg;
+    size_t  i;
+
+    for (;;) {
+	pthread_mutex_lock(&r->lock);
+	while (r->next < r->set->nentries && !refresh_wanted(r, r->next))
+	    r->next++;
+	i = r->next++;
+	pthread_mutex_unlock(&r->lock);
+	if (i >= r->set->nentries)
+	    return (NULL);
+	refresh_one(r, i);
+	pthread_mutex_lock(&r->lock);
+	r->done++;
+	if (r->progress)
+	    fprintf(stderr, "\rcertpolicy: refresh: %zu/%zu", r->done, r->total);
+	pthread_mutex_unlock(&r->lock);
+    }
+}
+
+/* refresh_all - every certificate, by at most fetch_concurrency workers */
+static void refresh_all(struct refresh *r)
+{
+    size_t  nthreads = (size_t) conf_duration(r->conf, SET_FETCH_CONCURRENCY), n = 0, i;
+    pthread_t *threads;
+
+    if (nthreads > r->total)
+	nthreads = r->total ? r->total : 1;
+    threads = mem_calloc(nthreads, sizeof(*threads));
+    for (i = 0; i < nthreads; i++)
+	if (pthread_create(threads + n, NULL, refresh_worker, r) == 0)
+	    n++;
+    if (n == 0)
+	refresh_worker(r);			/* no thread: do it here */
+    for (i = 0; i < n; i++)
+	pthread_join(threads[i], NULL);
+    free(threads);
+    if (r->progress)
+	fprintf(stderr, "\n");
 }
 
 /* refresh_run - build status.cdb */
@@ -217,8 +286,8 @@ int     refresh_run(const struct clientset *set)
 {
     struct refresh r;
     struct atomic_file af;
-    size_t  i, total = 0, done = 0;
-    int     changed, ret = -1, progress = isatty(2);
+    size_t  i;
+    int     changed, ret = -1;
 
     memset(&r, 0, sizeof(r));
     r.set = set;
@@ -248,18 +317,24 @@ int     refresh_run(const struct clientset *set)
 			STATUSREC_FORMAT, sizeof(STATUSREC_FORMAT) - 1) < 0)
 	r.write_error = 1;
     for (i = 0; i < set->nentries; i++)
-	total += set->entries[i].cert != NULL && !r.conf->clients[set->entries[i].client].revoked;
-    for (i = 0; i < set->nentries && !r.write_error; i++) {
-	const struct entry *e = set->entries + i;
-
-	if (e->cert == NULL || r.conf->clients[e->client].revoked)
+	r.total += refresh_wanted(&r, i);
+    r.progress = isatty(2) && r.total >= 20;
+    r.st = mem_calloc(set->nentries, sizeof(*r.st));
+    r.res = mem_calloc(set->nentries, sizeof(*r.res));
+    pthread_mutex_init(&r.lock, NULL);
+    refresh_all(&r);
+    pthread_mutex_destroy(&r.lock);
+    for (i = 0; i < set->nentries; i++) {
+	if (!refresh_wanted(&r, i))
 	    continue;
-	refresh_one(&r, e);
-	if (progress && total >= 20)
-	    fprintf(stderr, "\rcertpolicy: refresh: %zu/%zu", ++done, total);
+	if (r.res[i].answered)
+	    r.counts[r.st[i].state]++;
+	else
+	    r.failed++;
+	r.kept += r.res[i].kept;
+	if (r.res[i].answered || r.res[i].kept)
+	    refresh_put(&r, &set->entries[i].fp, r.st + i);
     }
-    if (progress && total >= 20)
-	fprintf(stderr, "\n");
     if (cdb_make_finish(&r.cdbm) < 0 || r.write_error) {
 	log_error_errno("cannot write %s", af.temp);
 	atomic_abort(&af);
@@ -272,7 +347,7 @@ int     refresh_run(const struct clientset *set)
     atomic_release(&af);
     printf("certpolicy: refreshed %zu certificates: %zu good, %zu revoked, %zu unknown, "
 	   "%zu failed (%zu kept their previous status); %zu CRLs fetched\n",
-	   total, r.counts[STATUS_GOOD], r.counts[STATUS_REVOKED], r.counts[STATUS_UNKNOWN],
+	   r.total, r.counts[STATUS_GOOD], r.counts[STATUS_REVOKED], r.counts[STATUS_UNKNOWN],
 	   r.failed, r.kept, crlcheck_fetches(r.crl));
     ret = r.failed ? 1 : 0;
 
@@ -283,5 +358,7 @@ done:
 	cdbfile_free(&r.prev);
     sk_X509_pop_free(r.cas, X509_free);
     X509_STORE_free(r.store);
+    free(r.st);
+    free(r.res);
     return (ret);
 }

@@ -37,6 +37,7 @@ const struct setting_def settings_table[SETTING_COUNT] = {
     [SET_OCSP_RESPONDER] = {"ocsp_responder", SETTING_URL, "", 0, 0, 0, 1},
     [SET_OCSP_NONCE] = {"ocsp_nonce", SETTING_WORD, "yes", "yes|no"},
     [SET_FETCH_TIMEOUT] = {"fetch_timeout", SETTING_DURATION, "10s", 0, 1, 3600},
+    [SET_FETCH_CONCURRENCY] = {"fetch_concurrency", SETTING_SIZE, "8", 0, 1, 64},
     [SET_CRL_MAX_SIZE] = {"crl_max_size", SETTING_SIZE, "67108864", 0, 1024, 1LL << 30},
     [SET_OCSP_MAX_SIZE] = {"ocsp_max_size", SETTING_SIZE, "65536", 0, 1024, 1LL << 24},
     [SET_CLOCK_SKEW] = {"clock_skew", SETTING_DURATION, "300s", 0, 0, DAY},

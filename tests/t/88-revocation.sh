@@ -178,3 +178,36 @@ check "stale with revocation_failure = permit: a warning" grep -q 'warning: .*na
 CRLSRC=$T/missing.crl conf crl
 CERTPOLICY_NOW=$((next + 61)) run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh
 check "stale earlier statuses are not kept" grep -q '3 failed (1 kept their previous status)' "$T/out"
+
+# Concurrency: with a responder that never answers, 12 certificates cost
+# about one fetch_timeout with fetch_concurrency = 12 (one after the other
+# they would take 12 x 2s), and fetch_concurrency = 1 really does one at a
+# time. The margins are wide: this checks the bound, not the speed.
+i=0
+: >"$T/many.clients"
+while [ $i -lt 12 ]; do
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/m$i.key" 2>/dev/null
+    openssl req -new -key "$T/m$i.key" -subj "/CN=m$i" -out "$T/m$i.csr" -config ca.cnf 2>/dev/null
+    openssl ca -batch -config ca.cnf -in "$T/m$i.csr" -out "$T/m$i.pem" -notext -days 30 >/dev/null 2>&1
+    echo "client m$i cert=$T/m$i.pem" >>"$T/many.clients"
+    i=$((i + 1))
+done
+bg "$SERVE" -p "$P_BAD" -m hang
+sleep 0.3
+many() {
+    RESPONDER=http://127.0.0.1:$P_BAD/ conf ocsp
+    sed -i -e '/^client /d' -e "s/^fetch_timeout = 2s/&\nfetch_concurrency = $1/" "$T/c.conf"
+    head -n "$2" "$T/many.clients" >>"$T/c.conf"
+    "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
+    start=$(date +%s)
+    refresh
+    elapsed=$(( $(date +%s) - start ))
+}
+many 12 12
+check "fetch_concurrency = 12: 12 hung fetches end together (${elapsed}s, one at a time would be 24s)" \
+    test "$elapsed" -lt 12
+check "fetch_concurrency = 12: every certificate failed and was reported" \
+    grep -q '^certpolicy: refreshed 12 certificates: 0 good, 0 revoked, 0 unknown, 12 failed' "$T/out"
+many 1 3
+check "fetch_concurrency = 1: one at a time (${elapsed}s for 3 x 2s)" test "$elapsed" -ge 5
+kill $PIDS 2>/dev/null; PIDS=
