@@ -72,7 +72,7 @@ static void policy_set(struct policy_db *db, struct policy_decision *d,
 static void policy_revocation(struct policy_db *db, const struct fprint *certfp, time_t now,
 			              struct policy_decision *d)
 {
-    static char note[160];
+    static char note[1024];		/* status_why (512) and more */
     struct statusrec st;
     const char *why = "no revocation status";
     long long skew = strtoll(policy_db_setting(db, SET_CLOCK_SKEW), NULL, 10);
