@@ -57,6 +57,19 @@ check_eq "crl file: carol revoked" "revoked	crl" "$(state carol)"
 check_eq "certpolicyd: alice permitted" "action=OK" "$(answer alice)"
 check_eq "certpolicyd: carol revoked by the CA" "action=REJECT 5.7.1 Client certificate revoked" "$(answer carol)"
 check "certpolicyd: logged as revoked by the CA" grep -q 'name=carol outcome=revoked .*reason="revoked by the CA (crl: keyCompromise)"' "$T/d.log"
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+rec=$(cdb -q "$STATUS" "s:$(fp_openssl "$PKI/alice.pem" sha256)")
+"$CERTPOLICY" -c "$T/c.conf" query --cert alice.pem >"$T/q" 2>&1
+check_eq "query: alice's status, source and freshness" \
+    "revocation: good by crl (updated $(iso "$(echo "$rec" | cut -f3)")), fresh until $(iso "$(echo "$rec" | cut -f4)")" \
+    "$(grep '^revocation:' "$T/q")"
+"$CERTPOLICY" -c "$T/c.conf" query --cert carol.pem >"$T/q" 2>&1
+check "query: carol revoked by the CA, with the date and reason" \
+    grep -q '^revocation: revoked by crl on [0-9T:Z-]* (keyCompromise)$' "$T/q"
+"$CERTPOLICY" -c "$T/c.conf" list >"$T/l" 2>&1
+check "list: a REVOCATION column with each status" grep -q 'REVOCATION$' "$T/l"
+check "list: carol's row says revoked by crl" grep -q '^carol .* revoked by crl on .* (keyCompromise)$' "$T/l"
+check "list: alice's row says until when it is fresh" grep -q '^alice .* good by crl (updated .*), fresh until ' "$T/l"
 
 # CRL over HTTP, from the certificates' distribution points: fetched once.
 bg "$SERVE" -p "$P_CRL" "$T/ca.crl"
