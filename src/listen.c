@@ -21,6 +21,7 @@
 
 #include "listen.h"
 #include "log.h"
+#include "mem.h"
 
 #define LISTEN_BACKLOG 128
 
@@ -68,12 +69,10 @@ static int listen_unix(const char *path)
 static int listen_inet(const char *spec)
 {
     struct addrinfo hints, *res, *ai;
-    char   *host = strdup(spec);
+    char   *host = mem_strdup(spec);
     char   *port, *close_br;
     int     fd = -1, on = 1, err;
 
-    if (host == NULL)
-	log_fatal("out of memory");
     if (host[0] == '[' && (close_br = strchr(host, ']')) != NULL && close_br[1] == ':') {
 	*close_br = 0;
 	port = close_br + 2;
