@@ -61,7 +61,7 @@ static void policy_discard(struct policy_reader *rd)
     rd->done = 0;
 }
 
-/* policy_space - where to read into */
+/* policy_space - where to read into (drops the requests already taken) */
 char   *policy_space(struct policy_reader *rd, size_t *room)
 {
     policy_discard(rd);
@@ -75,13 +75,18 @@ void    policy_filled(struct policy_reader *rd, size_t count)
     rd->len += count;
 }
 
-/* policy_store - remember a known attribute */
-static void policy_store(struct policy_reader *rd, const char *name, const char *value)
+/* policy_store - remember a known attribute (names compared by length first) */
+static void policy_store(struct policy_reader *rd, const char *name, size_t len,
+			         const char *value)
 {
+    static size_t lens[PA_COUNT];
     int     i;
 
+    if (lens[0] == 0)
+	for (i = 0; i < PA_COUNT; i++)
+	    lens[i] = strlen(policy_names[i]);
     for (i = 0; i < PA_COUNT; i++) {
-	if (strcmp(name, policy_names[i]) == 0) {
+	if (lens[i] == len && memcmp(name, policy_names[i], len) == 0) {
 	    rd->req.attr[i] = value;
 	    return;
 	}
@@ -94,7 +99,11 @@ enum policy_status policy_next(struct policy_reader *rd, const struct policy_req
 {
     char   *line, *nl, *eq;
 
-    policy_discard(rd);
+    /*
+     * Requests already taken stay in the buffer until policy_space() needs
+     * the room: moving the rest after each one would cost quadratic time
+     * when many requests arrive in one read.
+     */
     for (;;) {
 	line = rd->buf + rd->scan;
 	nl = memchr(line, '\n', rd->len - rd->scan);
@@ -103,7 +112,7 @@ enum policy_status policy_next(struct policy_reader *rd, const struct policy_req
 		*why = "a request line is longer than max_request_line";
 		return (POLICY_ERROR);
 	    }
-	    if (rd->len == rd->cap) {
+	    if (rd->len == rd->cap && rd->done == 0) {
 		*why = "a request is longer than max_request_size";
 		return (POLICY_ERROR);
 	    }
@@ -134,6 +143,6 @@ enum policy_status policy_next(struct policy_reader *rd, const struct policy_req
 	    return (POLICY_ERROR);
 	}
 	*eq = 0;
-	policy_store(rd, line, eq + 1);
+	policy_store(rd, line, (size_t) (eq - line), eq + 1);
     }
 }

@@ -66,7 +66,7 @@ void    policy_filled(struct policy_reader *rd, size_t count);
 
 /*
  * policy_next - the next complete request. Its strings stay valid until
- * the next call. On POLICY_ERROR *why says which limit or rule.
+ * the next policy_space(). On POLICY_ERROR *why says which limit or rule.
  */
 enum policy_status policy_next(struct policy_reader *rd, const struct policy_req **req,
 			               const char **why);

@@ -237,6 +237,8 @@ static int server_answer(struct server *srv, struct conn *c)
     return (0);
 }
 
+static int server_write(struct server *, struct conn *);
+
 /* server_read - read what is there and answer; -1 to drop the connection */
 static int server_read(struct server *srv, struct conn *c)
 {
@@ -258,7 +260,10 @@ static int server_read(struct server *srv, struct conn *c)
     }
     c->last = server_mono();
     policy_filled(&c->rd, (size_t) got);
-    return (server_answer(srv, c));
+    if (server_answer(srv, c) < 0)
+	return (-1);
+    /* Send at once: the usual answer fits the socket buffer, which saves a poll round. */
+    return (c->outlen ? server_write(srv, c) : 0);
 }
 
 /* server_write - send queued replies; -1 to drop the connection */
