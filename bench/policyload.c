@@ -7,14 +7,16 @@
  *
  * Like smtpd: each connection has one outstanding request at a time. With
  * --spawn every connection is a new process on a socketpair that is its
- * stdin, stdout and stderr, as spawn(8) does. Requests carry the full
+ * stdin, stdout and stderr, as spawn(8) does (COMMAND is split on spaces
+ * and run without a shell; give it with its full path). Requests carry the full
  * attribute set Postfix 3.7 sends, with client_port and instance varying
  * so that nothing can answer from a cache. The mix (percent) picks an
  * enrolled fingerprint (expects OK), an unknown one (DUNNO), a revoked one
  * (REJECT) or no certificate (DUNNO); every answer is checked unless
  * --no-check. Prints requests/s, latency p50/p99/max, and mismatches.
- * With -n 1 and many connections in --spawn mode it measures start-up:
- * the time from fork to the first answer.
+ * With --repeat K the whole run is done K times one after the other; with
+ * --spawn -c 1 -n 1 that measures start-up: the latency of each first
+ * answer counts from the fork.
  */
 #include "config.h"
 
@@ -47,6 +49,7 @@ struct conn {
 };
 
 static const char *spawn_cmd, *connect_to;
+static char *spawn_argv[64];
 static struct fps enrolled, revoked;
 static int mix[4] = {70, 10, 10, 10};
 static int check = 1;
@@ -109,7 +112,7 @@ static int open_conn(struct conn *c)
 	    dup2(sv[1], 2);
 	    close(sv[0]);
 	    close(sv[1]);
-	    execl("/bin/sh", "sh", "-c", spawn_cmd, (char *) 0);
+	    execv(spawn_argv[0], spawn_argv);	/* like spawn(8): no shell */
 	    _exit(127);
 	}
 	close(sv[1]);
@@ -225,9 +228,10 @@ int     main(int argc, char **argv)
     static const struct option opts[] = {
 	{"spawn", required_argument, 0, 's'}, {"connect", required_argument, 0, 'C'},
 	{"enrolled", required_argument, 0, 'e'}, {"revoked", required_argument, 0, 'r'},
-	{"mix", required_argument, 0, 'm'}, {"no-check", no_argument, 0, 'x'}, {0, 0, 0, 0},
+	{"mix", required_argument, 0, 'm'}, {"no-check", no_argument, 0, 'x'},
+	{"repeat", required_argument, 0, 'R'}, {0, 0, 0, 0},
     };
-    long    nconn = 1, nreq = 1000, serial = 0, total, opened = 0;
+    long    nconn = 1, nreq = 1000, serial = 0, total, opened = 0, repeat = 1, round;
     struct conn *conns;
     struct pollfd *pfd;
     double  t_start, elapsed;
@@ -243,6 +247,7 @@ int     main(int argc, char **argv)
 	case 'r': load_fps(optarg, &revoked); break;
 	case 'm': sscanf(optarg, "%d,%d,%d,%d", mix, mix + 1, mix + 2, mix + 3); break;
 	case 'x': check = 0; break;
+	case 'R': repeat = strtol(optarg, NULL, 10); break;
 	default: return (2);
 	}
     }
@@ -250,12 +255,21 @@ int     main(int argc, char **argv)
 	fprintf(stderr, "usage: policyload --spawn CMD | --connect ENDPOINT [-c N] [-n N] ...\n");
 	return (2);
     }
+    if (spawn_cmd != NULL) {
+	char   *copy = strdup(spawn_cmd), *save = NULL, *w;
+	int     k = 0;
+
+	for (w = strtok_r(copy, " ", &save); w && k < 63; w = strtok_r(NULL, " ", &save))
+	    spawn_argv[k++] = w;
+	spawn_argv[k] = NULL;
+    }
     total = nconn * nreq;
-    lat = malloc((size_t) total * sizeof(*lat));
+    lat = malloc((size_t) (total * (repeat > 0 ? repeat : 1)) * sizeof(*lat));
     conns = calloc((size_t) nconn, sizeof(*conns));
     pfd = calloc((size_t) nconn, sizeof(*pfd));
     rnd ^= (unsigned long long) getpid();
     t_start = now();
+    for (round = 0; round < repeat; round++) {
     for (i = 0; i < nconn; i++) {
 	if (open_conn(conns + i) < 0 || send_request(conns + i, serial++) < 0) {
 	    fprintf(stderr, "policyload: cannot connect: %s\n", strerror(errno));
@@ -301,6 +315,7 @@ int     main(int argc, char **argv)
 		active--;
 	    }
 	}
+    }
     }
     elapsed = now() - t_start;
     qsort(lat, nlat, sizeof(*lat), cmp_double);

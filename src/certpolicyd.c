@@ -16,10 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifdef HAVE_LIBSYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
-
 #include "bounds.h"
 #include "listen.h"
 #include "log.h"
@@ -41,10 +37,8 @@ static int systemd_mode;
 /* ready - tell systemd, when it started us */
 static void ready(void)
 {
-#ifdef HAVE_LIBSYSTEMD
     if (systemd_mode)
-	sd_notify(0, "READY=1");
-#endif
+	listen_notify("READY=1");
 }
 
 /* usage - complain where the administrator can see it, exit 2 */
@@ -138,10 +132,8 @@ int     main(int argc, char **argv)
 	log_info("starting: %s mode, database %s", spawn ? "spawn" : systemd_mode ?
 		 "socket activation" : "listening", database);
     server_run(&cfg);
-#ifdef HAVE_LIBSYSTEMD
     if (systemd_mode)
-	sd_notify(0, "STOPPING=1");
-#endif
+	listen_notify("STOPPING=1");
     for (i = 0; i < nfds; i++)
 	listen_close(fds[i], i >= passed);
     policy_db_free(&db);

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #ifdef HAVE_LIBSYSTEMD
-#include <systemd/sd-daemon.h>
+#include <dlfcn.h>
 #endif
 
 #include "listen.h"
@@ -124,23 +124,32 @@ int     listen_open(const char *endpoint)
     return (-1);
 }
 
-/* listen_systemd - sockets passed by systemd, from fd 3 */
-int     listen_systemd(void)
-{
-    int     n, fd;
-
 #ifdef HAVE_LIBSYSTEMD
-    if ((n = sd_listen_fds(1)) < 0) {
-	log_error("LISTEN_FDS: %s", strerror(-n));
-	return (-1);
-    }
-#else
+
+/*
+ * listen_libsystemd - libsystemd's function name, loaded on first use. A
+ * spawned certpolicyd never loads libsystemd (and the libraries it needs):
+ * that is what makes start-up as cheap as it is.
+ */
+static void *listen_libsystemd(const char *name)
+{
+    static void *handle;
+
+    if (handle == NULL && (handle = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL)) == NULL)
+	return (NULL);
+    return (dlsym(handle, name));
+}
+#endif
+
+/* listen_systemd_env - LISTEN_PID and LISTEN_FDS, read by hand */
+static int listen_systemd_env(void)
+{
     const char *pid = getenv("LISTEN_PID");
     const char *fds = getenv("LISTEN_FDS");
     char   *end;
     long    val;
+    int     n = 0;
 
-    n = 0;
     if (pid != NULL && fds != NULL && strtol(pid, &end, 10) == (long) getpid() && *end == 0) {
 	val = strtol(fds, &end, 10);
 	if (*end != 0 || val < 0 || val > 1024) {
@@ -152,14 +161,50 @@ int     listen_systemd(void)
     unsetenv("LISTEN_PID");
     unsetenv("LISTEN_FDS");
     unsetenv("LISTEN_FDNAMES");
+    return (n);
+}
+
+/* listen_systemd - sockets passed by systemd, from fd 3 */
+int     listen_systemd(void)
+{
+    int     n, fd;
+
+    if (getenv("LISTEN_FDS") == NULL)
+	return (0);
+#ifdef HAVE_LIBSYSTEMD
+    {
+	int     (*listen_fds) (int) = (int (*) (int)) listen_libsystemd("sd_listen_fds");
+
+	if (listen_fds == NULL)
+	    n = listen_systemd_env();
+	else if ((n = listen_fds(1)) < 0)
+	    log_error("LISTEN_FDS: %s", strerror(-n));
+    }
+#else
+    n = listen_systemd_env();
 #endif
-    for (fd = 3; fd < 3 + n; fd++) {
+    for (fd = 3; n > 0 && fd < 3 + n; fd++) {
 	if (listen_prepare(fd) < 0) {
 	    log_error_errno("LISTEN_FDS: socket %d", fd);
 	    return (-1);
 	}
     }
     return (n);
+}
+
+/* listen_notify - tell systemd (READY=1, STOPPING=1), when it asked */
+void    listen_notify(const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+    int     (*notify) (int, const char *);
+
+    if (getenv("NOTIFY_SOCKET") == NULL)
+	return;
+    if ((notify = (int (*) (int, const char *)) listen_libsystemd("sd_notify")) != NULL)
+	(void) notify(0, state);
+#else
+    (void) state;
+#endif
 }
 
 /* listen_close - close, and remove a unix socket file we made */

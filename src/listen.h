@@ -4,8 +4,10 @@
  * "unix:/path" (a stale socket file is replaced; the socket is made mode
  * 0666 so that Postfix's unprivileged smtpd can connect) or
  * "inet:HOST:PORT" ("inet:[::1]:10040" for IPv6). Sockets passed by
- * systemd (LISTEN_FDS, LISTEN_PID) are taken as they are. Every listening
- * socket is non-blocking and close-on-exec.
+ * systemd (LISTEN_FDS, LISTEN_PID) are taken as they are, through
+ * libsystemd when built with it; libsystemd is loaded only then (and for
+ * sd_notify when NOTIFY_SOCKET is set), never in spawn mode. Every
+ * listening socket is non-blocking and close-on-exec.
  */
 #ifndef CERTPOLICY_LISTEN_H
 #define CERTPOLICY_LISTEN_H
@@ -15,6 +17,9 @@ int     listen_open(const char *endpoint);
 
 /* listen_systemd - the number of sockets passed by systemd (from fd 3), or 0 */
 int     listen_systemd(void);
+
+/* listen_notify - "READY=1" or "STOPPING=1" to systemd, when NOTIFY_SOCKET is set */
+void    listen_notify(const char *state);
 
 /* listen_close - close; if ours, remove the unix socket file */
 void    listen_close(int fd, int ours);

@@ -130,3 +130,21 @@ check "idle_timeout = 1s: the spawn process exits with its input still open" wai
 exec 3>&-
 wait "$idle" 2>/dev/null
 check_eq "idle_timeout: the request before was answered" "action=OK" "$(head -1 "$T/idle.out")"
+
+# libsystemd (when built with it) is loaded for socket activation only: a
+# spawned certpolicyd starts without it. The dynamic loader says which.
+if grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h"; then
+    LD_DEBUG=libs LD_DEBUG_OUTPUT=$T/ld.spawn "$CERTPOLICYD" -d "$T/c.cdb" -L /dev/null <"$T/alice.req" >/dev/null 2>&1
+    check "spawn mode: the loader's trace shows libcdb loaded" sh -c "grep -q 'calling init: .*libcdb' $T/ld.spawn.*"
+    check_not "spawn mode: libsystemd is not loaded" sh -c "grep -q 'calling init: .*libsystemd' $T/ld.spawn.*"
+    port3=$((port + 2))
+    LD_DEBUG=libs LD_DEBUG_OUTPUT=$T/ld.sa systemd-socket-activate -l "127.0.0.1:$port3" \
+        "$CERTPOLICYD" -d "$T/c.cdb" -L "$T/sa3.log" >/dev/null 2>&1 &
+    sa=$!
+    sleep 0.5
+    "$CLIENT" -n 1 -t 3000 "inet:127.0.0.1:$port3" <"$T/alice.req" >"$T/sa3.out" 2>&1
+    check_eq "socket activation through libsystemd: answered" "action=OK" "$(head -1 "$T/sa3.out")"
+    check "socket activation: libsystemd was loaded" sh -c "grep -l 'calling init: .*libsystemd' $T/ld.sa.* | grep -q ."
+    kill -TERM "$sa"
+    wait "$sa" 2>/dev/null
+fi
