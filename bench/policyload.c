@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <poll.h>
@@ -106,6 +107,8 @@ static int open_conn(struct conn *c)
     if (spawn_cmd != NULL) {
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 	    return (-1);
+	/* Our end must not leak into later children, or EOF never comes. */
+	fcntl(sv[0], F_SETFD, FD_CLOEXEC);
 	if ((c->pid = fork()) == 0) {
 	    dup2(sv[1], 0);
 	    dup2(sv[1], 1);
