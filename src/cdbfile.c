@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cdbfile.h"
@@ -92,6 +93,15 @@ int     cdbfile_refresh(struct cdbfile *cf, int *changed)
 	cf->fd = -1;
 	return (0);
     }
+
+    /*
+     * Lookups touch a few scattered pages. Without this the kernel reads
+     * ahead around every fault, and a process serving a large database
+     * pulls in (and keeps) megabytes it never uses. tinycdb keeps the
+     * mapping in cdb_mem, a field of its public struct.
+     */
+    if (cf->cdb.cdb_mem != NULL && cf->cdb.cdb_fsize > 0)
+	(void) madvise((void *) cf->cdb.cdb_mem, cf->cdb.cdb_fsize, MADV_RANDOM);
     if (cf->check != NULL && cf->check(cf, cf->ctx) < 0) {
 	cdbfile_close(cf);
 	return (0);
