@@ -26,6 +26,7 @@
 static const char *log_name = "certpolicy";
 static enum log_sink log_sink = LOG_SINK_STDERR;
 static int log_fd = -1;
+static long log_pid;				/* for -L lines; getpid() is a system call */
 
 /* log_open - name the program and choose where messages go */
 void    log_open(const char *progname, enum log_sink sink)
@@ -42,6 +43,7 @@ int     log_file(const char *path)
     if ((log_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) < 0)
 	return (-1);
     log_sink = LOG_SINK_FILE;
+    log_pid = (long) getpid();
     return (0);
 }
 
@@ -73,7 +75,7 @@ static void log_emit(int prio, const char *label, int err, const char *fmt, va_l
 
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", localtime_r(&now, &tm));
 	n = snprintf(line, sizeof(line), "%s %s[%ld]: %s%s\n", stamp, log_name,
-		     (long) getpid(), label, text);
+		     log_pid, label, text);
 	if (n > 0)
 	    (void) write(log_fd, line, (size_t) n < sizeof(line) ? (size_t) n : sizeof(line) - 1);
     } else {
