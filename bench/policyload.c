@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "endpoint.h"
+
 struct fps {
     char  **fp;
     size_t  n;
@@ -122,36 +124,7 @@ static int open_conn(struct conn *c)
 	c->fd = sv[0];
 	return (0);
     }
-    if (strncmp(connect_to, "unix:", 5) == 0) {
-	struct sockaddr_un sun;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", connect_to + 5);
-	if ((c->fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0
-	    || connect(c->fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
-	    return (-1);
-	return (0);
-    } else {
-	struct addrinfo hints, *res;
-	char    host[256], *port;
-
-	snprintf(host, sizeof(host), "%s", connect_to + 5);
-	if ((port = strrchr(host, ':')) == NULL)
-	    return (-1);
-	*port++ = 0;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
-	    return (-1);
-	c->fd = socket(res->ai_family, res->ai_socktype, 0);
-	if (c->fd < 0 || connect(c->fd, res->ai_addr, res->ai_addrlen) < 0) {
-	    freeaddrinfo(res);
-	    return (-1);
-	}
-	freeaddrinfo(res);
-	return (0);
-    }
+    return ((c->fd = endpoint_connect(connect_to)) < 0 ? -1 : 0);
 }
 
 /* close_conn - end a connection (and reap its process) */

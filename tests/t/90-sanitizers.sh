@@ -29,8 +29,10 @@ for prog in certpolicy certpolicyd; do
 done
 for t in "$SRCDIR"/tests/unit/*_test.c "$SRCDIR"/tests/unit/policy_client.c "$SRCDIR"/tests/unit/http_serve.c; do
     name=$(basename "$t" .c)
+    extra=
+    [ "$name" = policy_client ] && extra=$SRCDIR/tests/unit/endpoint.c
     # shellcheck disable=SC2086
-    cc $FLAGS $INC -o "$A/tests/unit/$name" "$t" $objs $LIBS 2>>"$A/build.log" || build_ok=0
+    cc $FLAGS $INC -o "$A/tests/unit/$name" "$t" $extra $objs $LIBS 2>>"$A/build.log" || build_ok=0
 done
 if [ $build_ok = 0 ]; then
     fail "sanitizer build" "$(tail -20 "$A/build.log")"
