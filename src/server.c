@@ -203,8 +203,11 @@ static time_t server_idle_timeout(const struct server *srv)
 	    : SERVER_DEFAULT_IDLE);
 }
 
-/* server_answer - answer the complete requests of c; -1 to drop it */
-static int server_answer(struct server *srv, struct conn *c)
+/*
+ * server_answer - answer the complete requests of c. A request over a
+ * limit ends the input (eof); the answers before it are still sent.
+ */
+static void server_answer(struct server *srv, struct conn *c)
 {
     const struct policy_req *req;
     struct policy_decision d;
@@ -214,12 +217,11 @@ static int server_answer(struct server *srv, struct conn *c)
     while (!c->eof && c->outlen < SERVER_OUT_HIGH) {
 	switch (policy_next(&c->rd, &req, &why)) {
 	case POLICY_MORE:
-	    return (0);
+	    return;
 	case POLICY_ERROR:
-	    /* Answer nothing more; what was answered before is still sent. */
 	    log_warn("%s: %s: closing the connection", c->peer, why);
 	    c->eof = 1;
-	    return (0);
+	    return;
 	case POLICY_REQUEST:
 	    policy_db_refresh(srv->cfg->db, &changed);
 	    if (changed) {
@@ -234,7 +236,6 @@ static int server_answer(struct server *srv, struct conn *c)
 	    break;
 	}
     }
-    return (0);
 }
 
 static int server_write(struct server *, struct conn *);
@@ -246,11 +247,15 @@ static int server_read(struct server *srv, struct conn *c)
     char   *space;
     ssize_t got;
 
-    if (server_answer(srv, c) < 0)
-	return (-1);
+    /*
+     * Input is polled only when no answer is waiting, and every drained
+     * write answers what is buffered, so there is nothing to answer first.
+     * A full buffer was already reported by policy_next() (input ended);
+     * should one get here anyway, drop the connection rather than spin.
+     */
     space = policy_space(&c->rd, &room);
     if (room == 0)
-	return (server_answer(srv, c));		/* reports the size limit */
+	return (-1);
     got = read(c->rfd, space, room);
     if (got < 0)
 	return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1);
@@ -260,8 +265,7 @@ static int server_read(struct server *srv, struct conn *c)
     }
     c->last = server_mono();
     policy_filled(&c->rd, (size_t) got);
-    if (server_answer(srv, c) < 0)
-	return (-1);
+    server_answer(srv, c);
     /* Send at once: the usual answer fits the socket buffer, which saves a poll round. */
     return (c->outlen ? server_write(srv, c) : 0);
 }
@@ -276,7 +280,9 @@ static int server_write(struct server *srv, struct conn *c)
     memmove(c->out, c->out + put, c->outlen - (size_t) put);
     c->outlen -= (size_t) put;
     c->last = server_mono();
-    return (c->outlen == 0 ? server_answer(srv, c) : 0);
+    if (c->outlen == 0)
+	server_answer(srv, c);
+    return (0);
 }
 
 /* server_loop_once - one poll round */
