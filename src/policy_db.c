@@ -59,6 +59,10 @@ static int policy_db_check(struct cdbfile *cf, void *ctx)
 	free(normal);
 	db->settings[i] = val;
     }
+    db->revocation_on = strcmp(db->settings[SET_REVOCATION_CHECK], "none") != 0;
+    db->failure_permits = strcmp(db->settings[SET_REVOCATION_FAILURE], "permit") == 0;
+    db->clock_skew = strtoll(db->settings[SET_CLOCK_SKEW], NULL, 10);
+    db->idle_timeout = strtoll(db->settings[SET_IDLE_TIMEOUT], NULL, 10);
     free(db->error_action);
     db->error_action = mem_strdup(db->settings[SET_ERROR_ACTION]);
     free(db->nocert_action);
@@ -70,8 +74,6 @@ void    policy_db_init(struct policy_db *db, const char *path)
 {
     memset(db, 0, sizeof(*db));
     cdbfile_init(&db->file, path, policy_db_check, policy_db_forget, db);
-    db->path = db->file.path;
-    db->why = db->file.why;
     db->error_action = mem_strdup(DB_DEFAULT_ERROR_ACTION);
     db->nocert_action = mem_strdup(DB_DEFAULT_NOCERT_ACTION);
 }
@@ -88,7 +90,7 @@ void    policy_db_free(struct policy_db *db)
 /* policy_db_refresh - follow a replaced file */
 int     policy_db_refresh(struct policy_db *db, int *changed)
 {
-    return (db->usable = cdbfile_refresh(&db->file, changed));
+    return (cdbfile_refresh(&db->file, changed));
 }
 
 /* policy_db_lookup - find one fingerprint */

@@ -20,11 +20,13 @@
 #include "settings.h"
 
 struct policy_db {
-    struct cdbfile file;
-    int     usable;			/* = file.usable */
-    const char *path;			/* = file.path */
-    const char *why;			/* = file.why */
+    struct cdbfile file;		/* file.usable, file.path, file.why */
     char   *settings[SETTING_COUNT];	/* of the open file */
+    /* Derived from the settings when a file is loaded, for the hot path. */
+    int     revocation_on;		/* revocation_check is not "none" */
+    int     failure_permits;		/* revocation_failure = permit */
+    long long clock_skew;		/* seconds */
+    long long idle_timeout;		/* seconds */
     char   *error_action;		/* the last good ones, kept across failures */
     char   *nocert_action;
     struct cdbfile status;		/* status_database, once needed */

@@ -75,7 +75,6 @@ static void policy_revocation(struct policy_db *db, const struct fprint *certfp,
     static char note[1024];		/* status_why (512) and more */
     struct statusrec st;
     const char *why = "no revocation status";
-    long long skew = strtoll(policy_db_setting(db, SET_CLOCK_SKEW), NULL, 10);
     int     found = policy_db_status(db, certfp, &st, &why);
 
     if (found > 0 && st.state == STATUS_REVOKED) {
@@ -84,14 +83,14 @@ static void policy_revocation(struct policy_db *db, const struct fprint *certfp,
 	policy_set(db, d, OUTCOME_REVOKED, note);
 	return;
     }
-    if (found > 0 && st.state == STATUS_GOOD && now <= st.next_update + skew) {
+    if (found > 0 && st.state == STATUS_GOOD && now <= st.next_update + db->clock_skew) {
 	policy_set(db, d, OUTCOME_PERMIT, NULL);
 	return;
     }
     if (found > 0)
 	why = st.state == STATUS_UNKNOWN ? "the CA does not know the certificate" :
 	    "revocation status is stale";
-    if (strcmp(policy_db_setting(db, SET_REVOCATION_FAILURE), "permit") == 0) {
+    if (db->failure_permits) {
 	snprintf(note, sizeof(note), "%s; permitted by revocation_failure = permit", why);
 	policy_set(db, d, OUTCOME_PERMIT, note);
 	d->warn = 1;
@@ -115,8 +114,8 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
 	policy_set(db, d, OUTCOME_NOCERT, NULL);
 	return;
     }
-    if (!db->usable) {
-	policy_set(db, d, OUTCOME_ERROR, db->why);
+    if (!db->file.usable) {
+	policy_set(db, d, OUTCOME_ERROR, db->file.why);
 	return;
     }
     if (policy_fingerprint_strict(fptext, &certfp) < 0) {
@@ -132,7 +131,7 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
 	found = policy_db_lookup(db, 'p', &fp, &rec);
     }
     if (found < 0) {
-	policy_set(db, d, OUTCOME_ERROR, db->why);
+	policy_set(db, d, OUTCOME_ERROR, db->file.why);
 	return;
     }
     if (found == 0) {
@@ -147,7 +146,7 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
 	d->note_len = rec.reason_len;
     } else if (rec.has_validity && (now < rec.not_before || now > rec.not_after)) {
 	policy_set(db, d, OUTCOME_EXPIRED, now < rec.not_before ? "not valid yet" : NULL);
-    } else if (strcmp(policy_db_setting(db, SET_REVOCATION_CHECK), "none") != 0) {
+    } else if (db->revocation_on) {
 	policy_revocation(db, &certfp, now, d);
     } else {
 	policy_set(db, d, OUTCOME_PERMIT, NULL);

@@ -199,8 +199,7 @@ static time_t server_idle_timeout(const struct server *srv)
 {
     const struct policy_db *db = srv->cfg->db;
 
-    return (db->usable ? (time_t) strtoll(policy_db_setting(db, SET_IDLE_TIMEOUT), NULL, 10)
-	    : SERVER_DEFAULT_IDLE);
+    return (db->file.usable ? (time_t) db->idle_timeout : SERVER_DEFAULT_IDLE);
 }
 
 /*
@@ -225,10 +224,12 @@ static void server_answer(struct server *srv, struct conn *c)
 	case POLICY_REQUEST:
 	    policy_db_refresh(srv->cfg->db, &changed);
 	    if (changed) {
-		if (srv->cfg->db->usable)
-		    log_info("using database %s", srv->cfg->db->path);
+		const struct cdbfile *f = &srv->cfg->db->file;
+
+		if (f->usable)
+		    log_info("using database %s", f->path);
 		else
-		    log_warn("database %s: %s", srv->cfg->db->path, srv->cfg->db->why);
+		    log_warn("database %s: %s", f->path, f->why);
 	    }
 	    policy_decide(srv->cfg->db, req, time_now(), &d);
 	    server_log(srv, req, &d);
