@@ -64,7 +64,7 @@ static void clientset_validity(struct clientset_state *st, const struct conf_cli
 			               const char *path, const struct cert *cert, int line)
 {
     struct conf *conf = st->set->conf;
-    long long warn = conf_duration(conf, SET_EXPIRY_WARNING);
+    long long warn = conf_number(conf, SET_EXPIRY_WARNING);
     char    date[11];
 
     if (cert->not_after < st->now)

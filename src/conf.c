@@ -103,8 +103,8 @@ void    conf_warn(struct conf *conf, int line, const char *fmt,...)
     va_end(ap);
 }
 
-/* conf_duration - a DURATION setting in seconds */
-long long conf_duration(const struct conf *conf, enum setting_id id)
+/* conf_number - a DURATION (in seconds) or SIZE setting as a number */
+long long conf_number(const struct conf *conf, enum setting_id id)
 {
     return (strtoll(conf->values[id], NULL, 10));
 }

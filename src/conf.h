@@ -85,8 +85,8 @@ void    conf_error(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(
 /* conf_warn - "FILE:LINE: warning: message", counted as a warning */
 void    conf_warn(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(3, 4);
 
-/* conf_duration - a DURATION setting in seconds */
-long long conf_duration(const struct conf *conf, enum setting_id id);
+/* conf_number - a DURATION (in seconds) or SIZE setting as a number */
+long long conf_number(const struct conf *conf, enum setting_id id);
 
 /* conf_digest - the fingerprint_digest setting */
 enum fprint_digest conf_digest(const struct conf *conf);

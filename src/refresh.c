@@ -263,7 +263,7 @@ static void *refresh_worker(void *arg)
 /* refresh_all - every certificate, by at most fetch_concurrency workers */
 static void refresh_all(struct refresh *r)
 {
-    size_t  nthreads = (size_t) conf_duration(r->conf, SET_FETCH_CONCURRENCY), n = 0, i;
+    size_t  nthreads = (size_t) conf_number(r->conf, SET_FETCH_CONCURRENCY), n = 0, i;
     pthread_t *threads;
 
     if (nthreads > r->total)
@@ -299,14 +299,14 @@ int     refresh_run(const struct clientset *set)
     if (refresh_load_cas(&r) < 0)
 	goto done;
     r.now = time_now();
-    r.skew = conf_duration(r.conf, SET_CLOCK_SKEW);
+    r.skew = conf_number(r.conf, SET_CLOCK_SKEW);
     r.ocsp.cas = r.cas;
     r.ocsp.store = r.store;
     r.ocsp.nonce = strcmp(r.conf->values[SET_OCSP_NONCE], "yes") == 0;
-    r.ocsp.max_size = (size_t) conf_duration(r.conf, SET_OCSP_MAX_SIZE);
-    r.ocsp.timeout = (int) conf_duration(r.conf, SET_FETCH_TIMEOUT);
+    r.ocsp.max_size = (size_t) conf_number(r.conf, SET_OCSP_MAX_SIZE);
+    r.ocsp.timeout = (int) conf_number(r.conf, SET_FETCH_TIMEOUT);
     r.ocsp.skew = r.skew;
-    r.crl = crlcheck_new(r.cas, (size_t) conf_duration(r.conf, SET_CRL_MAX_SIZE),
+    r.crl = crlcheck_new(r.cas, (size_t) conf_number(r.conf, SET_CRL_MAX_SIZE),
 			 r.ocsp.timeout, r.skew, r.now);
     cdbfile_init(&r.prev, r.conf->values[SET_STATUS_DATABASE], statusrec_file_check, NULL, NULL);
     cdbfile_refresh(&r.prev, &changed);
