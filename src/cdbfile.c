@@ -60,18 +60,62 @@ static int cdbfile_same(const struct stat *a, const struct stat *b)
 	    && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec);
 }
 
+void    cdbfile_watch(struct cdbfile *cf, struct filewatch *fw)
+{
+    cf->watch = fw;
+    cf->watched = 0;
+}
+
+/* cdbfile_mono - monotonic seconds */
+static time_t cdbfile_mono(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (ts.tv_sec);
+}
+
+/*
+ * cdbfile_quiet - nothing can have changed since the last stat. The watch
+ * is added before the stat that follows, so no change falls between them;
+ * after a change the watch is added again (a symlink may point elsewhere)
+ * and the file is looked at once more.
+ */
+static int cdbfile_quiet(struct cdbfile *cf)
+{
+    struct filewatch *fw = cf->watch;
+    time_t  now;
+
+    if (fw == NULL || fw->fd < 0)
+	return (0);
+    now = cdbfile_mono();
+    if (cf->watched && cf->watch_epoch == fw->epoch && cf->watch_gen == fw->gen
+	&& cf->stat_sec == now)
+	return (1);
+    if (!cf->watched || cf->watch_epoch != fw->epoch) {
+	cf->watch_epoch = fw->epoch;
+	cf->watched = filewatch_add(fw, cf->path) == 0;
+    }
+    cf->watch_gen = fw->gen;
+    cf->stat_sec = now;
+    return (0);
+}
+
 /* cdbfile_refresh - follow a replaced file */
 int     cdbfile_refresh(struct cdbfile *cf, int *changed)
 {
     struct stat st;
 
     *changed = 0;
+    if (cdbfile_quiet(cf))
+	return (cf->usable);
     if (stat(cf->path, &st) < 0) {
 	if (cf->examined || cf->fd >= 0 || !cf->missing) {
 	    cdbfile_close(cf);
 	    snprintf(cf->why, sizeof(cf->why), "cannot open: %s", strerror(errno));
 	    cf->examined = 0;
 	    cf->missing = 1;
+	    cf->watched = 0;
 	    *changed = 1;
 	}
 	return (0);
@@ -81,6 +125,7 @@ int     cdbfile_refresh(struct cdbfile *cf, int *changed)
     cdbfile_close(cf);
     cf->st = st;
     cf->examined = 1;
+    cf->watched = 0;
     cf->missing = 0;
     *changed = 1;
     if ((cf->fd = open(cf->path, O_RDONLY | O_CLOEXEC)) < 0) {

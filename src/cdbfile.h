@@ -7,12 +7,21 @@
  * (format number, required records). A file that is missing, unreadable
  * or fails a check leaves the cdbfile unusable, with the reason in why,
  * until another file appears; the same bad file is not examined twice.
+ *
+ * With a filewatch attached (cdbfile_watch), the stat is skipped while
+ * the watch reports nothing in the file's directory, except that the file
+ * is still examined at least once a second: a file system without change
+ * events (NFS changed from another host) or a symlink pointed elsewhere
+ * is then noticed within a second.
  */
 #ifndef CERTPOLICY_CDBFILE_H
 #define CERTPOLICY_CDBFILE_H
 
 #include <cdb.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#include "filewatch.h"
 
 struct cdbfile {
     char   *path;
@@ -26,12 +35,20 @@ struct cdbfile {
     int     (*check) (struct cdbfile *, void *);	/* 0, or -1 with why set */
     void    (*forget) (void *);		/* drop what check kept */
     void   *ctx;
+    struct filewatch *watch;		/* or NULL: stat before every use */
+    unsigned watch_gen;			/* watch->gen at the last stat */
+    unsigned watch_epoch;		/* watch->epoch when the watch was added */
+    int     watched;			/* the watch covers the file */
+    time_t  stat_sec;			/* monotonic second of the last stat */
 };
 
 void    cdbfile_init(struct cdbfile *cf, const char *path,
 		             int (*check) (struct cdbfile *, void *),
 		             void (*forget) (void *), void *ctx);
 void    cdbfile_free(struct cdbfile *cf);
+
+/* cdbfile_watch - let fw tell when the file may have changed */
+void    cdbfile_watch(struct cdbfile *cf, struct filewatch *fw);
 
 /* cdbfile_refresh - follow a replaced file; returns usable; *changed if it changed */
 int     cdbfile_refresh(struct cdbfile *cf, int *changed);

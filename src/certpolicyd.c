@@ -120,6 +120,7 @@ int     main(int argc, char **argv)
 	    exit(1);
 
     policy_db_init(&db, database);
+    policy_db_watch(&db);
     memset(&cfg, 0, sizeof(cfg));
     cfg.db = &db;
     cfg.bounds = &bounds;

@@ -27,6 +27,9 @@ static const char *log_name = "certpolicy";
 static enum log_sink log_sink = LOG_SINK_STDERR;
 static int log_fd = -1;
 static long log_pid;				/* for -L lines; getpid() is a system call */
+static int log_holding;				/* -L lines wait in log_held */
+static char log_held[32768];
+static size_t log_held_len;
 
 /* log_open - name the program and choose where messages go */
 void    log_open(const char *progname, enum log_sink sink)
@@ -45,6 +48,32 @@ int     log_file(const char *path)
     log_sink = LOG_SINK_FILE;
     log_pid = (long) getpid();
     return (0);
+}
+
+void    log_hold(void)
+{
+    log_holding = 1;
+}
+
+/* log_flush - write the lines held */
+void    log_flush(void)
+{
+    if (log_held_len > 0 && log_fd >= 0)
+	(void) write(log_fd, log_held, log_held_len);
+    log_held_len = 0;
+}
+
+/* log_put - one -L line: held, or written at once */
+static void log_put(const char *line, size_t len)
+{
+    if (!log_holding) {
+	(void) write(log_fd, line, len);
+	return;
+    }
+    if (log_held_len + len > sizeof(log_held))
+	log_flush();
+    memcpy(log_held + log_held_len, line, len);
+    log_held_len += len;
 }
 
 /* log_progname - the name given to log_open() */
@@ -77,7 +106,7 @@ static void log_emit(int prio, const char *label, int err, const char *fmt, va_l
 	n = snprintf(line, sizeof(line), "%s %s[%ld]: %s%s\n", stamp, log_name,
 		     log_pid, label, text);
 	if (n > 0)
-	    (void) write(log_fd, line, (size_t) n < sizeof(line) ? (size_t) n : sizeof(line) - 1);
+	    log_put(line, (size_t) n < sizeof(line) ? (size_t) n : sizeof(line) - 1);
     } else {
 	fflush(stdout);
 	fprintf(stderr, "%s: %s%s\n", log_name, label, text);
@@ -129,6 +158,7 @@ void    log_error_errno(const char *fmt, ...)
 void    log_fatal(const char *fmt, ...)
 {
     LOG_BODY(LOG_CRIT, "fatal: ", 0);
+    log_flush();
     exit(1);
 }
 
@@ -136,5 +166,6 @@ void    log_fatal(const char *fmt, ...)
 void    log_panic(const char *fmt, ...)
 {
     LOG_BODY(LOG_CRIT, "panic: ", 0);
+    log_flush();
     abort();
 }

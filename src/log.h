@@ -33,6 +33,14 @@ void    log_open(const char *progname, enum log_sink sink);
 /* log_file - append messages to path instead (daemon, -L); 0 or -1 */
 int     log_file(const char *path);
 
+/*
+ * log_hold - with -L, keep lines in memory until log_flush() (or until
+ * the buffer fills, or a fatal message): a server flushes once per round
+ * of answers, so many decisions cost one write. Other sinks ignore it.
+ */
+void    log_hold(void);
+void    log_flush(void);
+
 /* log_progname - the name given to log_open() */
 const char *log_progname(void);
 

@@ -73,6 +73,7 @@ static int policy_db_check(struct cdbfile *cf, void *ctx)
 void    policy_db_init(struct policy_db *db, const char *path)
 {
     memset(db, 0, sizeof(*db));
+    db->watch.fd = -1;
     cdbfile_init(&db->file, path, policy_db_check, policy_db_forget, db);
     db->error_action = mem_strdup(DB_DEFAULT_ERROR_ACTION);
     db->nocert_action = mem_strdup(DB_DEFAULT_NOCERT_ACTION);
@@ -85,6 +86,13 @@ void    policy_db_free(struct policy_db *db)
     cdbfile_free(&db->file);
     free(db->error_action);
     free(db->nocert_action);
+    filewatch_close(&db->watch);
+}
+
+void    policy_db_watch(struct policy_db *db)
+{
+    filewatch_open(&db->watch);
+    cdbfile_watch(&db->file, &db->watch);
 }
 
 /* policy_db_refresh - follow a replaced file */
@@ -129,6 +137,8 @@ int     policy_db_status(struct policy_db *db, const struct fprint *fp,
     }
     if (!db->status_open) {
 	cdbfile_init(&db->status, path, statusrec_file_check, NULL, NULL);
+	if (db->watch.fd >= 0)
+	    cdbfile_watch(&db->status, &db->watch);
 	db->status_open = 1;
     }
     if (!cdbfile_refresh(&db->status, &changed)) {

@@ -9,6 +9,11 @@
  * good error_action and nocert_action are kept across such failures.
  * The status database, when revocation checking is on, is followed the
  * same way; without it every status is unavailable.
+ *
+ * A long-running server calls policy_db_watch() once, polls watch.fd and
+ * calls filewatch_drain(&db->watch) when it is readable; both files are
+ * then examined only after a change in their directories (or once a
+ * second), not before every request.
  */
 #ifndef CERTPOLICY_POLICY_DB_H
 #define CERTPOLICY_POLICY_DB_H
@@ -32,10 +37,14 @@ struct policy_db {
     struct cdbfile status;		/* status_database, once needed */
     int     status_open;
     char    status_why[512];
+    struct filewatch watch;		/* fd -1 unless policy_db_watch() */
 };
 
 void    policy_db_init(struct policy_db *db, const char *path);
 void    policy_db_free(struct policy_db *db);
+
+/* policy_db_watch - follow changes through a filewatch instead of stat */
+void    policy_db_watch(struct policy_db *db);
 
 /* policy_db_refresh - follow a replaced file; returns usable; *changed if it changed */
 int     policy_db_refresh(struct policy_db *db, int *changed);

@@ -4,7 +4,11 @@
  * Each connection has a bounded request reader and a reply buffer. A
  * connection is polled for input only while it has no reply waiting, which
  * keeps one outstanding request per connection, as smtpd does. The
- * database is checked for replacement before every request.
+ * database is checked for replacement before every request; the database
+ * directory's change events (policy_db_watch) make that check free while
+ * nothing changes. The event descriptor is polled last and drained
+ * first: poll() looks at its descriptors in order, so a request seen
+ * ready was sent after any change that happened before it was seen.
  */
 #include "config.h"
 
@@ -21,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "logvalue.h"
 #include "mem.h"
 #include "policy_decide.h"
@@ -239,8 +244,6 @@ static void server_answer(struct server *srv, struct conn *c)
     }
 }
 
-static int server_write(struct server *, struct conn *);
-
 /* server_read - read what is there and answer; -1 to drop the connection */
 static int server_read(struct server *srv, struct conn *c)
 {
@@ -267,8 +270,7 @@ static int server_read(struct server *srv, struct conn *c)
     c->last = server_mono();
     policy_filled(&c->rd, (size_t) got);
     server_answer(srv, c);
-    /* Send at once: the usual answer fits the socket buffer, which saves a poll round. */
-    return (c->outlen ? server_write(srv, c) : 0);
+    return (0);
 }
 
 /* server_write - send queued replies; -1 to drop the connection */
@@ -295,8 +297,8 @@ static void server_loop_once(struct server *srv, struct pollfd **pfdp, size_t *p
     int     accepting = srv->nconns < (size_t) cfg->bounds->value[BOUND_MAX_CONNECTIONS];
     struct pollfd *pfd;
 
-    if (*pcap < (size_t) cfg->nlisten + srv->nconns) {
-	*pcap = 2 * ((size_t) cfg->nlisten + srv->nconns);
+    if (*pcap < (size_t) cfg->nlisten + srv->nconns + 1) {
+	*pcap = 2 * ((size_t) cfg->nlisten + srv->nconns + 1);
 	*pfdp = mem_realloc(*pfdp, *pcap, sizeof(**pfdp));
     }
     pfd = *pfdp;
@@ -314,24 +316,40 @@ static void server_loop_once(struct server *srv, struct pollfd **pfdp, size_t *p
 	if (c->last + idle - now < wait)
 	    wait = c->last + idle - now;
     }
-    if (poll(pfd, n, wait > 0 ? (int) (wait * 1000) : 0) < 0) {
+    pfd[n].fd = cfg->db->watch.fd;
+    pfd[n].events = POLLIN;
+    pfd[n].revents = 0;
+    if (poll(pfd, n + 1, wait > 0 ? (int) (wait * 1000) : 0) < 0) {
 	if (errno != EINTR)
 	    log_fatal("poll: %s", strerror(errno));
 	return;
     }
+    if (pfd[n].revents & POLLIN)
+	filewatch_drain(&cfg->db->watch);
     for (i = 0; i < (size_t) cfg->nlisten; i++)
 	if (pfd[i].revents & POLLIN)
 	    server_accept(srv, cfg->listen_fds[i]);
     now = server_mono();
-    /* Walk backwards: server_drop() moves the last connection into place. */
+
+    /*
+     * Read and decide first, then write the decisions' log lines in one
+     * go, then send the answers: an answer never goes out before its log
+     * line. Walk backwards: server_drop() moves the last connection into
+     * place.
+     */
     for (k = srv->nconns; k-- > 0;) {
 	struct conn *c = srv->conns[k];
 	short   ev = k + cfg->nlisten < n ? pfd[k + cfg->nlisten].revents : 0;
+
+	if ((ev & (POLLIN | POLLHUP | POLLERR)) && c->outlen == 0 && server_read(srv, c) < 0)
+	    server_drop(srv, k);
+    }
+    log_flush();
+    for (k = srv->nconns; k-- > 0;) {
+	struct conn *c = srv->conns[k];
 	int     drop = 0;
 
-	if (ev & (POLLIN | POLLHUP | POLLERR))
-	    drop = c->outlen ? server_write(srv, c) : server_read(srv, c);
-	else if (ev & POLLOUT)
+	if (c->outlen > 0)
 	    drop = server_write(srv, c);
 	if (!drop && c->eof && c->outlen == 0)
 	    drop = 1;
@@ -343,6 +361,7 @@ static void server_loop_once(struct server *srv, struct pollfd **pfdp, size_t *p
 	if (drop)
 	    server_drop(srv, k);
     }
+    log_flush();
 }
 
 /* server_run - serve until stopped or, in spawn mode, done */
@@ -369,10 +388,12 @@ int     server_run(const struct server_config *cfg)
     }
     if (cfg->ready != NULL)
 	cfg->ready();
+    log_hold();
     while (!server_stop && (srv.nconns > 0 || !cfg->spawn))
 	server_loop_once(&srv, &pfd, &pcap);
     while (srv.nconns > 0)
 	server_drop(&srv, srv.nconns - 1);
+    log_flush();
     free(srv.conns);
     free(pfd);
     return (0);
