@@ -27,15 +27,64 @@ static void policy_db_forget(void *ctx)
     }
 }
 
+/* policy_db_value - the current record's value as a string; NULL if it holds a NUL */
+static char *policy_db_value(struct cdbfile *cf)
+{
+    unsigned len = cdb_datalen(&cf->cdb);
+    const char *data = cdb_get(&cf->cdb, len, cdb_datapos(&cf->cdb));
+
+    if (data == NULL || memchr(data, 0, len) != NULL)
+	return (NULL);
+    return (mem_strndup(data, len));
+}
+
+/*
+ * policy_db_scan - the format and setting records at the start of the
+ * file. compile writes them first, so reading them in file order touches
+ * a page or two; looking each up by key would touch a page of the hash
+ * tables per setting, which is what made start-up slower with a large
+ * database. Scanning stops at the first other record; whatever it did
+ * not find is then looked up by key (a database written otherwise).
+ */
+static void policy_db_scan(struct cdbfile *cf, char **format, char **vals)
+{
+    unsigned pos;
+    char    name[64];
+    const char *key;
+    unsigned klen, plen = sizeof(DBREC_SETTING_PREFIX) - 1;
+    int     id;
+
+    cdb_seqinit(&pos, &cf->cdb);
+    while (cdb_seqnext(&pos, &cf->cdb) > 0) {
+	klen = cdb_keylen(&cf->cdb);
+	if ((key = cdb_getkey(&cf->cdb)) == NULL)
+	    return;
+	if (klen == sizeof(DBREC_FORMAT_KEY) - 1 && memcmp(key, DBREC_FORMAT_KEY, klen) == 0) {
+	    if (*format == NULL)
+		*format = policy_db_value(cf);
+	    continue;
+	}
+	if (klen <= plen || klen - plen >= sizeof(name) || memcmp(key, DBREC_SETTING_PREFIX, plen) != 0)
+	    return;
+	memcpy(name, key + plen, klen - plen);
+	name[klen - plen] = 0;
+	if ((id = settings_lookup(name)) >= 0 && vals[id] == NULL)
+	    vals[id] = policy_db_value(cf);
+    }
+}
+
 /* policy_db_check - our format, and every setting valid */
 static int policy_db_check(struct cdbfile *cf, void *ctx)
 {
     struct policy_db *db = ctx;
     char    key[64], why[256];
-    char   *val, *normal;
+    char   *val = NULL, *normal;
     int     bad, i;
 
-    if ((val = cdbfile_get(cf, DBREC_FORMAT_KEY, &bad)) == NULL || strcmp(val, DBREC_FORMAT) != 0) {
+    policy_db_scan(cf, &val, db->settings);
+    if (val == NULL)
+	val = cdbfile_get(cf, DBREC_FORMAT_KEY, &bad);
+    if (val == NULL || strcmp(val, DBREC_FORMAT) != 0) {
 	snprintf(cf->why, sizeof(cf->why), val ? "database format %.20s, expected "
 		 DBREC_FORMAT " (recompile it with this version)" :
 		 "not a certpolicy database (no format record)", val);
@@ -45,7 +94,8 @@ static int policy_db_check(struct cdbfile *cf, void *ctx)
     free(val);
     for (i = 0; i < SETTING_COUNT; i++) {
 	snprintf(key, sizeof(key), DBREC_SETTING_PREFIX "%s", settings_table[i].name);
-	if ((val = cdbfile_get(cf, key, &bad)) == NULL) {
+	if ((val = db->settings[i]) == NULL
+	    && (val = db->settings[i] = cdbfile_get(cf, key, &bad)) == NULL) {
 	    snprintf(cf->why, sizeof(cf->why), "setting %s is missing", settings_table[i].name);
 	    return (-1);
 	}
@@ -53,11 +103,9 @@ static int policy_db_check(struct cdbfile *cf, void *ctx)
 	if (normal == NULL || strcmp(normal, val) != 0) {
 	    snprintf(cf->why, sizeof(cf->why), "setting %s is not valid", settings_table[i].name);
 	    free(normal);
-	    free(val);
 	    return (-1);
 	}
 	free(normal);
-	db->settings[i] = val;
     }
     db->revocation_on = strcmp(db->settings[SET_REVOCATION_CHECK], "none") != 0;
     db->failure_permits = strcmp(db->settings[SET_REVOCATION_FAILURE], "permit") == 0;

@@ -127,6 +127,20 @@ cdb -c "$T/bad.cdb" <<EOF
 
 EOF
 bad_db "a CDB that is not ours" "not a certpolicy database"
+# The settings are read in file order from the start of the database;
+# a database whose records come in another order (here reversed, written
+# by cdb(1)) is read by key and answers the same.
+cdb -d "$T/policy.cdb" | grep . | tac >"$T/reversed.txt"
+{ cat "$T/reversed.txt"; echo; } | cdb -c "$T/reversed.cdb"
+"$CERTPOLICYD" -d "$T/policy.cdb" -L /dev/null <"$T/alice.req" >"$T/in-order.out" 2>&1
+"$CERTPOLICYD" -d "$T/reversed.cdb" -L /dev/null <"$T/alice.req" >"$T/reversed.out" 2>&1
+check_eq "records in another order: the same answer" "$(cat "$T/in-order.out")" "$(cat "$T/reversed.out")"
+check_not "records in another order: not an error" grep -q DEFER "$T/reversed.out"
+# An invalid setting among the leading records is refused like any other.
+cdb -d "$T/policy.cdb" | grep . | sed 's/^+20,4:setting:idle_timeout->1000$/+20,4:setting:idle_timeout->soon/' >"$T/badset.txt"
+check "(a setting edited in the dump)" grep -q 'idle_timeout->soon' "$T/badset.txt"
+{ cat "$T/badset.txt"; echo; } | cdb -c "$T/bad.cdb"
+bad_db "an invalid setting" "setting idle_timeout is not valid"
 nobody_dir
 N=$NDIR
 cp "$CERTPOLICYD" "$T/policy.cdb" "$N/"
