@@ -20,6 +20,7 @@
 #include "listen.h"
 #include "log.h"
 #include "policy_db.h"
+#include "privs.h"
 #include "server.h"
 
 #ifndef CERTPOLICY_STATEDIR
@@ -30,7 +31,7 @@
 
 static const char usage_text[] =
 "usage: certpolicyd [-d DATABASE] [-l unix:PATH | -l inet:HOST:PORT]... [-o NAME=VALUE]...\n"
-"                   [-e | -L LOGFILE] [-v]\n";
+"                   [-u USER] [-e | -L LOGFILE] [-v]\n";
 
 static int systemd_mode;
 
@@ -57,7 +58,7 @@ int     main(int argc, char **argv)
     int     fds[MAX_ENDPOINTS + 64];
     int     nendpoints = 0, nfds = 0, to_stderr = 0, verbose = 0;
     const char *database = CERTPOLICY_STATEDIR "/certpolicy.cdb";
-    const char *logfile = NULL;
+    const char *logfile = NULL, *user = NULL;
     struct bounds bounds;
     struct server_config cfg;
     struct policy_db db;
@@ -65,7 +66,7 @@ int     main(int argc, char **argv)
 
     bounds_init(&bounds, bounds_daemon, BOUND_DAEMON_COUNT);
     log_open("certpolicyd", isatty(2) ? LOG_SINK_STDERR : LOG_SINK_SYSLOG);
-    while ((ch = getopt(argc, argv, "d:l:o:eL:v")) != -1) {
+    while ((ch = getopt(argc, argv, "d:l:o:eL:u:v")) != -1) {
 	switch (ch) {
 	case 'd':
 	    database = optarg;
@@ -84,6 +85,9 @@ int     main(int argc, char **argv)
 	    break;
 	case 'L':
 	    logfile = optarg;
+	    break;
+	case 'u':
+	    user = optarg;
 	    break;
 	case 'v':
 	    verbose++;
@@ -118,6 +122,9 @@ int     main(int argc, char **argv)
     for (i = 0; i < nendpoints; i++)
 	if ((fds[nfds++] = listen_open(endpoints[i])) < 0)
 	    exit(1);
+    /* Sockets and the log file are open: nothing more needs privilege. */
+    if (privs_settle(user) < 0)
+	exit(1);
 
     policy_db_init(&db, database);
     policy_db_watch(&db);

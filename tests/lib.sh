@@ -141,6 +141,21 @@ sums() {
     find "$@" -type f -exec sha256sum {} + | sort -k2
 }
 
+# certpolicyd_cmd - the certpolicyd the tests run: the built one, or, when
+# the suite runs as root, a wrapper that adds "-u root" (certpolicyd
+# refuses to run as root without -u; 76-privilege tests the refusal and
+# the change to an unprivileged user)
+certpolicyd_cmd() {
+    if [ "$(id -u)" = 0 ]; then
+        mkdir -p "$T/bin"
+        printf '#!/bin/sh\nexec "%s" -u root "$@"\n' "$BUILDDIR/src/certpolicyd" >"$T/bin/certpolicyd"
+        chmod 0755 "$T/bin/certpolicyd"
+        echo "$T/bin/certpolicyd"
+    else
+        echo "$BUILDDIR/src/certpolicyd"
+    fi
+}
+
 # nobody_dir - set NDIR to a new directory under /tmp that the user nobody
 # can reach wherever this checkout is; it is removed when the script ends
 nobody_dir() {

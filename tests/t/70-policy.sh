@@ -5,7 +5,7 @@
 # ever be written to stderr.
 . "$SRCDIR/tests/lib.sh"
 pki
-CERTPOLICYD=$BUILDDIR/src/certpolicyd
+CERTPOLICYD=$(certpolicyd_cmd)
 G=$CASES/policy
 
 SUBST_PKI=$PKI
@@ -143,7 +143,7 @@ check "(a setting edited in the dump)" grep -q 'idle_timeout->soon' "$T/badset.t
 bad_db "an invalid setting" "setting idle_timeout is not valid"
 nobody_dir
 N=$NDIR
-cp "$CERTPOLICYD" "$T/policy.cdb" "$N/"
+cp "$BUILDDIR/src/certpolicyd" "$T/policy.cdb" "$N/"
 chmod 000 "$N/policy.cdb"
 as_nobody "$N/certpolicyd" -d "$N/policy.cdb" -L /dev/null <"$T/alice.req" >"$T/bad.out" 2>&1
 check_eq "unreadable database: error action" "action=DEFER 4.3.0 Client certificate service unavailable" "$(head -1 "$T/bad.out")"

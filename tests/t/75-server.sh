@@ -4,7 +4,7 @@
 # missing database); idle_timeout; max_connections; SIGTERM.
 . "$SRCDIR/tests/lib.sh"
 pki
-CERTPOLICYD=$BUILDDIR/src/certpolicyd
+CERTPOLICYD=$(certpolicyd_cmd)
 CLIENT=$BUILDDIR/tests/unit/policy_client
 ALICE=$(fp_openssl "$PKI/alice.pem" sha256)
 printf 'client_address=192.0.2.1\nccert_fingerprint=%s\n\n' "$ALICE" >"$T/alice.req"

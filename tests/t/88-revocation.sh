@@ -4,7 +4,7 @@
 # delegated responder. Every broken source gives a clear message, keeps
 # fresh earlier statuses, and never records "good" from a bad answer.
 . "$SRCDIR/tests/lib.sh"
-CERTPOLICYD=$BUILDDIR/src/certpolicyd
+CERTPOLICYD=$(certpolicyd_cmd)
 SERVE=$BUILDDIR/tests/unit/http_serve
 base=$((40000 + $$ % 10000))
 P_CRL=$base

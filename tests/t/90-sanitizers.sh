@@ -34,6 +34,12 @@ for t in "$SRCDIR"/tests/unit/*_test.c "$SRCDIR"/tests/unit/policy_client.c "$SR
     # shellcheck disable=SC2086
     cc $FLAGS $INC -o "$A/tests/unit/$name" "$t" $extra $objs $LIBS 2>>"$A/build.log" || build_ok=0
 done
+mkdir -p "$A/tests/fuzz"
+for t in request conf db status tls_policy; do
+    # shellcheck disable=SC2086
+    cc $FLAGS $INC -I"$SRCDIR/tests/fuzz" -o "$A/tests/fuzz/fuzz_$t" "$SRCDIR/tests/fuzz/fuzz_$t.c" \
+        "$SRCDIR/tests/fuzz/fuzz_common.c" "$SRCDIR/tests/fuzz/standalone.c" $objs $LIBS 2>>"$A/build.log" || build_ok=0
+done
 if [ $build_ok = 0 ]; then
     fail "sanitizer build" "$(tail -20 "$A/build.log")"
     exit 0

@@ -1,0 +1,19 @@
+/*
+ * privs - run as an unprivileged user
+ *
+ * certpolicyd needs no privilege to answer: it reads a database anyone
+ * may read. Started as root (to open a socket where only root may, or to
+ * open a log file), it changes to the user given with -u once those are
+ * open, and refuses to go on as root unless that user is root itself.
+ */
+#ifndef CERTPOLICY_PRIVS_H
+#define CERTPOLICY_PRIVS_H
+
+/*
+ * privs_settle - become user (when given) and check the result: 0, or -1
+ * with the reason logged (no -u while root, an unknown user, a change
+ * that did not happen or could be undone).
+ */
+int     privs_settle(const char *user);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * fuzz_status - status.cdb as the policy server reads it, from any bytes
+ *
+ * The input is the status database. When its format is accepted, every
+ * status record is decoded and described, and a few fingerprints are
+ * looked up.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cdbfile.h"
+#include "fuzz.h"
+#include "statusrec.h"
+
+/* describe_all - every status record in file order */
+static void describe_all(struct cdbfile *cf)
+{
+    unsigned pos;
+    const char *key, *val;
+    struct statusrec rec;
+    char    buf[256];
+
+    cdb_seqinit(&pos, &cf->cdb);
+    while (cdb_seqnext(&pos, &cf->cdb) > 0) {
+	key = cdb_getkey(&cf->cdb);
+	val = cdb_getdata(&cf->cdb);
+	if (key == NULL || val == NULL)
+	    return;
+	if (cdb_keylen(&cf->cdb) > 2 && key[0] == 's' && key[1] == ':'
+	    && statusrec_decode(val, cdb_datalen(&cf->cdb), &rec) == 0)
+	    (void) statusrec_describe(&rec, 1795000000, 300, buf, sizeof(buf));
+    }
+}
+
+int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const unsigned char fills[] = {0x11, 0x22, 0x00, 0xff};
+    struct cdbfile cf;
+    struct statusrec rec;
+    struct fprint fp;
+    char    buf[256];
+    int     changed;
+    size_t  i;
+
+    fuzz_quiet();
+    cdbfile_init(&cf, fuzz_file(data, size), statusrec_file_check, NULL, NULL);
+    if (cdbfile_refresh(&cf, &changed)) {
+	describe_all(&cf);
+	for (i = 0; i < sizeof(fills); i++) {
+	    fuzz_fprint(fills[i], &fp);
+	    if (statusrec_lookup(&cf, &fp, &rec) > 0)
+		(void) statusrec_describe(&rec, 1795000000, 300, buf, sizeof(buf));
+	}
+    }
+    cdbfile_free(&cf);
+    return (0);
+}
