@@ -1,0 +1,94 @@
+# Load while the database changes: 32 connections answering 200,000
+# requests while certpolicy compile replaces the database 200 times,
+# alternating between two states, with certpolicyd in -l mode and in spawn
+# mode. Every answer must be the outcome of one of the two states (the
+# load generator checks each: alice always OK, gina always revoked, bob
+# and dave enrolled in one state and revoked in the other, unknown
+# fingerprints and requests without a certificate DUNNO); no protocol
+# error. In -l mode the server's file descriptors and private memory must
+# not grow from one half of the run to the next.
+. "$SRCDIR/tests/lib.sh"
+CERTPOLICYD=$(certpolicyd_cmd)
+LOAD=$BUILDDIR/bench/policyload
+fp() { awk -v b="$1" 'BEGIN { s = b; for (i = 1; i < 32; i++) s = s ":" b; print s }'; }
+A=$(fp A1) G=$(fp 6A) B=$(fp B0) D=$(fp D0)
+echo "$A" >"$T/enrolled"
+echo "$G" >"$T/revoked"
+printf '%s\n%s\n' "$B" "$D" >"$T/either"
+state() {
+    cat >"$T/$1.conf" <<CONF
+database = $T/db.cdb
+relay_clientcerts =
+client alice fingerprint=$A
+client gina fingerprint=$G revoked=2026-11-01
+client bob fingerprint=$B $2
+client dave fingerprint=$D $3
+CONF
+}
+state one "" "revoked=2026-11-02"
+state two "revoked=2026-11-02" ""
+"$CERTPOLICY" -c "$T/one.conf" compile >/dev/null 2>&1
+
+# compiles N - alternate the two states N times; the count that succeeded in $T/compiled
+compiles() {
+    k=0 good=0
+    while [ $k -lt "$1" ]; do
+        if [ $((k % 2)) = 0 ]; then s=two; else s=one; fi
+        "$CERTPOLICY" -c "$T/$s.conf" compile >/dev/null 2>&1 && good=$((good + 1))
+        k=$((k + 1))
+    done
+    echo $good >"$T/compiled"
+}
+
+# usage PID - "FDS PRIVATE_DIRTY_KB" of a process
+usage() {
+    echo "$(ls "/proc/$1/fd" | wc -l) $(awk '$1 == "Private_Dirty:" { print $2 }' "/proc/$1/smaps_rollup")"
+}
+
+# -l mode, in two halves of 100,000 requests and 100 compiles each, after
+# a warm-up of 32,000 requests and 20 compiles (the heap settles).
+"$CERTPOLICYD" -d "$T/db.cdb" -l "unix:$T/s.sock" -L "$T/l.log" &
+srv=$!
+i=0
+while [ ! -S "$T/s.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+"$LOAD" --connect "unix:$T/s.sock" -c 32 -n 1000 --enrolled "$T/enrolled" \
+    --revoked "$T/revoked" --either "$T/either" --mix 60,15,15,10 >"$T/warm.out" 2>&1 &
+load=$!
+compiles 20
+wait $load
+check_eq "-l, warm-up: load generator exit status" 0 $?
+for half in 1 2; do
+    "$LOAD" --connect "unix:$T/s.sock" -c 32 -n 3125 --enrolled "$T/enrolled" \
+        --revoked "$T/revoked" --either "$T/either" --mix 60,15,15,10 >"$T/l$half.out" 2>&1 &
+    load=$!
+    compiles 100
+    wait $load
+    check_eq "-l, half $half: load generator exit status" 0 $?
+    check "-l, half $half: 100,000 answers, 0 mismatches" \
+        grep -q '^requests 100000 connections 32 .* mismatches 0$' "$T/l$half.out"
+    check_eq "-l, half $half: 100 compiles during the load" 100 "$(cat "$T/compiled")"
+    eval "usage$half=\"\$(usage $srv)\""
+done
+reloads=$(grep -c "using database $T/db.cdb" "$T/l.log")
+check "-l: the server followed the database many times ($reloads)" test "$reloads" -ge 20
+fds1=${usage1% *} fds2=${usage2% *} mem1=${usage1#* } mem2=${usage2#* }
+check_eq "-l: open files after each half ($fds1, $fds2)" "$fds1" "$fds2"
+check "-l: private memory after each half (${mem1} KiB, ${mem2} KiB) grows by at most a page" \
+    test $((mem2 - mem1)) -le 4
+check_not "-l: no warning logged" grep -q "warning:" "$T/l.log"
+kill -TERM $srv
+wait $srv
+
+# spawn mode: 32 processes, 6,250 requests each, 200 compiles meanwhile.
+"$LOAD" --spawn "$CERTPOLICYD -d $T/db.cdb -L $T/spawn.log" -c 32 -n 6250 --enrolled "$T/enrolled" \
+    --revoked "$T/revoked" --either "$T/either" --mix 60,15,15,10 >"$T/spawn.out" 2>&1 &
+load=$!
+compiles 200
+wait $load
+check_eq "spawn: load generator exit status" 0 $?
+check "spawn: 200,000 answers, 0 mismatches" \
+    grep -q '^requests 200000 connections 32 .* mismatches 0$' "$T/spawn.out"
+check_eq "spawn: 200 compiles during the load" 200 "$(cat "$T/compiled")"
+reloads=$(grep -c "using database $T/db.cdb" "$T/spawn.log")
+check "spawn: the processes followed the database ($reloads loads by 32 processes)" test "$reloads" -gt 32
+check_not "spawn: no warning logged" grep -q "warning:" "$T/spawn.log"
