@@ -14,6 +14,8 @@
 #include "mem.h"
 #include "policy_proto.h"
 
+#define POLICY_FIRST_BUF 4096			/* grown as a request needs */
+
 static const char *const policy_names[PA_COUNT] = {
     [PA_CCERT_FINGERPRINT] = "ccert_fingerprint",
     [PA_CCERT_PUBKEY_FINGERPRINT] = "ccert_pubkey_fingerprint",
@@ -35,7 +37,8 @@ const char *policy_attr_name(enum policy_attr attr)
 
 void    policy_init(struct policy_reader *rd, size_t max_request, size_t max_line, int max_attrs)
 {
-    rd->buf = mem_alloc(max_request);
+    rd->alloc = max_request < POLICY_FIRST_BUF ? max_request : POLICY_FIRST_BUF;
+    rd->buf = mem_alloc(rd->alloc);
     rd->cap = max_request;
     rd->len = rd->scan = rd->done = 0;
     rd->max_line = max_line;
@@ -50,22 +53,58 @@ void    policy_free(struct policy_reader *rd)
     rd->buf = NULL;
 }
 
+/*
+ * policy_move - the request being read moved from old to new: its
+ * attributes read so far move with it. (Before its first attribute the
+ * pointers are the last request's, which is done with.)
+ */
+static void policy_move(struct policy_reader *rd, const char *old, char *new)
+{
+    int     i;
+
+    if (rd->nattrs == 0)
+	return;
+    for (i = 0; i < PA_COUNT; i++)
+	if (rd->req.attr[i] != NULL)
+	    rd->req.attr[i] = new + (rd->req.attr[i] - old);
+}
+
 /* policy_discard - drop the request returned last */
 static void policy_discard(struct policy_reader *rd)
 {
     if (rd->done == 0)
 	return;
+    policy_move(rd, rd->buf + rd->done, rd->buf);
     memmove(rd->buf, rd->buf + rd->done, rd->len - rd->done);
     rd->len -= rd->done;
     rd->scan -= rd->done;
     rd->done = 0;
 }
 
-/* policy_space - where to read into (drops the requests already taken) */
+/* policy_grow - a larger buffer, at most cap */
+static void policy_grow(struct policy_reader *rd)
+{
+    size_t  size = rd->alloc > rd->cap / 2 ? rd->cap : rd->alloc * 2;
+    char   *buf = mem_alloc(size);
+
+    memcpy(buf, rd->buf, rd->len);
+    policy_move(rd, rd->buf, buf);
+    free(rd->buf);
+    rd->buf = buf;
+    rd->alloc = size;
+}
+
+/*
+ * policy_space - where to read into (drops the requests already taken).
+ * The buffer starts small and grows, up to max_request_size, only for a
+ * request that needs it: a thousand idle connections cost little.
+ */
 char   *policy_space(struct policy_reader *rd, size_t *room)
 {
     policy_discard(rd);
-    *room = rd->cap - rd->len;
+    if (rd->len == rd->alloc && rd->alloc < rd->cap)
+	policy_grow(rd);
+    *room = rd->alloc - rd->len;
     return (rd->buf + rd->len);
 }
 
@@ -120,6 +159,10 @@ enum policy_status policy_next(struct policy_reader *rd, const struct policy_req
 	}
 	if ((size_t) (nl - line) > rd->max_line) {
 	    *why = "a request line is longer than max_request_line";
+	    return (POLICY_ERROR);
+	}
+	if (memchr(line, 0, (size_t) (nl - line)) != NULL) {
+	    *why = "a request line contains a NUL byte";
 	    return (POLICY_ERROR);
 	}
 	*nl = 0;

@@ -39,6 +39,7 @@ struct policy_req {
 
 struct policy_reader {
     char   *buf;
+    size_t  alloc;			/* size of buf, grown up to cap */
     size_t  cap;			/* max_request_size */
     size_t  len;			/* bytes in buf */
     size_t  scan;			/* where the current line starts */

@@ -5,8 +5,10 @@
  * rest is what a client sends. Every complete request is decided against
  * a fixed database: alice enrolled by certificate, bob pinned by public
  * key, carol revoked, dave expired. Wrong answers abort: a permit for
- * anything but alice's certificate or bob's key, or an action that could
- * break the reply (a newline).
+ * anything but alice's certificate or bob's key, an action that could
+ * break the reply (a newline), or a request whose attributes differ from
+ * what a second, simple reading of the same bytes finds (each request
+ * ends at an empty line; the last of a repeated attribute counts).
  */
 #include "config.h"
 
@@ -106,6 +108,38 @@ static int is(const char *text, const struct fprint *fp)
     return (text != NULL && policy_fingerprint_strict(text, &got) == 0 && fprint_equal(&got, fp));
 }
 
+/* ref_value - the value of name in the request text [p, end), or NULL (in *out) */
+static int ref_value(const char *p, const char *end, const char *name, const char **val,
+		             size_t *len)
+{
+    size_t  nlen = strlen(name);
+    const char *nl;
+
+    *val = NULL;
+    for (; p < end; p = nl + 1) {
+	nl = memchr(p, '\n', (size_t) (end - p));
+	if ((size_t) (nl - p) > nlen && memcmp(p, name, nlen) == 0 && p[nlen] == '=') {
+	    *val = p + nlen + 1;
+	    *len = (size_t) (nl - *val);
+	}
+    }
+    return (*val != NULL);
+}
+
+/* same - the reader's attribute equals the second reading's */
+static void same(const struct policy_req *req, int attr, const char *p, const char *end)
+{
+    const char *val, *got = req->attr[attr];
+    size_t  len;
+
+    if (!ref_value(p, end, policy_attr_name(attr), &val, &len)) {
+	if (got != NULL)
+	    fuzz_fail("an attribute that the request does not have");
+    } else if (got == NULL || strlen(got) != len || memcmp(got, val, len) != 0) {
+	fuzz_fail("an attribute value that the request does not have");
+    }
+}
+
 /* check - the decision of one request */
 static void check(const struct policy_req *req)
 {
@@ -130,7 +164,8 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct policy_reader rd;
     const struct policy_req *req;
     const char *why;
-    size_t  chunk, off = 1, room, n;
+    size_t  chunk, off = 1, room, n, ref = 1;
+    const char *text = (const char *) data, *end;
     char   *space;
     enum policy_status st = POLICY_MORE;
 
@@ -150,8 +185,22 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(space, data + off, n);
 	off += n;
 	policy_filled(&rd, n);
-	while ((st = policy_next(&rd, &req, &why)) == POLICY_REQUEST)
+	while ((st = policy_next(&rd, &req, &why)) == POLICY_REQUEST) {
+	    /* The second reading: this request runs to the next empty line. */
+	    if (ref >= size)
+		fuzz_fail("a request where the bytes hold none");
+	    if (text[ref] == '\n')
+		end = text + ref;
+	    else if ((end = memmem(text + ref, size - ref, "\n\n", 2)) != NULL)
+		end++;
+	    if (end == NULL)
+		fuzz_fail("a request where the bytes hold none");
+	    same(req, PA_CCERT_FINGERPRINT, text + ref, end);
+	    same(req, PA_CCERT_PUBKEY_FINGERPRINT, text + ref, end);
+	    same(req, PA_CLIENT_ADDRESS, text + ref, end);
+	    ref = (size_t) (end - text) + 1;
 	    check(req);
+	}
     }
     policy_free(&rd);
     return (0);

@@ -75,6 +75,26 @@ golden not-name-value
 check_eq "a 10 MB line: the request before it is answered, then the connection closes" \
     "action=DUNNO" "$(tr -s '\n' <"$T/huge.out")"
 check_eq "a 10 MB line: logged once" 1 "$(grep -c 'longer than max_request_line' "$T/huge.log")"
+printf 'client_address=192.0.2.1\nccert_fingerprint=AB\000CD\n\n' \
+    | "$CERTPOLICYD" -d "$T/policy.cdb" -L "$T/nul.log" >"$T/nul.out" 2>&1
+check_eq "a NUL byte in a request: no answer, the connection closes" "" "$(cat "$T/nul.out")"
+check_eq "a NUL byte in a request: logged once" 1 "$(grep -c 'a request line contains a NUL byte' "$T/nul.log")"
+
+# A request whose first lines arrive together with the request before it,
+# and the rest later, keeps the attributes read before the wait (found by
+# fuzz_request: they pointed at moved bytes).
+mkfifo "$T/pipe"
+"$CERTPOLICYD" -d "$T/policy.cdb" -L /dev/null <"$T/pipe" >"$T/split.out" 2>&1 &
+split=$!
+exec 4>"$T/pipe"
+printf 'client_address=192.0.2.1\n\nccert_fingerprint=%s\nclient_name=x\n' "$SUBST_ALICE" >&4
+i=0
+while ! grep -q '^action=' "$T/split.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+printf 'client_address=192.0.2.2\n\n' >&4
+exec 4>&-
+wait $split
+check_eq "a request split across reads after a pipelined one: decided on its own attributes" \
+    "action=DUNNO action=OK" "$(grep '^action=' "$T/split.out" | tr '\n' ' ' | sed 's/ $//')"
 run_capture "$T/out" "$CERTPOLICYD" -o max_request_line=10 -d "$T/policy.cdb"
 check_eq "a limit below its minimum is refused" "exit 2" "$(tail -1 "$T/out")"
 
