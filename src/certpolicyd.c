@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,31 @@ static void ready(void)
 {
     if (systemd_mode)
 	listen_notify("READY=1");
+}
+
+/*
+ * open_files - room for max_connections: raise the soft open-file limit
+ * toward the hard one, or lower max_connections to what fits (once, with
+ * a warning). The reserve covers the database, status database, log,
+ * change watch and listening sockets.
+ */
+static void open_files(struct bounds *bounds)
+{
+    const rlim_t reserve = MAX_ENDPOINTS + 16;
+    long long *max = &bounds->value[BOUND_MAX_CONNECTIONS];
+    rlim_t  want = (rlim_t) *max + reserve;
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+	return;
+    rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0 && getrlimit(RLIMIT_NOFILE, &rl) < 0)
+	return;
+    if (rl.rlim_cur < want) {
+	*max = rl.rlim_cur > reserve + 1 ? (long long) (rl.rlim_cur - reserve) : 1;
+	log_warn("the open-file limit is %llu: max_connections lowered to %lld",
+		 (unsigned long long) rl.rlim_cur, *max);
+    }
 }
 
 /* usage - complain where the administrator can see it, exit 2 */
@@ -117,6 +143,8 @@ int     main(int argc, char **argv)
 	exit(1);
     }
     systemd_mode = passed > 0;
+    if (!spawn)
+	open_files(&bounds);
     for (i = 0; i < passed; i++)
 	fds[nfds++] = 3 + i;
     for (i = 0; i < nendpoints; i++)

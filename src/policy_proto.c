@@ -108,6 +108,12 @@ char   *policy_space(struct policy_reader *rd, size_t *room)
     return (rd->buf + rd->len);
 }
 
+/* policy_pending - bytes of a request begun and not finished */
+size_t  policy_pending(const struct policy_reader *rd)
+{
+    return (rd->len - rd->done);
+}
+
 /* policy_filled - count bytes read */
 void    policy_filled(struct policy_reader *rd, size_t count)
 {

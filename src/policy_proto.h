@@ -72,6 +72,9 @@ void    policy_filled(struct policy_reader *rd, size_t count);
 enum policy_status policy_next(struct policy_reader *rd, const struct policy_req **req,
 			               const char **why);
 
+/* policy_pending - bytes of a request begun and not finished */
+size_t  policy_pending(const struct policy_reader *rd);
+
 /* policy_attr_name - "ccert_fingerprint" and so on */
 const char *policy_attr_name(enum policy_attr attr);
 

@@ -44,6 +44,7 @@ struct conn {
     size_t  outlen;
     size_t  outcap;
     time_t  last;				/* monotonic seconds */
+    time_t  begun;				/* when the unfinished request began, or 0 */
     int     eof;				/* no more input: close once sent */
     char    peer[64];
 };
@@ -53,6 +54,8 @@ struct server {
     struct conn **conns;
     size_t  nconns;
     size_t  cap;
+    int     accept_paused;		/* out of file descriptors */
+    time_t  accept_warned;		/* when that was logged last */
 };
 
 static volatile sig_atomic_t server_stop;
@@ -115,6 +118,7 @@ static void server_drop(struct server *srv, size_t i)
     free(c->out);
     free(c);
     srv->conns[i] = srv->conns[--srv->nconns];
+    srv->accept_paused = 0;
 }
 
 /* server_peer - "ADDR:PORT" or "local" */
@@ -140,9 +144,18 @@ static void server_accept(struct server *srv, int lfd)
 
     while (srv->nconns < (size_t) srv->cfg->bounds->value[BOUND_MAX_CONNECTIONS]) {
 	if ((fd = accept(lfd, NULL, NULL)) < 0) {
-	    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
-		&& errno != ECONNABORTED)
+	    if (errno == EMFILE || errno == ENFILE) {
+		/* Accept again when a connection has closed; say so once a minute. */
+		if (srv->accept_warned == 0 || server_mono() - srv->accept_warned >= 60) {
+		    log_warn_errno("cannot accept a connection (%zu open): waiting for one to close",
+				   srv->nconns);
+		    srv->accept_warned = server_mono();
+		}
+		srv->accept_paused = 1;
+	    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
+		       && errno != ECONNABORTED) {
 		log_warn_errno("accept");
+	    }
 	    return;
 	}
 	server_nonblock(fd);
@@ -268,8 +281,12 @@ static int server_read(struct server *srv, struct conn *c)
 	return (0);
     }
     c->last = server_mono();
+    if (policy_pending(&c->rd) == 0)
+	c->begun = c->last;
     policy_filled(&c->rd, (size_t) got);
     server_answer(srv, c);
+    if (policy_pending(&c->rd) == 0)
+	c->begun = 0;
     return (0);
 }
 
@@ -294,7 +311,8 @@ static void server_loop_once(struct server *srv, struct pollfd **pfdp, size_t *p
     const struct server_config *cfg = srv->cfg;
     size_t  n = 0, i, k;
     time_t  now = server_mono(), idle = server_idle_timeout(srv), wait = idle;
-    int     accepting = srv->nconns < (size_t) cfg->bounds->value[BOUND_MAX_CONNECTIONS];
+    int     accepting = !srv->accept_paused
+	&& srv->nconns < (size_t) cfg->bounds->value[BOUND_MAX_CONNECTIONS];
     struct pollfd *pfd;
 
     if (*pcap < (size_t) cfg->nlisten + srv->nconns + 1) {
@@ -313,8 +331,8 @@ static void server_loop_once(struct server *srv, struct pollfd **pfdp, size_t *p
 	pfd[n].fd = c->outlen ? c->wfd : c->eof ? -1 : c->rfd;
 	pfd[n].events = c->outlen ? POLLOUT : POLLIN;
 	pfd[n].revents = 0;
-	if (c->last + idle - now < wait)
-	    wait = c->last + idle - now;
+	if ((c->begun ? c->begun : c->last) + idle - now < wait)
+	    wait = (c->begun ? c->begun : c->last) + idle - now;
     }
     pfd[n].fd = cfg->db->watch.fd;
     pfd[n].events = POLLIN;
@@ -353,8 +371,12 @@ static void server_loop_once(struct server *srv, struct pollfd **pfdp, size_t *p
 	    drop = server_write(srv, c);
 	if (!drop && c->eof && c->outlen == 0)
 	    drop = 1;
-	if (!drop && now - c->last >= idle) {
-	    if (cfg->verbose)
+	if (!drop && (now - c->last >= idle || (c->begun && now - c->begun >= idle))) {
+	    if (policy_pending(&c->rd) > 0)
+		log_warn("%s: a request was begun and not finished within idle_timeout"
+			 " (%lld seconds, %zu bytes): closing", c->peer, (long long) idle,
+			 policy_pending(&c->rd));
+	    else if (cfg->verbose)
 		log_info("%s: idle for %lld seconds: closing", c->peer, (long long) idle);
 	    drop = 1;
 	}

@@ -144,16 +144,24 @@ sums() {
 # certpolicyd_cmd - the certpolicyd the tests run: the built one, or, when
 # the suite runs as root, a wrapper that adds "-u root" (certpolicyd
 # refuses to run as root without -u; 76-privilege tests the refusal and
-# the change to an unprivileged user)
+# the change to an unprivileged user). With CERTPOLICY_VALGRIND=DIR set
+# (92-valgrind), it runs under valgrind, one log per process in DIR.
 certpolicyd_cmd() {
-    if [ "$(id -u)" = 0 ]; then
-        mkdir -p "$T/bin"
-        printf '#!/bin/sh\nexec "%s" -u root "$@"\n' "$BUILDDIR/src/certpolicyd" >"$T/bin/certpolicyd"
-        chmod 0755 "$T/bin/certpolicyd"
-        echo "$T/bin/certpolicyd"
-    else
-        echo "$BUILDDIR/src/certpolicyd"
+    vg=
+    if [ -n "${CERTPOLICY_VALGRIND:-}" ]; then
+        vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+        vg="$vg --log-file=$CERTPOLICY_VALGRIND/vg.%p"
     fi
+    as=
+    [ "$(id -u)" = 0 ] && as="-u root"
+    if [ -z "$vg" ] && [ -z "$as" ]; then
+        echo "$BUILDDIR/src/certpolicyd"
+        return
+    fi
+    mkdir -p "$T/bin"
+    printf '#!/bin/sh\nexec %s "%s" %s "$@"\n' "$vg" "$BUILDDIR/src/certpolicyd" "$as" >"$T/bin/certpolicyd"
+    chmod 0755 "$T/bin/certpolicyd"
+    echo "$T/bin/certpolicyd"
 }
 
 # nobody_dir - set NDIR to a new directory under /tmp that the user nobody
