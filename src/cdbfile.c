@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cdbfile.h"
+#include "file_read.h"
 #include "mem.h"
 
 void    cdbfile_init(struct cdbfile *cf, const char *path,
@@ -48,16 +49,6 @@ void    cdbfile_free(struct cdbfile *cf)
     cdbfile_close(cf);
     free(cf->path);
     cf->path = NULL;
-}
-
-/* cdbfile_same - the same file, unchanged (ctime: a chmod counts) */
-static int cdbfile_same(const struct stat *a, const struct stat *b)
-{
-    return (a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
-	    && a->st_mtim.tv_sec == b->st_mtim.tv_sec
-	    && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
-	    && a->st_ctim.tv_sec == b->st_ctim.tv_sec
-	    && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec);
 }
 
 void    cdbfile_watch(struct cdbfile *cf, struct filewatch *fw)
@@ -120,7 +111,7 @@ int     cdbfile_refresh(struct cdbfile *cf, int *changed)
 	}
 	return (0);
     }
-    if (cf->examined && cdbfile_same(&st, &cf->st))
+    if (cf->examined && file_same(&st, &cf->st))
 	return (cf->usable);			/* good or bad, as before */
     cdbfile_close(cf);
     cf->st = st;

@@ -233,6 +233,9 @@ int     compile_run(const struct clientset *set, int run_postmap)
 	err |= compile_map(set, SET_TLS_POLICY_MAP, run_postmap, &outs, compile_write_tls);
     if (err == 0)
 	err |= compile_database(set, &outs);
+    /* Last thing before the outputs are replaced: was the source edited meanwhile? */
+    if (err == 0 && !conf_unchanged(conf))
+	err = -1;
     if (err) {
 	for (i = 0; i < outs.count; i++)
 	    atomic_abort(outs.file + i);

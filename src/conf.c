@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "action.h"
@@ -398,22 +399,54 @@ static void conf_cross_check(struct conf *conf)
 		   "database and status_database name the same file");
 }
 
-/* conf_read - read and check path */
+/*
+ * conf_read - read and check path. A file written in place while it is
+ * read (an editor that truncates and rewrites) could be read half old,
+ * half new, or cut short; the file must look the same before and after
+ * the read, and conf_unchanged() asks again before outputs are replaced.
+ */
 struct conf *conf_read(const char *path, const struct bounds *bounds)
 {
     struct conf *conf;
+    struct stat before, after;
     char   *data;
     char    why[512];
     size_t  len;
 
+    if (stat(path, &before) < 0) {
+	log_error("%s: cannot open: %s", path, strerror(errno));
+	return (NULL);
+    }
     if ((data = file_read_all(path, (size_t) bounds->value[BOUND_MAX_SOURCE_SIZE],
 			      "max_source_size", &len, why, sizeof(why))) == NULL) {
 	log_error("%s: %s", path, why);
 	return (NULL);
     }
+    if (stat(path, &after) < 0 || !file_same(&before, &after)
+	|| (S_ISREG(after.st_mode) && (off_t) len != after.st_size)) {
+	log_error("%s: the file changed while it was read; try again", path);
+	free(data);
+	return (NULL);
+    }
     conf = conf_parse(path, data, len, bounds);
     free(data);
+    conf->source = after;
+    conf->read_file = 1;
     return (conf);
+}
+
+/* conf_unchanged - the source file is still the one read */
+int     conf_unchanged(const struct conf *conf)
+{
+    struct stat now;
+
+    if (!conf->read_file)
+	return (1);
+    if (stat(conf->path, &now) < 0 || !file_same(&conf->source, &now)) {
+	log_error("%s: the file changed while it was compiled; try again", conf->path);
+	return (0);
+    }
+    return (1);
 }
 
 /* conf_parse - check the text of a source file named path */

@@ -12,6 +12,7 @@
 #define CERTPOLICY_CONF_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "fprint.h"
@@ -50,6 +51,8 @@ struct conf_diag {
 
 struct conf {
     char   *path;
+    struct stat source;			/* of the file read, when read_file */
+    int     read_file;			/* conf_read(), not conf_parse() alone */
     char   *values[SETTING_COUNT];	/* normal forms */
     int     set_line[SETTING_COUNT];	/* 0 = default */
     struct conf_client *clients;
@@ -68,6 +71,12 @@ struct conf {
 
 /* conf_read - read and check path; NULL only if the file cannot be read */
 struct conf *conf_read(const char *path, const struct bounds *bounds);
+
+/*
+ * conf_unchanged - the source file is still the one read: 1, or 0 with
+ * the reason logged. Always 1 for text given to conf_parse().
+ */
+int     conf_unchanged(const struct conf *conf);
 
 /* conf_parse - check the text of a source file named path (for messages) */
 struct conf *conf_parse(const char *path, const char *data, size_t len,

@@ -14,6 +14,16 @@
 #include "file_read.h"
 #include "mem.h"
 
+/* file_same - the same file, unchanged */
+int     file_same(const struct stat *a, const struct stat *b)
+{
+    return (a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
+	    && a->st_mtim.tv_sec == b->st_mtim.tv_sec
+	    && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
+	    && a->st_ctim.tv_sec == b->st_ctim.tv_sec
+	    && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec);
+}
+
 /* file_read_all - the whole file, at most limit bytes */
 char   *file_read_all(const char *path, size_t limit, const char *limit_name,
 		              size_t *lenp, char *why, size_t why_len)

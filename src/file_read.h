@@ -9,6 +9,7 @@
 #define CERTPOLICY_FILE_READ_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 /*
  * file_read_all - returns new memory with a NUL after the data and sets
@@ -17,5 +18,11 @@
  */
 char   *file_read_all(const char *path, size_t limit, const char *limit_name,
 		              size_t *lenp, char *why, size_t why_len);
+
+/*
+ * file_same - the same file, unchanged: device, inode, size, modification
+ * and change times (a chmod counts)
+ */
+int     file_same(const struct stat *a, const struct stat *b);
 
 #endif

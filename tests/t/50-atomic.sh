@@ -66,6 +66,91 @@ run_capture "$T/out" "$CERTPOLICY" -c "$T/second.conf" compile
 check_eq "postmap fails on the second map: exit 1" "exit 1" "$(tail -1 "$T/out")"
 unchanged "postmap fails on the second map"
 
+# postmap killed mid-run: the index it was writing is left half done (the
+# wrapper writes part of it, then is killed with SIGKILL) and must go.
+cat >"$T/killed" <<'SH'
+#!/bin/sh
+map=${1#*:}
+head -c 1000 /dev/urandom >"$map.cdb"
+kill -KILL $$
+SH
+chmod +x "$T/killed"
+printf 'postmap_command = %s/killed\n' "$T" >"$T/killed.conf"
+cat "$T/changed.conf" >>"$T/killed.conf"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/killed.conf" compile
+check "postmap killed: message" grep -q "^certpolicy: \"$T/killed cdb:.*relay_clientcerts.*\" was killed by signal 9$" "$T/out"
+check_eq "postmap killed: exit 1" "exit 1" "$(tail -1 "$T/out")"
+unchanged "postmap killed mid-run"
+
+# The source edited while compile runs (here while postmap works, which
+# a wrapper makes take a second): nothing is replaced, and it says why.
+cat >"$T/slow" <<'SH'
+#!/bin/sh
+sleep 1
+exec postmap "$@"
+SH
+chmod +x "$T/slow"
+printf 'postmap_command = %s/slow\n' "$T" >"$T/edited.conf"
+cat "$T/changed.conf" >>"$T/edited.conf"
+"$CERTPOLICY" -c "$T/edited.conf" compile >"$T/edited.out" 2>&1 &
+pid=$!
+sleep 0.4
+echo "# an edit" >>"$T/edited.conf"
+wait $pid
+check_eq "source edited during compile: exit 1" 1 $?
+check "source edited during compile: message" \
+    grep -q "^certpolicy: $T/edited.conf: the file changed while it was compiled; try again$" "$T/edited.out"
+unchanged "source edited during compile"
+
+# The source rewritten in place, over and over, while compile runs 30
+# times: each compile either fails and changes nothing, or writes the
+# outputs of one whole version, never of a torn read (half a file, or the
+# empty file between truncation and writing). The two versions differ in
+# which client is revoked, so a torn read would show.
+mkdir -p "$T/inplace"
+for v in a b; do
+    {
+        echo "database = $T/inplace/db.cdb"
+        echo "relay_clientcerts ="
+        if [ $v = a ]; then echo "client alice cert=$PKI/alice.pem revoked=2026-11-01"; else echo "client alice cert=$PKI/alice.pem"; fi
+        i=0
+        while [ $i -lt 3000 ]; do printf 'client c%d fingerprint=%064x\n' $i $i; i=$((i + 1)); done
+        if [ $v = b ]; then echo "client bob cert=$PKI/bob.pem revoked=2026-11-01"; else echo "client bob cert=$PKI/bob.pem"; fi
+    } >"$T/inplace/$v.conf"
+    cp "$T/inplace/$v.conf" "$T/inplace/src.conf"
+    "$CERTPOLICY" -c "$T/inplace/src.conf" compile >/dev/null 2>&1
+    cdb -d "$T/inplace/db.cdb" | sort >"$T/inplace/$v.dump"
+done
+( while [ ! -e "$T/inplace/stop" ]; do
+      cat "$T/inplace/a.conf" >"$T/inplace/src.conf"
+      cat "$T/inplace/b.conf" >"$T/inplace/src.conf"
+  done ) &
+writer=$!
+n=0 whole=0 refused=0 torn=0
+while [ $n -lt 30 ]; do
+    cdb -d "$T/inplace/db.cdb" | sort >"$T/inplace/before.dump"
+    if "$CERTPOLICY" -c "$T/inplace/src.conf" compile >"$T/inplace/out" 2>&1; then
+        ref=
+    else
+        ref=$T/inplace/before.dump
+    fi
+    cdb -d "$T/inplace/db.cdb" | sort >"$T/inplace/now.dump"
+    if [ -n "$ref" ] && cmp -s "$T/inplace/now.dump" "$ref"; then
+        refused=$((refused + 1))
+    elif [ -z "$ref" ] && { cmp -s "$T/inplace/now.dump" "$T/inplace/a.dump" \
+        || cmp -s "$T/inplace/now.dump" "$T/inplace/b.dump"; }; then
+        whole=$((whole + 1))
+    else
+        torn=$((torn + 1))
+    fi
+    n=$((n + 1))
+done
+touch "$T/inplace/stop"
+wait $writer
+ls -A "$T/inplace" | grep '^\.' >"$T/inplace/temps"
+check_eq "source rewritten in place: no temporary file left" "" "$(cat "$T/inplace/temps")"
+check_eq "source rewritten in place during 30 compiles ($whole whole, $refused failed and changed nothing): none torn" 0 $torn
+
 # A read-only database directory: the maps are ready first and must be
 # thrown away. Root ignores directory modes, so as root the compile runs
 # as nobody, in a directory of its own under /tmp that nobody can reach
