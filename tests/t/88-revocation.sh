@@ -187,6 +187,45 @@ check_eq "stale with revocation_failure = permit: permitted" "action=OK" \
     "$(CERTPOLICY_NOW=$((next + 61)) answer alice)"
 check "stale with revocation_failure = permit: a warning" grep -q 'warning: .*name=alice outcome=permit action=OK reason="revocation status is stale; permitted by revocation_failure = permit"' "$T/d.log"
 
+# A broken status database: alice (good at the CA) is unavailable and
+# deferred, carol (revoked in it) is never permitted, and the log says
+# why. Missing, truncated at every eighth, random bytes, a future format,
+# and (as nobody) unreadable.
+CRLSRC=$T/ca.crl conf crl
+refresh
+cp "$STATUS" "$T/fresh-status.cdb"
+permitted() { [ "$(answer "$1")" = action=OK ]; }
+bad_status() {
+    rm -f "$T/d.log"
+    check_eq "$1: alice unavailable" "action=DEFER 4.7.0 Client certificate status unavailable" "$(answer alice)"
+    check_not "$1: carol not permitted" permitted carol
+    check "$1: logged why" grep -q "reason=\"status database $STATUS: $2" "$T/d.log"
+}
+rm -f "$STATUS"
+bad_status "status database missing" "cannot open: No such file or directory"
+size=$(wc -c <"$T/fresh-status.cdb")
+for eighth in 1 2 3 4 5 6 7; do
+    head -c $((size * eighth / 8)) "$T/fresh-status.cdb" >"$STATUS"
+    bad_status "status database truncated to $eighth/8" "not a"
+done
+head -c 5000 /dev/urandom >"$STATUS"
+bad_status "status database of random bytes" "not a"
+printf '+24,1:certpolicy:status-format->2\n\n' | cdb -c "$STATUS"
+bad_status "status database of a future format" "status database format 2"
+cp "$T/fresh-status.cdb" "$STATUS"
+check_eq "status database restored: alice permitted" "action=OK" "$(answer alice)"
+nobody_dir
+cp "$BUILDDIR/src/certpolicyd" "$T/db.cdb" "$T/fresh-status.cdb" "$NDIR/"
+sed "s|^status_database = .*|status_database = $NDIR/fresh-status.cdb|; s|^database = .*|database = $NDIR/db.cdb|" \
+    "$T/c.conf" >"$NDIR/c.conf"
+"$CERTPOLICY" -c "$NDIR/c.conf" compile >/dev/null 2>&1
+chmod 0644 "$NDIR/db.cdb"
+chmod 000 "$NDIR/fresh-status.cdb"
+printf 'ccert_fingerprint=%s\n\n' "$(fp_openssl "$PKI/alice.pem" sha256)" \
+    | as_nobody "$NDIR/certpolicyd" -d "$NDIR/db.cdb" -L /dev/null >"$T/unreadable.out" 2>&1
+check_eq "status database unreadable: alice unavailable" \
+    "action=DEFER 4.7.0 Client certificate status unavailable" "$(head -1 "$T/unreadable.out")"
+
 # A failed source does not keep a status that is no longer fresh.
 CRLSRC=$T/missing.crl conf crl
 CERTPOLICY_NOW=$((next + 61)) run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh
