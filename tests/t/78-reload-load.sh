@@ -73,8 +73,10 @@ reloads=$(grep -c "using database $T/db.cdb" "$T/l.log")
 check "-l: the server followed the database many times ($reloads)" test "$reloads" -ge 20
 fds1=${usage1% *} fds2=${usage2% *} mem1=${usage1#* } mem2=${usage2#* }
 check_eq "-l: open files after each half ($fds1, $fds2)" "$fds1" "$fds2"
-check "-l: private memory after each half (${mem1} KiB, ${mem2} KiB) grows by at most a page" \
-    test $((mem2 - mem1)) -le 4
+if [ -z "${CERTPOLICY_SANITIZED:-}" ]; then
+    check "-l: private memory after each half (${mem1} KiB, ${mem2} KiB) grows by at most a page" \
+        test $((mem2 - mem1)) -le 4
+fi
 check_not "-l: no warning logged" grep -q "warning:" "$T/l.log"
 kill -TERM $srv
 wait $srv
