@@ -55,7 +55,7 @@ struct conn {
 };
 
 static const char *spawn_cmd, *connect_to;
-static char *spawn_argv[64];
+static char *spawn_argv[64], *spawn_copy;
 static struct fps enrolled, revoked, either;
 static int mix[4] = {70, 10, 10, 10};
 static int check = 1;
@@ -100,6 +100,16 @@ static void load_fps(const char *path, struct fps *f)
 	f->fp[f->n++] = strdup(line);
     }
     fclose(fp);
+}
+
+/* free_fps - release a list */
+static void free_fps(struct fps *f)
+{
+    size_t  i;
+
+    for (i = 0; i < f->n; i++)
+	free(f->fp[i]);
+    free(f->fp);
 }
 
 /* open_conn - a new connection: spawned process or socket */
@@ -242,10 +252,11 @@ int     main(int argc, char **argv)
 	return (2);
     }
     if (spawn_cmd != NULL) {
-	char   *copy = strdup(spawn_cmd), *save = NULL, *w;
+	char   *save = NULL, *w;
 	int     k = 0;
 
-	for (w = strtok_r(copy, " ", &save); w && k < 63; w = strtok_r(NULL, " ", &save))
+	spawn_copy = strdup(spawn_cmd);
+	for (w = strtok_r(spawn_copy, " ", &save); w && k < 63; w = strtok_r(NULL, " ", &save))
 	    spawn_argv[k++] = w;
 	spawn_argv[k] = NULL;
     }
@@ -308,5 +319,12 @@ int     main(int argc, char **argv)
     printf("requests %zu connections %ld seconds %.3f rate %.0f/s p50 %.1fus p99 %.1fus max %.1fus "
 	   "mismatches %ld\n", nlat, nconn, elapsed, nlat / elapsed, lat[nlat / 2] * 1e6,
 	   lat[(size_t) (nlat * 0.99)] * 1e6, lat[nlat - 1] * 1e6, mismatches);
+    free_fps(&enrolled);
+    free_fps(&revoked);
+    free_fps(&either);
+    free(spawn_copy);
+    free(conns);
+    free(pfd);
+    free(lat);
     return (mismatches ? 1 : 0);
 }

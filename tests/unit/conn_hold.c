@@ -75,5 +75,9 @@ int     main(int argc, char **argv)
 	}
     }
     printf("closed %ld\n", closed);
+    for (i = 0; i < count; i++)
+	if (pfd[i].fd >= 0)
+	    close(pfd[i].fd);
+    free(pfd);
     return (0);
 }
