@@ -164,6 +164,31 @@ certpolicyd_cmd() {
     echo "$T/bin/certpolicyd"
 }
 
+# group_result GROUP RESULTS LABEL - one case for a group run again inside
+# this one (under sanitizers, under valgrind): ok when RESULTS holds passes
+# of GROUP and no failure
+group_result() {
+    _gr_n=$(grep -c "^ok $1: " "$2")
+    _gr_bad=$(grep "^FAIL $1: " "$2")
+    if [ -z "$_gr_bad" ] && [ "$_gr_n" -gt 0 ]; then
+        ok "$1 $3 ($_gr_n cases)"
+    else
+        fail "$1 $3" "$(echo "$_gr_bad" | head -5)"
+    fi
+}
+
+# each_eighth FILE DEST COMMAND... - for 1/8 to 7/8 of FILE: copy that much
+# to DEST and run COMMAND with "truncated to N/8" appended
+each_eighth() {
+    _ee_size=$(wc -c <"$1")
+    _ee_file=$1 _ee_dest=$2
+    shift 2
+    for _ee_n in 1 2 3 4 5 6 7; do
+        head -c $((_ee_size * _ee_n / 8)) "$_ee_file" >"$_ee_dest"
+        "$@" "truncated to $_ee_n/8"
+    done
+}
+
 # nobody_dir - set NDIR to a new directory under /tmp that the user nobody
 # can reach wherever this checkout is; it is removed when the script ends
 nobody_dir() {

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cdbfile.h"
 #include "fprint.h"
 
 int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,6 +26,13 @@ void    fuzz_quiet(void);
 
 /* fuzz_fprint - the SHA-256 fingerprint whose bytes are all "fill" */
 void    fuzz_fprint(unsigned char fill, struct fprint *fp);
+
+/*
+ * fuzz_each_record - in file order, fn(value, length) for every record
+ * whose key is one of the letters of kinds, a colon, and more
+ */
+void    fuzz_each_record(struct cdbfile *cf, const char *kinds,
+			         void (*fn) (const char *, unsigned));
 
 /* fuzz_fail - a wrong answer: say which and abort */
 void    fuzz_fail(const char *what);

@@ -61,6 +61,23 @@ void    fuzz_fprint(unsigned char fill, struct fprint *fp)
     memset(fp->bytes, fill, fp->len);
 }
 
+void    fuzz_each_record(struct cdbfile *cf, const char *kinds,
+			         void (*fn) (const char *, unsigned))
+{
+    unsigned pos;
+    const char *key, *val;
+
+    cdb_seqinit(&pos, &cf->cdb);
+    while (cdb_seqnext(&pos, &cf->cdb) > 0) {
+	key = cdb_getkey(&cf->cdb);
+	val = cdb_getdata(&cf->cdb);
+	if (key == NULL || val == NULL)
+	    return;
+	if (cdb_keylen(&cf->cdb) > 2 && key[0] && key[1] == ':' && strchr(kinds, key[0]) != NULL)
+	    fn(val, cdb_datalen(&cf->cdb));
+    }
+}
+
 void    fuzz_fail(const char *what)
 {
     fprintf(stderr, "fuzz: wrong answer: %s\n", what);

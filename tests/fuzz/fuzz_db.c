@@ -14,22 +14,12 @@
 #include "fuzz.h"
 #include "policy_decide.h"
 
-/* decode_all - every fingerprint record in file order */
-static void decode_all(struct cdbfile *cf)
+/* decode - one fingerprint record */
+static void decode(const char *val, unsigned len)
 {
-    unsigned pos;
-    const char *key, *val;
     struct dbrec rec;
 
-    cdb_seqinit(&pos, &cf->cdb);
-    while (cdb_seqnext(&pos, &cf->cdb) > 0) {
-	key = cdb_getkey(&cf->cdb);
-	val = cdb_getdata(&cf->cdb);
-	if (key == NULL || val == NULL)
-	    return;
-	if (cdb_keylen(&cf->cdb) > 2 && (key[0] == 'c' || key[0] == 'p') && key[1] == ':')
-	    (void) dbrec_decode(val, cdb_datalen(&cf->cdb), &rec);
-    }
+    (void) dbrec_decode(val, len, &rec);
 }
 
 int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -47,7 +37,7 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_quiet();
     policy_db_init(&db, fuzz_file(data, size));
     if (policy_db_refresh(&db, &changed)) {
-	decode_all(&db.file);
+	fuzz_each_record(&db.file, "cp", decode);
 	memset(&req, 0, sizeof(req));
 	for (i = 0; i < sizeof(fills); i++) {
 	    fuzz_fprint(fills[i], &fp);

@@ -13,24 +13,14 @@
 #include "fuzz.h"
 #include "statusrec.h"
 
-/* describe_all - every status record in file order */
-static void describe_all(struct cdbfile *cf)
+/* describe - one status record */
+static void describe(const char *val, unsigned len)
 {
-    unsigned pos;
-    const char *key, *val;
     struct statusrec rec;
     char    buf[256];
 
-    cdb_seqinit(&pos, &cf->cdb);
-    while (cdb_seqnext(&pos, &cf->cdb) > 0) {
-	key = cdb_getkey(&cf->cdb);
-	val = cdb_getdata(&cf->cdb);
-	if (key == NULL || val == NULL)
-	    return;
-	if (cdb_keylen(&cf->cdb) > 2 && key[0] == 's' && key[1] == ':'
-	    && statusrec_decode(val, cdb_datalen(&cf->cdb), &rec) == 0)
-	    (void) statusrec_describe(&rec, 1795000000, 300, buf, sizeof(buf));
-    }
+    if (statusrec_decode(val, len, &rec) == 0)
+	(void) statusrec_describe(&rec, 1795000000, 300, buf, sizeof(buf));
 }
 
 int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -46,7 +36,7 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_quiet();
     cdbfile_init(&cf, fuzz_file(data, size), statusrec_file_check, NULL, NULL);
     if (cdbfile_refresh(&cf, &changed)) {
-	describe_all(&cf);
+	fuzz_each_record(&cf, "s", describe);
 	for (i = 0; i < sizeof(fills); i++) {
 	    fuzz_fprint(fills[i], &fp);
 	    if (statusrec_lookup(&cf, &fp, &rec) > 0)

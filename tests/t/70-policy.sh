@@ -132,11 +132,8 @@ rm -f "$T/bad.cdb"
 bad_db "missing database" "cannot open: No such file or directory"
 head -c 3000 /dev/urandom >"$T/bad.cdb"
 bad_db "random bytes" "not a"
-size=$(wc -c <"$T/policy.cdb")
-for eighth in 1 2 3 4 5 6 7; do
-    head -c $((size * eighth / 8)) "$T/policy.cdb" >"$T/bad.cdb"
-    bad_db "truncated to $eighth/8" "not a"
-done
+bad_truncated() { bad_db "$1" "not a"; }
+each_eighth "$T/policy.cdb" "$T/bad.cdb" bad_truncated
 cdb -c "$T/bad.cdb" <<EOF
 +17,1:certpolicy:format->2
 

@@ -40,6 +40,21 @@ compiles() {
     echo $good >"$T/compiled"
 }
 
+# loaded NAME OUT REQUESTS COMPILES LOADARGS... - the load generator with
+# LOADARGS while COMPILES compiles run; it must answer REQUESTS, all right
+loaded() {
+    _name=$1 _out=$2 _reqs=$3 _compiles=$4
+    shift 4
+    "$LOAD" "$@" --enrolled "$T/enrolled" --revoked "$T/revoked" --either "$T/either" \
+        --mix 60,15,15,10 >"$_out" 2>&1 &
+    _load=$!
+    compiles "$_compiles"
+    wait $_load
+    check_eq "$_name: load generator exit status" 0 $?
+    check "$_name: $_reqs answers, 0 mismatches" grep -q "^requests $_reqs connections 32 .* mismatches 0\$" "$_out"
+    check_eq "$_name: $_compiles compiles during the load" "$_compiles" "$(cat "$T/compiled")"
+}
+
 # usage PID - "FDS PRIVATE_DIRTY_KB" of a process
 usage() {
     echo "$(ls "/proc/$1/fd" | wc -l) $(awk '$1 == "Private_Dirty:" { print $2 }' "/proc/$1/smaps_rollup")"
@@ -51,22 +66,9 @@ usage() {
 srv=$!
 i=0
 while [ ! -S "$T/s.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-"$LOAD" --connect "unix:$T/s.sock" -c 32 -n 1000 --enrolled "$T/enrolled" \
-    --revoked "$T/revoked" --either "$T/either" --mix 60,15,15,10 >"$T/warm.out" 2>&1 &
-load=$!
-compiles 20
-wait $load
-check_eq "-l, warm-up: load generator exit status" 0 $?
+loaded "-l, warm-up" "$T/warm.out" 32000 20 --connect "unix:$T/s.sock" -c 32 -n 1000
 for half in 1 2; do
-    "$LOAD" --connect "unix:$T/s.sock" -c 32 -n 3125 --enrolled "$T/enrolled" \
-        --revoked "$T/revoked" --either "$T/either" --mix 60,15,15,10 >"$T/l$half.out" 2>&1 &
-    load=$!
-    compiles 100
-    wait $load
-    check_eq "-l, half $half: load generator exit status" 0 $?
-    check "-l, half $half: 100,000 answers, 0 mismatches" \
-        grep -q '^requests 100000 connections 32 .* mismatches 0$' "$T/l$half.out"
-    check_eq "-l, half $half: 100 compiles during the load" 100 "$(cat "$T/compiled")"
+    loaded "-l, half $half" "$T/l$half.out" 100000 100 --connect "unix:$T/s.sock" -c 32 -n 3125
     eval "usage$half=\"\$(usage $srv)\""
 done
 reloads=$(grep -c "using database $T/db.cdb" "$T/l.log")
@@ -82,15 +84,7 @@ kill -TERM $srv
 wait $srv
 
 # spawn mode: 32 processes, 6,250 requests each, 200 compiles meanwhile.
-"$LOAD" --spawn "$CERTPOLICYD -d $T/db.cdb -L $T/spawn.log" -c 32 -n 6250 --enrolled "$T/enrolled" \
-    --revoked "$T/revoked" --either "$T/either" --mix 60,15,15,10 >"$T/spawn.out" 2>&1 &
-load=$!
-compiles 200
-wait $load
-check_eq "spawn: load generator exit status" 0 $?
-check "spawn: 200,000 answers, 0 mismatches" \
-    grep -q '^requests 200000 connections 32 .* mismatches 0$' "$T/spawn.out"
-check_eq "spawn: 200 compiles during the load" 200 "$(cat "$T/compiled")"
+loaded "spawn" "$T/spawn.out" 200000 200 --spawn "$CERTPOLICYD -d $T/db.cdb -L $T/spawn.log" -c 32 -n 6250
 reloads=$(grep -c "using database $T/db.cdb" "$T/spawn.log")
 check "spawn: the processes followed the database ($reloads loads by 32 processes)" test "$reloads" -gt 32
 check_not "spawn: no warning logged" grep -q "warning:" "$T/spawn.log"

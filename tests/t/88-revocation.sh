@@ -203,11 +203,8 @@ bad_status() {
 }
 rm -f "$STATUS"
 bad_status "status database missing" "cannot open: No such file or directory"
-size=$(wc -c <"$T/fresh-status.cdb")
-for eighth in 1 2 3 4 5 6 7; do
-    head -c $((size * eighth / 8)) "$T/fresh-status.cdb" >"$STATUS"
-    bad_status "status database truncated to $eighth/8" "not a"
-done
+bad_truncated() { bad_status "status database $1" "not a"; }
+each_eighth "$T/fresh-status.cdb" "$STATUS" bad_truncated
 head -c 5000 /dev/urandom >"$STATUS"
 bad_status "status database of random bytes" "not a"
 printf '+24,1:certpolicy:status-format->2\n\n' | cdb -c "$STATUS"

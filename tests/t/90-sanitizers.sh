@@ -57,13 +57,7 @@ CERTPOLICY_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 BUILDDIR=$A WORK=$A/work TESTS=$groups sh "$SRCDIR/tests/run" >"$A/run.log" 2>&1
 for g in $groups; do
-    n=$(grep -c "^ok $g: " "$A/work/results")
-    bad=$(grep "^FAIL $g: " "$A/work/results")
-    if [ -z "$bad" ] && [ "$n" -gt 0 ]; then
-        ok "$g under sanitizers ($n cases)"
-    else
-        fail "$g under sanitizers" "$(echo "$bad" | head -5)"
-    fi
+    group_result "$g" "$A/work/results" "under sanitizers"
 done
 reports=$(grep -rl -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' "$A/work" 2>/dev/null | grep -v '/results$')
 check_eq "no sanitizer reports" "" "$reports"

@@ -12,13 +12,7 @@ rm -rf "$V"
 mkdir -p "$V/logs"
 CERTPOLICY_VALGRIND=$V/logs BUILDDIR=$BUILDDIR WORK=$V/work TESTS=70-policy \
     sh "$SRCDIR/tests/run" >"$V/run.log" 2>&1
-n=$(grep -c '^ok 70-policy: ' "$V/work/results")
-bad=$(grep '^FAIL 70-policy: ' "$V/work/results")
-if [ -z "$bad" ] && [ "$n" -gt 0 ]; then
-    ok "70-policy under valgrind ($n cases)"
-else
-    fail "70-policy under valgrind" "$(echo "$bad" | head -5)"
-fi
+group_result 70-policy "$V/work/results" "under valgrind"
 logs=$(ls "$V/logs" | wc -l)
 check "valgrind ran certpolicyd ($logs processes)" test "$logs" -ge 20
 reports=$(grep -l -e 'ERROR SUMMARY: [1-9]' -e 'definitely lost' -e 'indirectly lost' \
