@@ -18,6 +18,8 @@
 #include "file_read.h"
 #include "mem.h"
 
+#define CDBFILE_RECHECK_MS 250		/* stat at least this often, watched or not */
+
 void    cdbfile_init(struct cdbfile *cf, const char *path,
 		             int (*check) (struct cdbfile *, void *),
 		             void (*forget) (void *), void *ctx)
@@ -57,13 +59,13 @@ void    cdbfile_watch(struct cdbfile *cf, struct filewatch *fw)
     cf->watched = 0;
 }
 
-/* cdbfile_mono - monotonic seconds */
-static time_t cdbfile_mono(void)
+/* cdbfile_mono_ms - monotonic milliseconds */
+static long long cdbfile_mono_ms(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (ts.tv_sec);
+    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
 /*
@@ -75,20 +77,20 @@ static time_t cdbfile_mono(void)
 static int cdbfile_quiet(struct cdbfile *cf)
 {
     struct filewatch *fw = cf->watch;
-    time_t  now;
+    long long now;
 
     if (fw == NULL || fw->fd < 0)
 	return (0);
-    now = cdbfile_mono();
+    now = cdbfile_mono_ms();
     if (cf->watched && cf->watch_epoch == fw->epoch && cf->watch_gen == fw->gen
-	&& cf->stat_sec == now)
+	&& now - cf->stat_ms < CDBFILE_RECHECK_MS)
 	return (1);
     if (!cf->watched || cf->watch_epoch != fw->epoch) {
 	cf->watch_epoch = fw->epoch;
 	cf->watched = filewatch_add(fw, cf->path) == 0;
     }
     cf->watch_gen = fw->gen;
-    cf->stat_sec = now;
+    cf->stat_ms = now;
     return (0);
 }
 

@@ -10,9 +10,9 @@
  *
  * With a filewatch attached (cdbfile_watch), the stat is skipped while
  * the watch reports nothing in the file's directory, except that the file
- * is still examined at least once a second: a file system without change
+ * is still examined at least every 250 ms: a file system without change
  * events (NFS changed from another host) or a symlink pointed elsewhere
- * is then noticed within a second.
+ * is then noticed within a quarter of a second.
  */
 #ifndef CERTPOLICY_CDBFILE_H
 #define CERTPOLICY_CDBFILE_H
@@ -39,7 +39,7 @@ struct cdbfile {
     unsigned watch_gen;			/* watch->gen at the last stat */
     unsigned watch_epoch;		/* watch->epoch when the watch was added */
     int     watched;			/* the watch covers the file */
-    time_t  stat_sec;			/* monotonic second of the last stat */
+    long long stat_ms;			/* monotonic milliseconds of the last stat */
 };
 
 void    cdbfile_init(struct cdbfile *cf, const char *path,

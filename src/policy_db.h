@@ -12,8 +12,8 @@
  *
  * A long-running server calls policy_db_watch() once, polls watch.fd and
  * calls filewatch_drain(&db->watch) when it is readable; both files are
- * then examined only after a change in their directories (or once a
- * second), not before every request.
+ * then examined only after a change in their directories (or every
+ * 250 ms), not before every request.
  */
 #ifndef CERTPOLICY_POLICY_DB_H
 #define CERTPOLICY_POLICY_DB_H
