@@ -151,20 +151,24 @@ int     cdbfile_refresh(struct cdbfile *cf, int *changed)
 /* cdbfile_get - a record's value as a new string */
 char   *cdbfile_get(struct cdbfile *cf, const char *key, int *bad)
 {
-    const char *val;
-    unsigned len;
     int     found;
 
     *bad = 0;
-    if ((found = cdbfile_find(cf, key, strlen(key), &val, &len)) <= 0) {
+    if ((found = cdb_find(&cf->cdb, key, (unsigned) strlen(key))) <= 0) {
 	*bad = found < 0;
 	return (NULL);
     }
-    if (memchr(val, 0, len) != NULL) {
-	*bad = 1;
-	return (NULL);
-    }
-    return (mem_strndup(val, len));
+    return (cdbfile_value(cf, bad));
+}
+
+/* cdbfile_value - the value of the record found last, as a new string */
+char   *cdbfile_value(struct cdbfile *cf, int *bad)
+{
+    unsigned len = cdb_datalen(&cf->cdb);
+    const char *val = cdb_get(&cf->cdb, len, cdb_datapos(&cf->cdb));
+
+    *bad = val == NULL || memchr(val, 0, len) != NULL;
+    return (*bad ? NULL : mem_strndup(val, len));
 }
 
 /* cdbfile_find - a record's value in place */

@@ -56,6 +56,13 @@ int     cdbfile_refresh(struct cdbfile *cf, int *changed);
 /* cdbfile_get - a record's value as a new string; NULL if absent (or bad: *bad) */
 char   *cdbfile_get(struct cdbfile *cf, const char *key, int *bad);
 
+/*
+ * cdbfile_value - the value of the record found last (by cdb_find() or
+ * cdb_seqnext()) as a new string; NULL with *bad if unreadable or holding
+ * a NUL
+ */
+char   *cdbfile_value(struct cdbfile *cf, int *bad);
+
 /* cdbfile_find - a record's value in place; 1 found, 0 not, -1 corrupt */
 int     cdbfile_find(struct cdbfile *cf, const char *key, size_t klen,
 		             const char **val, unsigned *vlen);

@@ -27,17 +27,6 @@ static void policy_db_forget(void *ctx)
     }
 }
 
-/* policy_db_value - the current record's value as a string; NULL if it holds a NUL */
-static char *policy_db_value(struct cdbfile *cf)
-{
-    unsigned len = cdb_datalen(&cf->cdb);
-    const char *data = cdb_get(&cf->cdb, len, cdb_datapos(&cf->cdb));
-
-    if (data == NULL || memchr(data, 0, len) != NULL)
-	return (NULL);
-    return (mem_strndup(data, len));
-}
-
 /*
  * policy_db_scan - the format and setting records at the start of the
  * file. compile writes them first, so reading them in file order touches
@@ -52,7 +41,7 @@ static void policy_db_scan(struct cdbfile *cf, char **format, char **vals)
     char    name[64];
     const char *key;
     unsigned klen, plen = sizeof(DBREC_SETTING_PREFIX) - 1;
-    int     id;
+    int     id, bad;
 
     cdb_seqinit(&pos, &cf->cdb);
     while (cdb_seqnext(&pos, &cf->cdb) > 0) {
@@ -61,7 +50,7 @@ static void policy_db_scan(struct cdbfile *cf, char **format, char **vals)
 	    return;
 	if (klen == sizeof(DBREC_FORMAT_KEY) - 1 && memcmp(key, DBREC_FORMAT_KEY, klen) == 0) {
 	    if (*format == NULL)
-		*format = policy_db_value(cf);
+		*format = cdbfile_value(cf, &bad);
 	    continue;
 	}
 	if (klen <= plen || klen - plen >= sizeof(name) || memcmp(key, DBREC_SETTING_PREFIX, plen) != 0)
@@ -69,7 +58,7 @@ static void policy_db_scan(struct cdbfile *cf, char **format, char **vals)
 	memcpy(name, key + plen, klen - plen);
 	name[klen - plen] = 0;
 	if ((id = settings_lookup(name)) >= 0 && vals[id] == NULL)
-	    vals[id] = policy_db_value(cf);
+	    vals[id] = cdbfile_value(cf, &bad);
     }
 }
 
