@@ -1,5 +1,6 @@
 # make distcheck: the release tarball builds out of tree from a read-only
-# source, passes the suite (without this group and the sanitizer group,
+# source, passes the suite (without this group, the sanitizer and the
+# valgrind groups,
 # which run in the outer suite) and cleans up after itself.
 . "$SRCDIR/tests/lib.sh"
 
