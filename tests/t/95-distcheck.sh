@@ -1,7 +1,7 @@
 # make distcheck: the release tarball builds out of tree from a read-only
 # source, passes the suite (without this group, the sanitizer and the
-# valgrind groups,
-# which run in the outer suite) and cleans up after itself.
+# valgrind groups, which run in the outer suite) and cleans up after
+# itself.
 . "$SRCDIR/tests/lib.sh"
 
 if [ -n "${CERTPOLICY_DISTCHECK:-}" ]; then
