@@ -129,3 +129,31 @@ served "open-file limit 64, after the 40 closed" "$T/c.sock"
 check_eq "open-file limit 64: nothing else logged" 1 "$(grep -c 'warning:' "$T/c.log")"
 kill -TERM $c
 wait $c
+
+# Out of descriptors anyway (the limit lowered under a running server):
+# accepting pauses until a connection closes, said once, and nothing spins.
+if command -v prlimit >/dev/null 2>&1; then
+    "$CERTPOLICYD" -d "$T/1000s.cdb" -l "unix:$T/e.sock" -L "$T/e.log" &
+    e=$!
+    wait_sock "$T/e.sock"
+    prlimit --pid $e --nofile=24:24
+    mkfifo "$T/hold3.in"
+    "$HOLD" -n 40 "unix:$T/e.sock" <"$T/hold3.in" >"$T/hold3.out" 2>&1 &
+    hold=$!
+    exec 8>"$T/hold3.in"
+    sleep 1
+    cpu1=$(awk '{ print $14 + $15 }' "/proc/$e/stat")
+    sleep 1
+    cpu2=$(awk '{ print $14 + $15 }' "/proc/$e/stat")
+    check "out of descriptors: the server does not spin (CPU ticks in a second: $((cpu2 - cpu1)))" \
+        test $((cpu2 - cpu1)) -le 10
+    check_eq "out of descriptors: said once" 1 \
+        "$(grep -c 'cannot accept a connection (.* open): waiting for one to close: Too many open files' "$T/e.log")"
+    exec 8>&-
+    wait $hold
+    served "out of descriptors, after the 40 closed" "$T/e.sock"
+    kill -TERM $e
+    wait $e
+else
+    skip "out of descriptors" "prlimit is not installed"
+fi
