@@ -92,14 +92,13 @@ void    filewatch_drain(struct filewatch *fw)
 	struct inotify_event align;
 	char    buf[4096];
     }       u;
-    const char *buf = u.buf;
     ssize_t got;
     size_t  off;
 
     while ((got = read(fw->fd, u.buf, sizeof(u.buf))) > 0) {
 	fw->gen++;
 	for (off = 0; off + sizeof(struct inotify_event) <= (size_t) got;) {
-	    const struct inotify_event *ev = (const struct inotify_event *) (buf + off);
+	    const struct inotify_event *ev = (const struct inotify_event *) (u.buf + off);
 
 	    if (ev->mask & (IN_IGNORED | IN_Q_OVERFLOW | IN_DELETE_SELF | IN_MOVE_SELF))
 		fw->epoch++;

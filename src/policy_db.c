@@ -82,12 +82,14 @@ static int policy_db_check(struct cdbfile *cf, void *ctx)
     }
     free(val);
     for (i = 0; i < SETTING_COUNT; i++) {
-	snprintf(key, sizeof(key), DBREC_SETTING_PREFIX "%s", settings_table[i].name);
-	if ((val = db->settings[i]) == NULL
-	    && (val = db->settings[i] = cdbfile_get(cf, key, &bad)) == NULL) {
-	    snprintf(cf->why, sizeof(cf->why), "setting %s is missing", settings_table[i].name);
-	    return (-1);
+	if (db->settings[i] == NULL) {		/* not among the leading records */
+	    snprintf(key, sizeof(key), DBREC_SETTING_PREFIX "%s", settings_table[i].name);
+	    if ((db->settings[i] = cdbfile_get(cf, key, &bad)) == NULL) {
+		snprintf(cf->why, sizeof(cf->why), "setting %s is missing", settings_table[i].name);
+		return (-1);
+	    }
 	}
+	val = db->settings[i];
 	normal = settings_normalize(settings_table + i, val, why, sizeof(why));
 	if (normal == NULL || strcmp(normal, val) != 0) {
 	    snprintf(cf->why, sizeof(cf->why), "setting %s is not valid", settings_table[i].name);
