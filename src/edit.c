@@ -32,10 +32,7 @@ struct edit_text {
 /* edit_add - append bytes */
 static void edit_add(struct edit_text *t, const char *data, size_t len)
 {
-    if (t->len + len + 1 > t->cap) {
-	t->cap = (t->len + len + 1) * 2;
-	t->data = mem_realloc(t->data, t->cap, 1);
-    }
+    t->data = mem_reserve(t->data, t->len, len, &t->cap);
     memcpy(t->data + t->len, data, len);
     t->len += len;
     t->data[t->len] = 0;

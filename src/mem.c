@@ -59,6 +59,25 @@ char   *mem_strndup(const char *str, size_t len)
     return (copy);
 }
 
+/* mem_size_add - a + b in bytes; fatal (out of memory) when the sum overflows */
+size_t  mem_size_add(size_t a, size_t b)
+{
+    if (a > SIZE_MAX - b)
+	log_fatal("out of memory (%zu + %zu bytes)", a, b);
+    return (a + b);
+}
+
+/* mem_reserve - room for len more bytes and a terminator after used bytes */
+void   *mem_reserve(void *ptr, size_t used, size_t len, size_t *cap)
+{
+    size_t  need = mem_size_add(mem_size_add(used, len), 1);
+
+    if (need <= *cap)
+	return (ptr);
+    *cap = need <= SIZE_MAX / 2 ? need * 2 : need;
+    return (mem_realloc(ptr, *cap, 1));
+}
+
 /* mem_grow - make room for one more element */
 void   *mem_grow(void *ptr, size_t used, size_t *cap, size_t size)
 {

@@ -15,6 +15,19 @@ void   *mem_realloc(void *ptr, size_t count, size_t size);
 char   *mem_strdup(const char *str);
 char   *mem_strndup(const char *str, size_t len);
 
+/*
+ * mem_size_add - a + b (bytes), or log_fatal() when the sum does not fit
+ * in a size_t: sizes computed from input never wrap around.
+ */
+size_t  mem_size_add(size_t a, size_t b);
+
+/*
+ * mem_reserve - grow a byte buffer of *cap bytes holding used bytes so that
+ * len more bytes and a terminating NUL fit; returns the (maybe moved)
+ * buffer and updates *cap. Overflow and out of memory are fatal.
+ */
+void   *mem_reserve(void *ptr, size_t used, size_t len, size_t *cap);
+
 /* mem_grow - make room for one more element of an array of *cap elements */
 void   *mem_grow(void *ptr, size_t used, size_t *cap, size_t size);
 

@@ -204,10 +204,7 @@ static void server_reply(struct conn *c, const char *action)
 {
     size_t  need = strlen(action) + 9;
 
-    if (c->outlen + need > c->outcap) {
-	c->outcap = c->outlen + need + 256;
-	c->out = mem_realloc(c->out, c->outcap, 1);
-    }
+    c->out = mem_reserve(c->out, c->outlen, need, &c->outcap);
     c->outlen += (size_t) snprintf(c->out + c->outlen, c->outcap - c->outlen,
 				   "action=%s\n\n", action);
 }

@@ -23,33 +23,42 @@
 
 #define DAY (24LL * 3600)
 
+/*
+ * One row a setting, with designated initializers so that every field not
+ * named is zero: (name, type, default) and what the type adds.
+ */
+#define SETTING_ROW(n, t, d)		{ .name = (n), .type = (t), .defval = (d) }
+#define SETTING_CHOICE(n, t, d, c)	{ .name = (n), .type = (t), .defval = (d), .choices = (c) }
+#define SETTING_OPTIONAL(n, t, d)	{ .name = (n), .type = (t), .defval = (d), .may_be_empty = 1 }
+#define SETTING_RANGE(n, t, d, lo, hi)	{ .name = (n), .type = (t), .defval = (d), .min = (lo), .max = (hi) }
+
 const struct setting_def settings_table[SETTING_COUNT] = {
-    [SET_FINGERPRINT_DIGEST] = {"fingerprint_digest", SETTING_WORD, "sha256", "md5|sha1|sha256|sha512"},
-    [SET_DATABASE] = {"database", SETTING_PATH, CERTPOLICY_STATEDIR "/certpolicy.cdb"},
-    [SET_STATUS_DATABASE] = {"status_database", SETTING_PATH, CERTPOLICY_STATEDIR "/status.cdb"},
-    [SET_RELAY_CLIENTCERTS] = {"relay_clientcerts", SETTING_MAP, "", 0, 0, 0, 1},
-    [SET_TLS_POLICY_MAP] = {"tls_policy_map", SETTING_MAP, "", 0, 0, 0, 1},
-    [SET_POSTMAP_COMMAND] = {"postmap_command", SETTING_COMMAND, "postmap"},
-    [SET_CLIENT_CA_FILE] = {"client_ca_file", SETTING_PATH, "", 0, 0, 0, 1},
-    [SET_REVOCATION_CHECK] = {"revocation_check", SETTING_WORDLIST, "none", "none|ocsp|crl"},
-    [SET_REVOCATION_FAILURE] = {"revocation_failure", SETTING_WORD, "defer", "defer|permit"},
-    [SET_CRL_SOURCE] = {"crl_source", SETTING_SOURCES, "", 0, 0, 0, 1},
-    [SET_OCSP_RESPONDER] = {"ocsp_responder", SETTING_URL, "", 0, 0, 0, 1},
-    [SET_OCSP_NONCE] = {"ocsp_nonce", SETTING_WORD, "yes", "yes|no"},
-    [SET_FETCH_TIMEOUT] = {"fetch_timeout", SETTING_DURATION, "10s", 0, 1, 3600},
-    [SET_FETCH_CONCURRENCY] = {"fetch_concurrency", SETTING_SIZE, "8", 0, 1, 64},
-    [SET_CRL_MAX_SIZE] = {"crl_max_size", SETTING_SIZE, "67108864", 0, 1024, 1LL << 30},
-    [SET_OCSP_MAX_SIZE] = {"ocsp_max_size", SETTING_SIZE, "65536", 0, 1024, 1LL << 24},
-    [SET_CLOCK_SKEW] = {"clock_skew", SETTING_DURATION, "300s", 0, 0, DAY},
-    [SET_EXPIRY_WARNING] = {"expiry_warning", SETTING_DURATION, "30d", 0, 0, 3650 * DAY},
-    [SET_IDLE_TIMEOUT] = {"idle_timeout", SETTING_DURATION, "1000s", 0, 1, DAY},
-    [SET_NOCERT_ACTION] = {"nocert_action", SETTING_ACTION, "DUNNO"},
-    [SET_UNKNOWN_ACTION] = {"unknown_action", SETTING_ACTION, "DUNNO"},
-    [SET_REVOKED_ACTION] = {"revoked_action", SETTING_ACTION, "REJECT 5.7.1 Client certificate revoked"},
-    [SET_EXPIRED_ACTION] = {"expired_action", SETTING_ACTION, "REJECT 5.7.1 Client certificate expired"},
-    [SET_UNAVAILABLE_ACTION] = {"unavailable_action", SETTING_ACTION, "DEFER 4.7.0 Client certificate status unavailable"},
-    [SET_PERMIT_ACTION] = {"permit_action", SETTING_ACTION, "OK"},
-    [SET_ERROR_ACTION] = {"error_action", SETTING_ACTION, "DEFER 4.3.0 Client certificate service unavailable"},
+    [SET_FINGERPRINT_DIGEST] = SETTING_CHOICE("fingerprint_digest", SETTING_WORD, "sha256", "md5|sha1|sha256|sha512"),
+    [SET_DATABASE] = SETTING_ROW("database", SETTING_PATH, CERTPOLICY_STATEDIR "/certpolicy.cdb"),
+    [SET_STATUS_DATABASE] = SETTING_ROW("status_database", SETTING_PATH, CERTPOLICY_STATEDIR "/status.cdb"),
+    [SET_RELAY_CLIENTCERTS] = SETTING_OPTIONAL("relay_clientcerts", SETTING_MAP, ""),
+    [SET_TLS_POLICY_MAP] = SETTING_OPTIONAL("tls_policy_map", SETTING_MAP, ""),
+    [SET_POSTMAP_COMMAND] = SETTING_ROW("postmap_command", SETTING_COMMAND, "postmap"),
+    [SET_CLIENT_CA_FILE] = SETTING_OPTIONAL("client_ca_file", SETTING_PATH, ""),
+    [SET_REVOCATION_CHECK] = SETTING_CHOICE("revocation_check", SETTING_WORDLIST, "none", "none|ocsp|crl"),
+    [SET_REVOCATION_FAILURE] = SETTING_CHOICE("revocation_failure", SETTING_WORD, "defer", "defer|permit"),
+    [SET_CRL_SOURCE] = SETTING_OPTIONAL("crl_source", SETTING_SOURCES, ""),
+    [SET_OCSP_RESPONDER] = SETTING_OPTIONAL("ocsp_responder", SETTING_URL, ""),
+    [SET_OCSP_NONCE] = SETTING_CHOICE("ocsp_nonce", SETTING_WORD, "yes", "yes|no"),
+    [SET_FETCH_TIMEOUT] = SETTING_RANGE("fetch_timeout", SETTING_DURATION, "10s", 1, 3600),
+    [SET_FETCH_CONCURRENCY] = SETTING_RANGE("fetch_concurrency", SETTING_SIZE, "8", 1, 64),
+    [SET_CRL_MAX_SIZE] = SETTING_RANGE("crl_max_size", SETTING_SIZE, "67108864", 1024, 1LL << 30),
+    [SET_OCSP_MAX_SIZE] = SETTING_RANGE("ocsp_max_size", SETTING_SIZE, "65536", 1024, 1LL << 24),
+    [SET_CLOCK_SKEW] = SETTING_RANGE("clock_skew", SETTING_DURATION, "300s", 0, DAY),
+    [SET_EXPIRY_WARNING] = SETTING_RANGE("expiry_warning", SETTING_DURATION, "30d", 0, 3650 * DAY),
+    [SET_IDLE_TIMEOUT] = SETTING_RANGE("idle_timeout", SETTING_DURATION, "1000s", 1, DAY),
+    [SET_NOCERT_ACTION] = SETTING_ROW("nocert_action", SETTING_ACTION, "DUNNO"),
+    [SET_UNKNOWN_ACTION] = SETTING_ROW("unknown_action", SETTING_ACTION, "DUNNO"),
+    [SET_REVOKED_ACTION] = SETTING_ROW("revoked_action", SETTING_ACTION, "REJECT 5.7.1 Client certificate revoked"),
+    [SET_EXPIRED_ACTION] = SETTING_ROW("expired_action", SETTING_ACTION, "REJECT 5.7.1 Client certificate expired"),
+    [SET_UNAVAILABLE_ACTION] = SETTING_ROW("unavailable_action", SETTING_ACTION, "DEFER 4.7.0 Client certificate status unavailable"),
+    [SET_PERMIT_ACTION] = SETTING_ROW("permit_action", SETTING_ACTION, "OK"),
+    [SET_ERROR_ACTION] = SETTING_ROW("error_action", SETTING_ACTION, "DEFER 4.3.0 Client certificate service unavailable"),
 };
 
 /* settings_lookup - name to id */
