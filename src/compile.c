@@ -20,6 +20,7 @@
 #include "atomic_file.h"
 #include "compile.h"
 #include "dbrec.h"
+#include "htable.h"
 #include "log.h"
 #include "mem.h"
 
@@ -45,6 +46,65 @@ static int compile_cdb_put(struct cdb_make *cdbm, const char *key, size_t klen,
 			           const char *val, size_t vlen)
 {
     return (cdb_make_add(cdbm, key, (unsigned) klen, val, (unsigned) vlen));
+}
+
+/* A k: record's value being built: the fingerprints of the certificates of one key. */
+struct compile_key {
+    const struct fprint *key;
+    char   *certs;
+    size_t  len;
+    size_t  cap;
+};
+
+/*
+ * compile_key_records - one "k:" record per public key that an enrolled
+ * certificate carries, its value the fingerprints of every such
+ * certificate (a raw-public-key request, RFC 7250, is decided by them).
+ * Returns 0, or -1 on a write error.
+ */
+static int compile_key_records(const struct clientset *set, struct cdb_make *cdbm)
+{
+    enum fprint_digest digest = conf_digest(set->conf);
+    struct compile_key *keys = NULL;
+    size_t  nkeys = 0, cap = 0, i, idx, klen;
+    struct htable seen;
+    char    key[DBREC_KEY_MAX], text[FPRINT_TEXT_MAX];
+    int     err = 0;
+
+    htable_init(&seen);
+    for (i = 0; i < set->nentries; i++) {
+	const struct entry *e = set->entries + i;
+	const struct fprint *kfp;
+	struct compile_key *k;
+	size_t  tlen;
+
+	if (e->kind != ENTRY_CERT || e->cert == NULL)
+	    continue;
+	kfp = e->cert->pubkey_fp + digest;
+	keys = mem_grow(keys, nkeys, &cap, sizeof(*keys));
+	idx = (size_t) htable_insert(&seen, kfp->bytes, kfp->len, (void *) (nkeys + 1));
+	if (idx == 0) {
+	    idx = ++nkeys;
+	    memset(keys + idx - 1, 0, sizeof(*keys));
+	    keys[idx - 1].key = kfp;
+	}
+	k = keys + idx - 1;
+	tlen = strlen(fprint_format(&e->fp, text));
+	k->certs = mem_reserve(k->certs, k->len, tlen + 1, &k->cap);
+	if (k->len > 0)
+	    k->certs[k->len++] = ' ';
+	memcpy(k->certs + k->len, text, tlen + 1);
+	k->len += tlen;
+    }
+    for (i = 0; i < nkeys; i++) {
+	klen = dbrec_key(DBREC_KIND_KEY, keys[i].key, key);
+	if (err == 0)
+	    err |= compile_cdb_put(cdbm, key, klen, keys[i].certs, keys[i].len);
+	free(keys[i].certs);
+    }
+    free(keys);
+    htable_free(&seen);
+    return (err);
 }
 
 /* compile_database - settings and one record per entry */
@@ -92,6 +152,8 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
 	err |= compile_cdb_put(&cdbm, key, klen, value, strlen(value));
 	free(value);
     }
+    if (err == 0)
+	err |= compile_key_records(set, &cdbm);
     /* cdb_make_finish() also frees tinycdb's memory: call it even after an error. */
     first_errno = err ? errno : 0;
     if (cdb_make_finish(&cdbm) < 0)

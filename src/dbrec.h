@@ -7,6 +7,9 @@
  *   setting:NAME           -> the setting's normal form
  *   c:AB:CD:...            -> a certificate fingerprint (as Postfix sends it)
  *   p:AB:CD:...            -> a pinned public-key fingerprint
+ *   k:AB:CD:...            -> the public-key fingerprint of enrolled
+ *                             certificates: their fingerprints, separated
+ *                             by one space (for raw public keys, RFC 7250)
  *
  * A fingerprint record's value is six TAB-separated fields:
  *   NAME  active|revoked  NOT_BEFORE  NOT_AFTER  REVOKED_DATE  REASON
@@ -29,6 +32,9 @@
 #define DBREC_FORMAT		"1"
 #define DBREC_SETTING_PREFIX	"setting:"
 #define DBREC_KEY_MAX		(2 + FPRINT_TEXT_MAX)
+#define DBREC_KIND_CERT		'c'
+#define DBREC_KIND_PIN		'p'
+#define DBREC_KIND_KEY		'k' 
 
 struct dbrec {
     const char *name;			/* not NUL-terminated */
@@ -42,7 +48,7 @@ struct dbrec {
     size_t  reason_len;
 };
 
-/* dbrec_key - "c:AB:.." or "p:AB:.." in buf[DBREC_KEY_MAX]; returns the length */
+/* dbrec_key - "c:AB:..", "p:AB:.." or "k:AB:.." in buf[DBREC_KEY_MAX]; returns the length */
 size_t  dbrec_key(int kind, const struct fprint *fp, char *buf);
 
 /* dbrec_encode - the value text, in new memory */

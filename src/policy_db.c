@@ -163,6 +163,21 @@ int     policy_db_lookup(struct policy_db *db, int kind, const struct fprint *fp
     return (1);
 }
 
+/* policy_db_key_certs - the certificates of a public key */
+int     policy_db_key_certs(struct policy_db *db, const struct fprint *key,
+			            const char **data, size_t *len)
+{
+    char    kbuf[DBREC_KEY_MAX];
+    size_t  klen = dbrec_key(DBREC_KIND_KEY, key, kbuf);
+    unsigned vlen;
+    int     found;
+
+    if ((found = cdbfile_find(&db->file, kbuf, klen, data, &vlen)) < 0)
+	snprintf(db->file.why, sizeof(db->file.why), "corrupt database: lookup failed");
+    *len = found > 0 ? vlen : 0;
+    return (found);
+}
+
 /* policy_db_status - the revocation status of a certificate */
 int     policy_db_status(struct policy_db *db, const struct fprint *fp,
 			         struct statusrec *rec, const char **why)

@@ -54,6 +54,14 @@ int     policy_db_lookup(struct policy_db *db, int kind, const struct fprint *fp
 			         struct dbrec *rec);
 
 /*
+ * policy_db_key_certs - the value of the "k:" record of a public key: the
+ * fingerprints of the enrolled certificates that carry it, separated by
+ * spaces, in place (not NUL-terminated). 1 found, 0 not there, -1 corrupt.
+ */
+int     policy_db_key_certs(struct policy_db *db, const struct fprint *key,
+			            const char **data, size_t *len);
+
+/*
  * policy_db_status - the revocation status of a certificate from
  * status_database (followed like the database itself): 1 found, 0 not
  * there or no usable status database (*why says which), -1 corrupt.

@@ -99,6 +99,129 @@ static void policy_revocation(struct policy_db *db, const struct fprint *certfp,
     }
 }
 
+/*
+ * policy_enrolled - the outcome for an enrolled fingerprint's record: revoked
+ * in the source, outside its validity, its revocation status (certfp's,
+ * when checking is on), else permit
+ */
+static void policy_enrolled(struct policy_db *db, const struct dbrec *rec,
+			            const struct fprint *certfp, time_t now,
+			            struct policy_decision *d)
+{
+    d->name = rec->name;
+    d->name_len = rec->name_len;
+    if (rec->revoked) {
+	policy_set(db, d, OUTCOME_REVOKED, NULL);
+	d->note = rec->reason;
+	d->note_len = rec->reason_len;
+    } else if (rec->has_validity && (now < rec->not_before || now > rec->not_after)) {
+	policy_set(db, d, OUTCOME_EXPIRED, now < rec->not_before ? "not valid yet" : NULL);
+    } else if (db->revocation_on && certfp != NULL) {
+	policy_revocation(db, certfp, now, d);
+    } else {
+	policy_set(db, d, OUTCOME_PERMIT, NULL);
+    }
+}
+
+/*
+ * policy_key_cert - the decision for the i-th certificate of a key's
+ * "k:" record, as if the client had presented it: 1 decided, 0 no
+ * such certificate, -1 corrupt database
+ */
+static int policy_key_cert(struct policy_db *db, const char *data, size_t len, size_t i,
+			           time_t now, struct policy_decision *d)
+{
+    char    text[FPRINT_TEXT_MAX];
+    struct fprint certfp;
+    struct dbrec rec;
+    size_t  start = 0, end, n = 0;
+    int     found;
+
+    for (;;) {
+	for (end = start; end < len && data[end] != ' '; end++)
+	     /* void */ ;
+	if (n == i)
+	    break;
+	if (end >= len)
+	    return (0);
+	start = end + 1;
+	n++;
+    }
+    if (end - start >= sizeof(text))
+	return (-1);
+    memcpy(text, data + start, end - start);
+    text[end - start] = 0;
+    if (policy_fingerprint_strict(text, &certfp) < 0)
+	return (-1);
+    if ((found = policy_db_lookup(db, DBREC_KIND_CERT, &certfp, &rec)) <= 0)
+	return (found < 0 ? -1 : 0);
+    memset(d, 0, sizeof(*d));
+    policy_enrolled(db, &rec, &certfp, now, d);
+    return (1);
+}
+
+/*
+ * policy_decide_rpk - a raw public key (RFC 7250; Postfix 3.9 and later
+ * with smtpd_tls_enable_rpk = yes send an empty ccert_fingerprint and the
+ * key's digest in ccert_pubkey_fingerprint). The key is decided by the
+ * enrolled certificates that carry it, as each would be when presented:
+ * revoked when any of them is, else permit when one permits. A client
+ * that pinned the key with pubkey_fingerprint= is permitted by its pin
+ * otherwise, unless the client is revoked: a pin trusts the key across
+ * renewals, and a revoked certificate of that key revokes the pin too.
+ * Neither: unknown.
+ */
+static void policy_decide_rpk(struct policy_db *db, const char *pubtext, time_t now,
+			              struct policy_decision *d)
+{
+    struct policy_decision one;
+    struct fprint keyfp;
+    struct dbrec rec;
+    const char *data = NULL;
+    size_t  len = 0, i, chosen = 0;
+    int     found, got, rank, best = 0;
+
+    d->rpk = 1;
+    if (policy_fingerprint_strict(pubtext, &keyfp) < 0) {
+	policy_set(db, d, OUTCOME_UNKNOWN, "malformed ccert_pubkey_fingerprint");
+	return;
+    }
+    if ((found = policy_db_key_certs(db, &keyfp, &data, &len)) < 0) {
+	policy_set(db, d, OUTCOME_ERROR, db->file.why);
+	return;
+    }
+    /* Any revoked certificate decides; else the best: permit, permit with a warning, other. */
+    for (i = 0; found > 0 && (got = policy_key_cert(db, data, len, i, now, &one)) != 0; i++) {
+	if (got < 0) {
+	    policy_set(db, d, OUTCOME_ERROR, "corrupt database: bad key record");
+	    return;
+	}
+	if (one.outcome == OUTCOME_REVOKED) {
+	    *d = one;
+	    d->rpk = 1;
+	    return;
+	}
+	rank = one.outcome != OUTCOME_PERMIT ? 1 : one.warn ? 2 : 3;
+	if (rank > best) {
+	    best = rank;
+	    chosen = i;
+	}
+    }
+    if (best < 3 && (found = policy_db_lookup(db, DBREC_KIND_PIN, &keyfp, &rec)) != 0) {
+	if (found < 0) {
+	    policy_set(db, d, OUTCOME_ERROR, db->file.why);
+	    return;
+	}
+	policy_enrolled(db, &rec, NULL, now, d);
+    } else if (best > 0) {
+	/* decided again: the notes of a decision live in static buffers */
+	(void) policy_key_cert(db, data, len, chosen, now, d);
+    } else {
+	policy_set(db, d, OUTCOME_UNKNOWN, NULL);
+    }
+    d->rpk = 1;
+}
+
 /* policy_decide - decide */
 void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t now,
 		              struct policy_decision *d)
@@ -110,7 +233,7 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
     int     found = 0;
 
     memset(d, 0, sizeof(*d));
-    if (fptext == NULL || *fptext == 0) {
+    if ((fptext == NULL || *fptext == 0) && (pubtext == NULL || *pubtext == 0)) {
 	policy_set(db, d, OUTCOME_NOCERT, NULL);
 	return;
     }
@@ -118,17 +241,21 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
 	policy_set(db, d, OUTCOME_ERROR, db->file.why);
 	return;
     }
+    if (fptext == NULL || *fptext == 0) {
+	policy_decide_rpk(db, pubtext, now, d);
+	return;
+    }
     if (policy_fingerprint_strict(fptext, &certfp) < 0) {
 	policy_set(db, d, OUTCOME_UNKNOWN, "malformed ccert_fingerprint");
 	return;
     }
-    found = policy_db_lookup(db, 'c', &certfp, &rec);
+    found = policy_db_lookup(db, DBREC_KIND_CERT, &certfp, &rec);
     if (found == 0 && pubtext != NULL && *pubtext) {
 	if (policy_fingerprint_strict(pubtext, &fp) < 0) {
 	    policy_set(db, d, OUTCOME_UNKNOWN, "malformed ccert_pubkey_fingerprint");
 	    return;
 	}
-	found = policy_db_lookup(db, 'p', &fp, &rec);
+	found = policy_db_lookup(db, DBREC_KIND_PIN, &fp, &rec);
     }
     if (found < 0) {
 	policy_set(db, d, OUTCOME_ERROR, db->file.why);
@@ -138,17 +265,5 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
 	policy_set(db, d, OUTCOME_UNKNOWN, NULL);
 	return;
     }
-    d->name = rec.name;
-    d->name_len = rec.name_len;
-    if (rec.revoked) {
-	policy_set(db, d, OUTCOME_REVOKED, NULL);
-	d->note = rec.reason;
-	d->note_len = rec.reason_len;
-    } else if (rec.has_validity && (now < rec.not_before || now > rec.not_after)) {
-	policy_set(db, d, OUTCOME_EXPIRED, now < rec.not_before ? "not valid yet" : NULL);
-    } else if (db->revocation_on) {
-	policy_revocation(db, &certfp, now, d);
-    } else {
-	policy_set(db, d, OUTCOME_PERMIT, NULL);
-    }
+    policy_enrolled(db, &rec, &certfp, now, d);
 }

@@ -1,7 +1,8 @@
 /*
  * policy_decide - one request, one outcome, one action
  *
- * The order of the DESIGN table: no ccert_fingerprint -> nocert (with the
+ * The order of the DESIGN table: neither ccert_fingerprint nor
+ * ccert_pubkey_fingerprint -> nocert (with the
  * last good database's nocert_action, DUNNO before any: a broken database
  * changes nothing for clients without a certificate); database unusable
  * or corrupt -> error; neither fingerprint enrolled (the public
@@ -10,6 +11,11 @@
  * checking on and no fresh status -> unavailable (defer, or permit with a
  * warning when revocation_failure = permit); else permit. A malformed
  * fingerprint is unknown. No network, no certificate parsing.
+ *
+ * A raw public key (RFC 7250: Postfix 3.9+ sends an empty
+ * ccert_fingerprint and the key's ccert_pubkey_fingerprint) is decided by
+ * the enrolled certificates that carry the key, each as if presented
+ * (revoked when any is revoked), then by a pin of that key.
  */
 #ifndef CERTPOLICY_POLICY_DECIDE_H
 #define CERTPOLICY_POLICY_DECIDE_H
@@ -38,6 +44,7 @@ struct policy_decision {
     const char *note;			/* more for the log, or NULL */
     size_t  note_len;
     int     warn;			/* log as a warning */
+    int     rpk;			/* decided for a raw public key */
 };
 
 /* policy_decide - decide; the strings point into db or static text */

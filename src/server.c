@@ -182,6 +182,10 @@ static void server_log(const struct server *srv, const struct policy_req *req,
     logvalue_put(line, sizeof(line), &used, "client", client, strlen(client), 0);
     if ((v = req->attr[PA_CCERT_FINGERPRINT]) != NULL && *v)
 	logvalue_put(line, sizeof(line), &used, "fingerprint", v, strlen(v), 0);
+    if (d->rpk && (v = req->attr[PA_CCERT_PUBKEY_FINGERPRINT]) != NULL) {
+	logvalue_put(line, sizeof(line), &used, "pubkey_fingerprint", v, strlen(v), 0);
+	logvalue_put(line, sizeof(line), &used, "rpk", "yes", 3, 0);
+    }
     if ((v = req->attr[PA_CCERT_SUBJECT]) != NULL && *v)
 	logvalue_put(line, sizeof(line), &used, "subject", v, strlen(v), 1);
     if ((v = req->attr[PA_CCERT_ISSUER]) != NULL && *v)

@@ -3,8 +3,9 @@
  *
  * The input is the database file. It is opened and checked as certpolicyd
  * does; when accepted, every record is decoded, a few fingerprints are
- * looked up, and a request is decided (revocation checking off: its
- * status database would be another file).
+ * looked up, and requests are decided, with a certificate and as a raw
+ * public key (revocation checking off: its status database would be
+ * another file).
  */
 #include "config.h"
 
@@ -48,6 +49,12 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		policy_decide(&db, &req, 1795000000, &d);
 		if (d.action == NULL || strchr(d.action, '\n') != NULL)
 		    fuzz_fail("action missing or with a newline");
+		req.attr[PA_CCERT_PUBKEY_FINGERPRINT] = req.attr[PA_CCERT_FINGERPRINT];
+		req.attr[PA_CCERT_FINGERPRINT] = "";
+		policy_decide(&db, &req, 1795000000, &d);
+		if (d.action == NULL || strchr(d.action, '\n') != NULL)
+		    fuzz_fail("raw public key: action missing or with a newline");
+		req.attr[PA_CCERT_PUBKEY_FINGERPRINT] = NULL;
 	    }
 	}
     }

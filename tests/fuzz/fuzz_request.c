@@ -5,7 +5,9 @@
  * rest is what a client sends. Every complete request is decided against
  * a fixed database: alice enrolled by certificate, bob pinned by public
  * key, carol revoked, dave expired. Wrong answers abort: a permit for
- * anything but alice's certificate or bob's key, an action that could
+ * anything but alice's certificate or bob's key (presented with a
+ * certificate or as a raw public key), a permit with neither
+ * fingerprint, an action that could
  * break the reply (a newline), or a request whose attributes differ from
  * what a second, simple reading of the same bytes finds (each request
  * ends at an empty line; the last of a repeated attribute counts).
@@ -140,6 +142,12 @@ static void same(const struct policy_req *req, int attr, const char *p, const ch
     }
 }
 
+/* present - an attribute with a value */
+static int present(const char *value)
+{
+    return (value != NULL && *value != 0);
+}
+
 /* check - the decision of one request */
 static void check(const struct policy_req *req)
 {
@@ -155,8 +163,9 @@ static void check(const struct policy_req *req)
     if (d.outcome == OUTCOME_PERMIT && !is(req->attr[PA_CCERT_FINGERPRINT], &alice)
 	&& !is(req->attr[PA_CCERT_PUBKEY_FINGERPRINT], &bob))
 	fuzz_fail("permit for a client that is not enrolled");
-    if (d.outcome == OUTCOME_PERMIT && req->attr[PA_CCERT_FINGERPRINT] == NULL)
-	fuzz_fail("permit without a certificate");
+    if (d.outcome == OUTCOME_PERMIT && !present(req->attr[PA_CCERT_FINGERPRINT])
+	&& !present(req->attr[PA_CCERT_PUBKEY_FINGERPRINT]))
+	fuzz_fail("permit without a certificate or a public key");
 }
 
 int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -19,7 +19,8 @@ for who in alice bob carol dave erin gina; do
     eval "SUBST_${W}_SHA256_LOWER=\$(echo \$fp | tr A-F a-f)"
     eval "SUBST_${W}_NB=\$(date -u -d \"\$(openssl x509 -in \$PKI/\$who.pem -noout -startdate | cut -d= -f2)\" +%s)"
     eval "SUBST_${W}_NA=\$(date -u -d \"\$(openssl x509 -in \$PKI/\$who.pem -noout -enddate | cut -d= -f2)\" +%s)"
-    export "SUBST_${W}_SHA256" "SUBST_${W}_SHA256_LOWER" "SUBST_${W}_NB" "SUBST_${W}_NA"
+    eval "SUBST_${W}_KEY=\$(pubfp_openssl \$PKI/\$who.pem sha256)"
+    export "SUBST_${W}_SHA256" "SUBST_${W}_SHA256_LOWER" "SUBST_${W}_NB" "SUBST_${W}_NA" "SUBST_${W}_KEY"
 done
 SUBST_BOB_SHA256_PLAIN=$(echo "$SUBST_BOB_SHA256" | tr -d : | tr A-F a-f)
 SUBST_DAVE_PUB_SHA256=$(pubfp_openssl "$PKI/dave.pem" sha256)

@@ -20,6 +20,10 @@ SUBST_FRANK=$(fp_openssl "$PKI/frank.pem" sha256)
 SUBST_GINA=$(fp_openssl "$PKI/gina.pem" sha256)
 SUBST_UNKNOWN=$(fp_openssl "$PKI/ca.pem" sha256)
 SUBST_UNKNOWN_PUB=$(pubfp_openssl "$PKI/ca.pem" sha256)
+for who in bob carol frank gina; do
+    eval "SUBST_$(echo $who | tr a-z A-Z)_PUB=\$(pubfp_openssl \$PKI/$who.pem sha256)"
+done
+export SUBST_BOB_PUB SUBST_CAROL_PUB SUBST_FRANK_PUB SUBST_GINA_PUB
 export SUBST_PKI SUBST_DB SUBST_ALICE SUBST_ALICE_PLAIN SUBST_ALICE_PUB SUBST_BOB SUBST_CAROL \
     SUBST_DAVE_PUB SUBST_FRANK SUBST_GINA SUBST_UNKNOWN SUBST_UNKNOWN_PUB
 
@@ -49,6 +53,13 @@ golden() {
 
 serve outcomes
 golden outcomes
+
+# Raw public keys (RFC 7250, Postfix 3.9+): an empty ccert_fingerprint and
+# the key's digest. Decided by the enrolled certificates that carry the
+# key, as when they are presented; then by a pin; bob's bare fingerprint
+# says nothing about his key.
+serve rpk
+golden rpk
 
 # The same requests written one byte at a time: the same answers.
 subst "$G/outcomes.in" | dd bs=1 2>/dev/null | "$CERTPOLICYD" -d "$T/policy.cdb" -L /dev/null >"$T/bytes.out" 2>&1
