@@ -148,6 +148,17 @@ int     cdbfile_refresh(struct cdbfile *cf, int *changed)
     return (1);
 }
 
+/* cdbfile_fault - forget a file that changed under a lookup */
+void    cdbfile_fault(struct cdbfile *cf)
+{
+    if (cf->fd < 0 && !cf->examined)
+	return;
+    cdbfile_close(cf);
+    cf->examined = 0;
+    cf->watched = 0;
+    snprintf(cf->why, sizeof(cf->why), "the file changed under a lookup (rewritten in place?)");
+}
+
 /* cdbfile_get - a record's value as a new string */
 char   *cdbfile_get(struct cdbfile *cf, const char *key, int *bad)
 {

@@ -53,6 +53,13 @@ void    cdbfile_watch(struct cdbfile *cf, struct filewatch *fw);
 /* cdbfile_refresh - follow a replaced file; returns usable; *changed if it changed */
 int     cdbfile_refresh(struct cdbfile *cf, int *changed);
 
+/*
+ * cdbfile_fault - the mapped file changed under a lookup (a read of the
+ * mapping faulted: the file was truncated or rewritten in place). Close
+ * it, unusable with why, and examine the path again at the next refresh.
+ */
+void    cdbfile_fault(struct cdbfile *cf);
+
 /* cdbfile_get - a record's value as a new string; NULL if absent (or bad: *bad) */
 char   *cdbfile_get(struct cdbfile *cf, const char *key, int *bad);
 

@@ -140,6 +140,14 @@ int     policy_db_refresh(struct policy_db *db, int *changed)
     return (cdbfile_refresh(&db->file, changed));
 }
 
+/* policy_db_fault - forget files that changed under a lookup */
+void    policy_db_fault(struct policy_db *db)
+{
+    cdbfile_fault(&db->file);
+    if (db->status_open)
+	cdbfile_fault(&db->status);
+}
+
 /* policy_db_lookup - find one fingerprint */
 int     policy_db_lookup(struct policy_db *db, int kind, const struct fprint *fp,
 			         struct dbrec *rec)

@@ -49,6 +49,14 @@ void    policy_db_watch(struct policy_db *db);
 /* policy_db_refresh - follow a replaced file; returns usable; *changed if it changed */
 int     policy_db_refresh(struct policy_db *db, int *changed);
 
+/*
+ * policy_db_fault - a read of a mapped file faulted (SIGBUS: a database
+ * or status database truncated in place under a lookup): forget both
+ * files, so that the next refresh examines them again; until a whole file
+ * is there the database is unusable.
+ */
+void    policy_db_fault(struct policy_db *db);
+
 /* policy_db_lookup - 1 found (rec filled), 0 not there, -1 corrupt (why set) */
 int     policy_db_lookup(struct policy_db *db, int kind, const struct fprint *fp,
 			         struct dbrec *rec);

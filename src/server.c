@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,29 @@ struct server {
 };
 
 static volatile sig_atomic_t server_stop;
+
+/*
+ * A database is mapped into memory; a file truncated in place (cp over
+ * it) makes a read of the mapping raise SIGBUS. While a request is decided
+ * the handler jumps back to server_answer(), which forgets the files and
+ * answers with error_action; anywhere else the signal is fatal as usual.
+ * sigsetjmp() does not save the signal mask (no system call per request):
+ * the handler runs with SA_NODEFER, so SIGBUS is not left blocked.
+ */
+static sigjmp_buf server_fault_jmp;
+static volatile sig_atomic_t server_fault_armed;
+
+/* server_sigbus - a read of a mapped database faulted */
+static void server_sigbus(int sig)
+{
+    if (!server_fault_armed) {
+	signal(sig, SIG_DFL);
+	raise(sig);
+	return;
+    }
+    server_fault_armed = 0;
+    siglongjmp(server_fault_jmp, 1);
+}
 
 /* server_signal - stop the loop */
 static void server_signal(int sig)
@@ -221,6 +245,22 @@ static time_t server_idle_timeout(const struct server *srv)
     return (db->file.usable ? (time_t) db->idle_timeout : SERVER_DEFAULT_IDLE);
 }
 
+/* server_fault - the answer after a database changed under a lookup */
+static void server_fault(struct server *srv, struct conn *c, const struct policy_req *req)
+{
+    struct policy_db *db = srv->cfg->db;
+    struct policy_decision d;
+
+    policy_db_fault(db);
+    memset(&d, 0, sizeof(d));
+    d.outcome = OUTCOME_ERROR;
+    d.action = db->error_action;
+    d.note = db->file.why;
+    d.note_len = strlen(db->file.why);
+    server_log(srv, req, &d);
+    server_reply(c, d.action);
+}
+
 /*
  * server_answer - answer the complete requests of c. A request over a
  * limit ends the input (eof); the answers before it are still sent.
@@ -241,6 +281,11 @@ static void server_answer(struct server *srv, struct conn *c)
 	    c->eof = 1;
 	    return;
 	case POLICY_REQUEST:
+	    if (sigsetjmp(server_fault_jmp, 0) != 0) {
+		server_fault(srv, c, req);
+		break;
+	    }
+	    server_fault_armed = 1;
 	    policy_db_refresh(srv->cfg->db, &changed);
 	    if (changed) {
 		const struct cdbfile *f = &srv->cfg->db->file;
@@ -252,6 +297,7 @@ static void server_answer(struct server *srv, struct conn *c)
 	    }
 	    policy_decide(srv->cfg->db, req, time_now(), &d);
 	    server_log(srv, req, &d);
+	    server_fault_armed = 0;
 	    server_reply(c, d.action);
 	    break;
 	}
@@ -404,6 +450,9 @@ int     server_run(const struct server_config *cfg)
     sa.sa_handler = server_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = server_sigbus;
+    sa.sa_flags = SA_NODEFER;
+    sigaction(SIGBUS, &sa, NULL);
     if (cfg->spawn) {
 	server_nonblock(0);
 	server_nonblock(1);
