@@ -44,7 +44,7 @@ refresh() { run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh; }
 state() { cdb -q "$STATUS" "s:$(fp_openssl "$PKI/$1.pem" sha256)" 2>/dev/null | cut -f1,2; }
 answer() {
     printf 'client_address=192.0.2.1\nccert_fingerprint=%s\n\n' "$(fp_openssl "$PKI/$1.pem" sha256)" \
-        | "$CERTPOLICYD" -d "$T/db.cdb" -L "$T/d.log" | head -1
+        | at_clock "${AT:-}" "$CERTPOLICYD" -d "$T/db.cdb" -L "$T/d.log" | head -1
 }
 
 # CRL from a file.
@@ -175,17 +175,27 @@ CRLSRC=$T/ca.crl conf crl
 refresh
 next=$(cdb -q "$STATUS" "s:$(fp_openssl "$PKI/alice.pem" sha256)" | cut -f4)
 check_eq "fresh until nextUpdate + clock_skew: permitted" "action=OK" \
-    "$(CERTPOLICY_NOW=$((next + 59)) answer alice)"
+    "$(AT=$((next + 59)) answer alice)"
 check_eq "stale: unavailable (defer)" "action=DEFER 4.7.0 Client certificate status unavailable" \
-    "$(CERTPOLICY_NOW=$((next + 61)) answer alice)"
+    "$(AT=$((next + 61)) answer alice)"
 check_eq "stale: a revocation stays" "action=REJECT 5.7.1 Client certificate revoked" \
-    "$(CERTPOLICY_NOW=$((next + 61)) answer carol)"
+    "$(AT=$((next + 61)) answer carol)"
 sed -i 's/^revocation_check = crl/&\nrevocation_failure = permit/' "$T/c.conf"
 "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
 rm -f "$T/d.log"
 check_eq "stale with revocation_failure = permit: permitted" "action=OK" \
-    "$(CERTPOLICY_NOW=$((next + 61)) answer alice)"
+    "$(AT=$((next + 61)) answer alice)"
 check "stale with revocation_failure = permit: a warning" grep -q 'warning: .*name=alice outcome=permit action=OK reason="revocation status is stale; permitted by revocation_failure = permit"' "$T/d.log"
+
+# The programs read only the system clock: a stray CERTPOLICY_NOW (the
+# test clock of earlier versions) changes nothing, in certpolicyd or in
+# certpolicy's expiry checks.
+check_eq "CERTPOLICY_NOW in certpolicyd's environment is ignored" "action=OK" \
+    "$(export CERTPOLICY_NOW=$((next + 86400 * 400)); answer alice)"
+CERTPOLICY_NOW=$((next + 86400 * 400)) run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" check
+check_not "CERTPOLICY_NOW in certpolicy's environment is ignored (no expiry warning)" grep -q expire "$T/out"
+check_eq "the test clock (tests/unit/fakeclock.so) does move certpolicyd's clock" \
+    "action=REJECT 5.7.1 Client certificate expired" "$(AT=$((next + 86400 * 400)) answer alice)"
 
 # A broken status database: alice (good at the CA) is unavailable and
 # deferred, carol (revoked in it) is never permitted, and the log says
@@ -225,7 +235,7 @@ check_eq "status database unreadable: alice unavailable" \
 
 # A failed source does not keep a status that is no longer fresh.
 CRLSRC=$T/missing.crl conf crl
-CERTPOLICY_NOW=$((next + 61)) run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh
+run_capture "$T/out" at_clock $((next + 61)) "$CERTPOLICY" -c "$T/c.conf" refresh
 check "stale earlier statuses are not kept" grep -q '3 failed (1 kept their previous status)' "$T/out"
 
 # Concurrency: with a responder that never answers, 12 certificates cost
