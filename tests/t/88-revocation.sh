@@ -217,8 +217,8 @@ bad_truncated() { bad_status "status database $1" "not a"; }
 each_eighth "$T/fresh-status.cdb" "$STATUS" bad_truncated
 head -c 5000 /dev/urandom >"$STATUS"
 bad_status "status database of random bytes" "not a"
-printf '+24,1:certpolicy:status-format->2\n\n' | cdb -c "$STATUS"
-bad_status "status database of a future format" "status database format 2"
+printf '+24,1:certpolicy:status-format->3\n\n' | cdb -c "$STATUS"
+bad_status "status database of a future format" "status database format 3"
 cp "$T/fresh-status.cdb" "$STATUS"
 check_eq "status database restored: alice permitted" "action=OK" "$(answer alice)"
 nobody_dir
