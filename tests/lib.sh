@@ -107,6 +107,17 @@ at_clock() {
         ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0 "$@"
 }
 
+# wait_port PORT - until something listens on PORT (a fact, not a delay);
+# fails after about 10 seconds
+wait_port() {
+    _wp=0
+    while ! ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; do
+        _wp=$((_wp + 1))
+        [ $_wp -gt 200 ] && return 1
+        sleep 0.05
+    done
+}
+
 # clocked_cmd SECONDS PROGRAM - the path of a wrapper that runs PROGRAM
 # under at_clock SECONDS (for a group whose every run needs one "now")
 clocked_cmd() {
