@@ -246,6 +246,22 @@ cp "$T/complete-status.cdb" "$STATUS"
 refresh
 check_eq "2: a refused CRL keeps the recorded revocation" "revoked	crl	keyCompromise" "$(state carol)"
 
+# At most 64 CRLs in one source (CRLCHECK_MAX_PER_SOURCE): 64 are read, 65
+# refused whole.
+for n in 64 65; do
+    i=0
+    while [ $i -lt $n ]; do cat "$T/base.crl.pem"; i=$((i + 1)); done >"$T/crls$n.pem"
+done
+cp "$T/complete-status.cdb" "$STATUS"
+CLIENTS=$THREE CRLSRC=$T/crls64.pem conf crl
+refresh
+check_eq "64 CRLs in one PEM source: read (carol revoked)" "revoked	crl	keyCompromise" "$(state carol)"
+check_eq "64 CRLs in one PEM source: exit 0" "exit 0" "$(tail -1 "$T/out")"
+CLIENTS=$THREE CRLSRC=$T/crls65.pem conf crl
+refresh
+check "65 CRLs in one PEM source: refused, naming the limit" \
+    grep -q "crl $T/crls65.pem: more than 64 CRLs in one source (the limit)" "$T/out"
+
 # cRLNumber never goes backwards for a CA key: an old CRL served again
 # (the CRL before carol's revocation) after a newer one was seen.
 cp "$T/complete-status.cdb" "$STATUS"
