@@ -130,6 +130,11 @@ static struct crl_source *crlcheck_get(struct crlcheck *cc, const char *source)
     return (s);
 }
 
+void    crlcheck_fetch(struct crlcheck *cc, const char *source)
+{
+    (void) crlcheck_get(cc, source);
+}
+
 /* crlcheck_newer - is a a newer CRL than b: cRLNumber, then thisUpdate */
 static int crlcheck_newer(const struct crlinfo *a, const struct crlinfo *b)
 {

@@ -64,6 +64,9 @@ int     crlcheck_status(struct crlcheck *cc, char *const *sources, size_t nsourc
 			        X509 *cert, int issuer, int is_ca, struct statusrec *st,
 			        crlcheck_report_fn report, void *ctx);
 
+/* crlcheck_fetch - fetch and judge source now, if no thread did (thread-safe) */
+void    crlcheck_fetch(struct crlcheck *cc, const char *source);
+
 /* crlcheck_fetches - how many CRL sources were fetched and parsed */
 size_t  crlcheck_fetches(const struct crlcheck *cc);
 

@@ -53,9 +53,10 @@ static unsigned char *fetch_http(const char *url, const char *content_type, BIO 
     if (use_ssl) {
 	snprintf(why, why_len, "https is not supported (use an http URL)");
     } else {
+	/* A CRL may come as PEM (easy-rsa, openssl ca): expect ASN.1 only of OCSP. */
 	resp = OSSL_HTTP_transfer(NULL, host, port, path, 0, NULL, NULL, NULL, NULL,
 				  NULL, NULL, 0, NULL, content_type, req, expect,
-				  1, max, timeout, 0);
+				  req != NULL, max, timeout, 0);
 	if (resp == NULL) {
 	    log_ssl_reason(reason, sizeof(reason));
 	    snprintf(why, why_len, "%s", *reason ? reason : "no response");

@@ -17,6 +17,7 @@
 #include "cdbfile.h"
 #include "crlcheck.h"
 #include "crlnum.h"
+#include "htable.h"
 #include "issuers.h"
 #include "log.h"
 #include "mem.h"
@@ -52,11 +53,15 @@ struct refresh {
     struct statusrec *st;		/* one per entry: what is recorded */
     struct statusrec *prev;		/* one per entry: what was recorded, read first */
     struct refresh_result *res;
+    const char **fetch;			/* every distinct CRL source, fetched first */
+    size_t  nfetch;
+    size_t  next_fetch;			/* the next of them for a worker */
     size_t  next;			/* the next entry for a worker */
+    struct htable skipped;		/* distribution points warned about */
     size_t  done;
     size_t  total;
     int     progress;
-    pthread_mutex_t lock;		/* next, done, progress output */
+    pthread_mutex_t lock;		/* next_fetch, next, done, progress output */
 };
 
 /* refresh_report - one source's problem for one certificate (crlcheck) */
@@ -65,26 +70,61 @@ static void refresh_report(void *ctx, const char *source, const char *why)
     log_error("%s: crl %s: %s", (const char *) ctx, source, why);
 }
 
+/* refresh_is_http - a source refresh can fetch from a distribution point */
+static int refresh_is_http(const char *url)
+{
+    return (strncmp(url, "http://", 7) == 0);
+}
+
+/*
+ * refresh_skipped - a distribution point that is not http:// (ldap://,
+ * https://, file:), when another point answered: one warning per point
+ * per run
+ */
+static void refresh_skipped(struct refresh *r, const char *url)
+{
+    int     first;
+
+    pthread_mutex_lock(&r->lock);
+    first = htable_insert(&r->skipped, url, strlen(url), r) == NULL;
+    pthread_mutex_unlock(&r->lock);
+    if (first)
+	log_warn("crl distribution point %s skipped: only http:// is fetched (another point "
+		 "of the same certificate answered)", url);
+}
+
 /* refresh_crl - the status by CRL: 1 answered, 0 not */
 static int refresh_crl(struct refresh *r, const struct cert *cert, int issuer, const char *who,
 		               struct statusrec *st)
 {
-    char   *const *sources = r->crl_sources ? r->crl_sources : cert->crl_urls;
-    size_t  n = r->crl_sources ? r->ncrl_sources : 0;
+    char  **points = cert->crl_urls, **http = NULL;
+    size_t  n = 0, i, npoints = 0;
     int     res;
 
-    if (r->crl_sources == NULL)
-	while (sources && sources[n])
-	    n++;
-    if (n == 0) {
-	log_error("%s: crl: no crl_source and no CRL distribution point in the certificate", who);
-	return (0);
+    if (r->crl_sources == NULL) {
+	while (points && points[npoints])
+	    npoints++;
+	http = mem_calloc(npoints + 1, sizeof(*http));
+	for (i = 0; i < npoints; i++)
+	    if (refresh_is_http(points[i]))
+		http[n++] = points[i];
+    } else {
+	n = r->ncrl_sources;
     }
-    res = crlcheck_status(r->crl, sources, n, cert->x509, issuer, 0, st, refresh_report,
-			  (void *) who);
+    if (n == 0 && npoints > 0)
+	log_error("%s: crl: no http:// CRL distribution point (%s%s): not fetched", who, points[0],
+		  npoints > 1 ? ", ..." : "");
+    else if (n == 0)
+	log_error("%s: crl: no crl_source and no CRL distribution point in the certificate", who);
+    res = n == 0 ? -1 : crlcheck_status(r->crl, r->crl_sources ? r->crl_sources : http, n,
+					 cert->x509, issuer, 0, st, refresh_report, (void *) who);
     if (res == 0)
 	log_error("%s: crl: no CRL of its issuer %s", who, r->crl_sources ? "in crl_source" :
 		  "among its distribution points");
+    for (i = 0; res > 0 && i < npoints; i++)
+	if (!refresh_is_http(points[i]))
+	    refresh_skipped(r, points[i]);
+    free(http);
     return (res > 0);
 }
 
@@ -170,12 +210,24 @@ static int refresh_wanted(const struct refresh *r, size_t i)
     return (e->cert != NULL && !r->conf->clients[e->client].revoked);
 }
 
-/* refresh_worker - take certificates until none is left */
+/*
+ * refresh_worker - take CRL sources to fetch until none is left (so that
+ * the sources of one certificate are fetched in parallel too), then
+ * certificates until none is left
+ */
 static void *refresh_worker(void *arg)
 {
     struct refresh *r = arg;
     size_t  i;
 
+    for (;;) {
+	pthread_mutex_lock(&r->lock);
+	i = r->next_fetch++;
+	pthread_mutex_unlock(&r->lock);
+	if (i >= r->nfetch)
+	    break;
+	crlcheck_fetch(r->crl, r->fetch[i]);
+    }
     for (;;) {
 	pthread_mutex_lock(&r->lock);
 	while (r->next < r->set->nentries && !refresh_wanted(r, r->next))
@@ -193,14 +245,42 @@ static void *refresh_worker(void *arg)
     }
 }
 
+/* refresh_fetch_list - every distinct CRL source that refresh will read */
+static void refresh_fetch_list(struct refresh *r)
+{
+    const char *m = r->conf->values[SET_REVOCATION_CHECK];
+    struct htable seen;
+    size_t  cap = 0, i, j;
+    char  **urls;
+
+    if (strstr(m, "crl") == NULL)
+	return;
+    htable_init(&seen);
+    for (i = 0; i < r->ncrl_sources; i++)
+	if (htable_insert(&seen, r->crl_sources[i], strlen(r->crl_sources[i]), r) == NULL) {
+	    r->fetch = mem_grow(r->fetch, r->nfetch, &cap, sizeof(*r->fetch));
+	    r->fetch[r->nfetch++] = r->crl_sources[i];
+	}
+    for (i = 0; r->crl_sources == NULL && i < r->set->nentries; i++) {
+	if (!refresh_wanted(r, i) || (urls = r->set->entries[i].cert->crl_urls) == NULL)
+	    continue;
+	for (j = 0; urls[j]; j++)
+	    if (refresh_is_http(urls[j]) && htable_insert(&seen, urls[j], strlen(urls[j]), r) == NULL) {
+		r->fetch = mem_grow(r->fetch, r->nfetch, &cap, sizeof(*r->fetch));
+		r->fetch[r->nfetch++] = urls[j];
+	    }
+    }
+    htable_free(&seen);
+}
+
 /* refresh_all - every certificate, by at most fetch_concurrency workers */
 static void refresh_all(struct refresh *r)
 {
     size_t  nthreads = (size_t) conf_number(r->conf, SET_FETCH_CONCURRENCY), n = 0, i;
     pthread_t *threads;
 
-    if (nthreads > r->total)
-	nthreads = r->total ? r->total : 1;
+    if (nthreads > r->total && nthreads > r->nfetch)
+	nthreads = r->total > r->nfetch ? r->total : r->nfetch ? r->nfetch : 1;
     threads = mem_calloc(nthreads, sizeof(*threads));
     for (i = 0; i < nthreads; i++)
 	if (pthread_create(threads + n, NULL, refresh_worker, r) == 0)
@@ -361,6 +441,7 @@ static void refresh_cleanup(struct refresh *r)
     for (i = 0; i < r->ncrl_sources; i++)
 	free(r->crl_sources[i]);
     free(r->crl_sources);
+    free(r->fetch);
     issuers_free(&r->iss);
     free(r->st);
     free(r->prev);
@@ -387,9 +468,12 @@ int     refresh_run(const struct clientset *set)
     for (i = 0; i < set->nentries; i++)
 	r.total += refresh_wanted(&r, i);
     r.progress = isatty(2) && r.total >= 20;
+    refresh_fetch_list(&r);
+    htable_init(&r.skipped);
     pthread_mutex_init(&r.lock, NULL);
     refresh_all(&r);
     pthread_mutex_destroy(&r.lock);
+    htable_free(&r.skipped);
     if (atomic_open(&af, r.conf->values[SET_STATUS_DATABASE], 0644) < 0)
 	goto done;
     if (cdb_make_start(&r.cdbm, af.fd) < 0
