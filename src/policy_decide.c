@@ -83,6 +83,10 @@ static void policy_revocation(struct policy_db *db, const struct fprint *fp, int
 	if (st.source == SOURCE_FILE)
 	    snprintf(note, sizeof(note), "pinned key revoked (a certificate with that key is "
 		     "revoked in the source file)");
+	else if (st.depth > 0)
+	    snprintf(note, sizeof(note), "%sits issuing CA at depth %d revoked (%s%s%s)",
+		     pin ? "pinned key: " : "", st.depth, statusrec_source_name(st.source),
+		     *st.reason ? ": " : "", st.reason);
 	else
 	    snprintf(note, sizeof(note), "%srevoked by the CA (%s%s%s)",
 		     pin ? "pinned key " : "", statusrec_source_name(st.source),

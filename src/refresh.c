@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "atomic_file.h"
+#include "castatus.h"
 #include "cdbfile.h"
 #include "crlcheck.h"
 #include "crlnum.h"
@@ -41,6 +42,7 @@ struct refresh {
     struct issuers iss;
     struct ocspcheck_opts ocsp;
     struct crlcheck *crl;
+    struct castatus *chain;
     struct crlnum *nums;
     char  **crl_sources;		/* crl_source, split; NULL: distribution points */
     size_t  ncrl_sources;
@@ -152,12 +154,49 @@ static int refresh_ocsp(struct refresh *r, const struct cert *cert, int issuer,
     return (1);
 }
 
-/* refresh_answers - every method of revocation_check: the answers, in order */
+/* refresh_report_ca - one problem with a CA's sources (castatus), once per CA */
+static void refresh_report_ca(void *ctx, const char *ca, const char *method, const char *source,
+			              const char *why)
+{
+    (void) ctx;
+    log_error("CA %s: %s %s: %s", ca, method, source, why);
+}
+
+/*
+ * refresh_chain - the CAs above the certificate (castatus): a revoked CA
+ * revokes it; a CA without a status leaves it without an answer; else
+ * its status is fresh no longer than theirs. Returns the number of
+ * answers left (n or 0).
+ */
+static size_t refresh_chain(struct refresh *r, int issuer, const char *who,
+			            struct statusrec *answers, size_t n)
+{
+    struct statusrec ca;
+    size_t  i;
+
+    switch (castatus_chain(r->chain, issuer, &ca)) {
+    case CASTATUS_REVOKED:
+	answers[0] = ca;
+	return (1);
+    case CASTATUS_UNAVAILABLE:
+	log_error("%s: no status for its issuing CA at depth %d (the whole chain is checked)",
+		  who, ca.depth);
+	return (0);
+    case CASTATUS_GOOD:
+	for (i = 0; i < n; i++)
+	    if (answers[i].next_update > ca.next_update)
+		answers[i].next_update = ca.next_update;
+	return (n);
+    }
+    return (0);
+}
+
+/* refresh_answers - every method of revocation_check, then the chain: the answers */
 static size_t refresh_answers(struct refresh *r, const struct cert *cert, const char *who,
 			              struct statusrec *answers)
 {
     const char *m = r->conf->values[SET_REVOCATION_CHECK];
-    size_t  n = 0, len;
+    size_t  n = 0, len, i;
     int     issuer;
 
     if ((issuer = issuers_of_cert(&r->iss, cert->x509)) < 0) {
@@ -171,7 +210,10 @@ static size_t refresh_answers(struct refresh *r, const struct cert *cert, const 
 	    : refresh_crl(r, cert, issuer, who, answers + n))
 	    n++;
     }
-    return (n);
+    for (i = 0; i < n; i++)
+	if (answers[i].state == STATUS_REVOKED && !statusrec_is_hold(answers + i))
+	    return (n);				/* revoked itself: the chain adds nothing */
+    return (refresh_chain(r, issuer, who, answers, n));
 }
 
 /* refresh_one - one certificate; the result goes to r->st[i], r->res[i] */
@@ -398,6 +440,7 @@ static void refresh_sources(struct refresh *r)
 static int refresh_setup(struct refresh *r)
 {
     struct crlcheck_opts co;
+    struct castatus_opts cso;
     char    why[1024];
 
     if (issuers_load(&r->iss, r->conf->values[SET_CLIENT_CA_FILE], why, sizeof(why)) < 0) {
@@ -422,6 +465,16 @@ static int refresh_setup(struct refresh *r)
     co.now = r->now;
     r->crl = crlcheck_new(&co);
     refresh_sources(r);
+    memset(&cso, 0, sizeof(cso));
+    cso.iss = &r->iss;
+    cso.crl = r->crl;
+    cso.ocsp = &r->ocsp;
+    cso.crl_sources = r->crl_sources;
+    cso.ncrl_sources = r->ncrl_sources;
+    cso.use_ocsp = strstr(r->conf->values[SET_REVOCATION_CHECK], "ocsp") != NULL;
+    cso.use_crl = strstr(r->conf->values[SET_REVOCATION_CHECK], "crl") != NULL;
+    cso.report = refresh_report_ca;
+    r->chain = castatus_new(&cso);
     r->st = mem_calloc(r->set->nentries + 1, sizeof(*r->st));
     r->prev = mem_calloc(r->set->nentries + 1, sizeof(*r->prev));
     r->res = mem_calloc(r->set->nentries + 1, sizeof(*r->res));
@@ -434,6 +487,8 @@ static void refresh_cleanup(struct refresh *r)
 {
     size_t  i;
 
+    if (r->chain)
+	castatus_free(r->chain);
     if (r->crl)
 	crlcheck_free(r->crl);
     if (r->nums)
