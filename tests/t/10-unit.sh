@@ -17,6 +17,7 @@ unit() {
 unit fprint
 unit action
 unit dbrec
+unit statusmerge
 unit tls_policy
 unit srcline-basic 80
 unit srcline-errors 40
