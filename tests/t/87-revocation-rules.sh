@@ -186,6 +186,14 @@ issuingDistributionPoint = critical, @reasons_idp
 onlysomereasons = keyCompromise
 [ crit_ext ]
 1.3.6.1.4.1.99999.1 = critical, ASN1:NULL
+[ idp_ours_ext ]
+issuingDistributionPoint = critical, @idp_ours
+[ idp_ours ]
+fullname = URI:http://127.0.0.1:$P_CRL/ca.crl
+[ idp_other_ext ]
+issuingDistributionPoint = critical, @idp_other
+[ idp_other ]
+fullname = URI:http://127.0.0.1:$P_CRL/other-partition.crl
 CNF
 base_no=$(cat crlnumber)
 gencrl "$T/base.crl"
@@ -236,6 +244,19 @@ CLIENTS=$THREE CRLSRC=$T/reasons.crl conf crl
 refresh
 check "2: a CRL of some reasons only (onlySomeReasons) is refused" \
     grep -q "crl $T/reasons.crl: it lists only some reasons" "$T/out"
+gencrl "$T/idp-ours.crl" -crlexts idp_ours_ext
+gencrl "$T/idp-other.crl" -crlexts idp_other_ext
+rm -f "$STATUS"
+CLIENTS=$THREE CRLSRC=$T/idp-ours.crl conf crl
+refresh
+check_eq "2: a CRL whose distribution point is the certificate's covers it" \
+    "revoked	crl	keyCompromise" "$(state carol)"
+rm -f "$STATUS"
+CLIENTS=$THREE CRLSRC=$T/idp-other.crl conf crl
+refresh
+check "2: a CRL of another distribution point (a partition) is refused" \
+    grep -q "crl $T/idp-other.crl: its Issuing Distribution Point is not one of the certificate's" "$T/out"
+check_eq "2: a CRL of another partition: carol not permitted" "$DEF" "$(answer carol)"
 gencrl "$T/crit.crl" -crlexts crit_ext
 CLIENTS=$THREE CRLSRC=$T/crit.crl conf crl
 refresh
