@@ -193,10 +193,14 @@ enum castatus_verdict castatus_chain(struct castatus *cs, int issuer, struct sta
     memset(st, 0, sizeof(*st));
     st->next_update = LLONG_MAX;
     st->revoked_at = -1;
-    for (depth = 1; depth <= STATUSREC_DEPTH_MAX; depth++) {
+    for (depth = 1;; depth++) {
 	e = castatus_get(cs, i);
 	if (e->parent < 0 || e->parent == i)
 	    return (CASTATUS_GOOD);		/* the anchor */
+	if (depth > STATUSREC_DEPTH_MAX) {
+	    st->depth = depth;
+	    return (CASTATUS_TOO_LONG);
+	}
 	if (!e->have || e->st.state == STATUS_UNKNOWN) {
 	    st->depth = depth;
 	    return (CASTATUS_UNAVAILABLE);
@@ -210,6 +214,4 @@ enum castatus_verdict castatus_chain(struct castatus *cs, int issuer, struct sta
 	    st->next_update = e->st.next_update;
 	i = e->parent;
     }
-    st->depth = depth;
-    return (CASTATUS_UNAVAILABLE);		/* a chain longer than STATUSREC_DEPTH_MAX */
 }

@@ -54,6 +54,7 @@ enum castatus_verdict {
     CASTATUS_GOOD,			/* every CA checked is good (or none to check) */
     CASTATUS_REVOKED,			/* *st: the revocation, its depth set */
     CASTATUS_UNAVAILABLE,		/* *st: depth of the CA without a status */
+    CASTATUS_TOO_LONG,			/* more than STATUSREC_DEPTH_MAX CAs to check */
 };
 
 /*

@@ -182,6 +182,10 @@ static size_t refresh_chain(struct refresh *r, int issuer, const char *who,
 	log_error("%s: no status for its issuing CA at depth %d (the whole chain is checked)",
 		  who, ca.depth);
 	return (0);
+    case CASTATUS_TOO_LONG:
+	log_error("%s: more than %d CAs above it before the trust anchor (the limit): no status",
+		  who, STATUSREC_DEPTH_MAX);
+	return (0);
     case CASTATUS_GOOD:
 	for (i = 0; i < n; i++)
 	    if (answers[i].next_update > ca.next_update)

@@ -228,3 +228,44 @@ check "parallel CRL fetches: three hung sources end together (${elapsed}s, one a
     test "$elapsed" -lt 5
 check_eq "parallel CRL fetches: ivy answered by the file" "good	crl		0" "$(state ivy)"
 check "parallel CRL fetches: each hung source reported" grep -q "crl http://127.0.0.1:$P_H3/c.crl: .*timeout" "$T/out"
+
+# At most 16 CAs (STATUSREC_DEPTH_MAX) are checked above a client: a chain
+# of 16 intermediates under the root is checked whole, one of 17 is
+# refused with the limit named.
+stop "$SPID"
+L=$T/long
+mkdir -p "$L"
+: >"$L/index.txt"
+sed -e "s|^dir = .*|dir = $L|" -e "s|^database = .*|database = $L/index.txt|" ca.cnf >"$L/ca.cnf"
+echo 1000 >"$L/crlnumber"
+prev_cert=ca.pem prev_key=ca.key
+cp "$T/root.crl" "$L/crls.pem"
+: >"$L/cas.pem"
+cat ca.pem >>"$L/cas.pem"
+i=1
+while [ $i -le 17 ]; do
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$L/i$i.key" \
+        -out "$L/i$i.csr" -subj "/CN=Level $i CA" -config ca.cnf 2>/dev/null
+    openssl x509 -req -in "$L/i$i.csr" -CA "$prev_cert" -CAkey "$prev_key" -set_serial $((5000 + i)) \
+        -out "$L/i$i.pem" -days 30 -extfile ca.cnf -extensions ca_ext 2>/dev/null
+    openssl ca -config "$L/ca.cnf" -gencrl -keyfile "$L/i$i.key" -cert "$L/i$i.pem" >>"$L/crls.pem" 2>/dev/null
+    cat "$L/i$i.pem" >>"$L/cas.pem"
+    prev_cert=$L/i$i.pem prev_key=$L/i$i.key
+    i=$((i + 1))
+done
+for top in 16 17; do
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$L/c$top.key" 2>/dev/null
+    openssl req -new -key "$L/c$top.key" -subj "/CN=c$top" -out "$L/c$top.csr" -config ca.cnf 2>/dev/null
+    openssl x509 -req -in "$L/c$top.csr" -CA "$L/i$top.pem" -CAkey "$L/i$top.key" -set_serial 77 \
+        -out "$T/c$top.pem" -days 30 2>/dev/null
+done
+rm -f "$STATUS"
+CLIENTS="client c16 cert=$T/c16.pem
+client c17 cert=$T/c17.pem" CRLSRC=$L/crls.pem conf crl
+sed -i "s|^client_ca_file = .*|client_ca_file = $L/cas.pem|" "$T/c.conf"
+"$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
+refresh
+check_eq "16 CAs above a client: all checked, good" "good	crl		0" "$(state c16)"
+check "17 CAs above a client: refused, naming the limit" \
+    grep -q "client c17 (serial 4D): more than 16 CAs above it before the trust anchor (the limit)" "$T/out"
+check_eq "17 CAs above a client: no status" "" "$(state c17)"
