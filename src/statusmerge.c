@@ -71,7 +71,8 @@ int     statusmerge(const struct statusrec *verdict, const struct statusrec *rec
 		*refused = "a hold is lifted only by an answer newer than the one that "
 		    "reported it";
 	}
-    } else if (verdict->this_update < recorded->this_update) {
+    } else if (verdict->this_update < recorded->this_update
+	       && !(recorded->state == STATUS_UNKNOWN && verdict->state == STATUS_GOOD)) {
 	*out = *recorded;
 	if (verdict->state != recorded->state)
 	    *refused = "the answer is older than the recorded status (replayed?)";

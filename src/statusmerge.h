@@ -14,8 +14,9 @@
  * Against the recorded status: revoked is final (no answer and no failure
  * erases it); a hold is lifted only by an answer whose thisUpdate is later
  * than the hold's; an answer older than the recorded status is a replay
- * and refused (a revocation excepted: it always wins); unknown never
- * replaces a recorded good. With no answer at all, a revocation is kept
+ * and refused (a revocation excepted: it always wins; and a good answer
+ * replaces a recorded unknown, which is no definite status, as within one
+ * run); unknown never replaces a recorded good. With no answer at all, a revocation is kept
  * for ever and a good status while it is fresh (nextUpdate + clock_skew).
  */
 #ifndef CERTPOLICY_STATUSMERGE_H
