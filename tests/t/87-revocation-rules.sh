@@ -283,6 +283,18 @@ refresh
 check "65 CRLs in one PEM source: refused, naming the limit" \
     grep -q "crl $T/crls65.pem: more than 64 CRLs in one source (the limit)" "$T/out"
 
+# Several CRLs of one issuer in one source: the newest complete one
+# decides (the one listing carol), whichever comes first.
+cat "$T/before.crl.pem" "$T/carol.crl.pem" >"$T/old-new.pem"
+cat "$T/carol.crl.pem" "$T/before.crl.pem" >"$T/new-old.pem"
+for order in old-new new-old; do
+    rm -f "$STATUS"
+    CLIENTS=$THREE CRLSRC=$T/$order.pem conf crl
+    refresh
+    check_eq "two CRLs of one issuer ($order): the newest decides, carol revoked" \
+        "revoked	crl	keyCompromise" "$(state carol)"
+done
+
 # cRLNumber never goes backwards for a CA key: an old CRL served again
 # (the CRL before carol's revocation) after a newer one was seen.
 cp "$T/complete-status.cdb" "$STATUS"
