@@ -372,7 +372,7 @@ static void conf_line(struct conf_state *st, char *text, int line)
 static void conf_cross_check(struct conf *conf)
 {
     static const enum setting_id never_permit[] = {
-	SET_ERROR_ACTION, SET_REVOKED_ACTION, SET_EXPIRED_ACTION,
+	SET_ERROR_ACTION, SET_REVOKED_ACTION, SET_EXPIRED_ACTION, SET_UNAVAILABLE_ACTION,
     };
     const char *why;
     int     permits;

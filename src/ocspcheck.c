@@ -54,7 +54,7 @@ static int ocspcheck_verify(const struct ocspcheck_opts *o, OCSP_REQUEST *req,
 	return (-1);
     }
     memset(st, 0, sizeof(*st));
-    st->ocsp = 1;
+    st->source = SOURCE_OCSP;
     st->this_update = ocspcheck_time(thisupd);
     st->next_update = nextupd ? ocspcheck_time(nextupd) :
 	st->this_update + OCSPCHECK_DEFAULT_LIFETIME;

@@ -5,7 +5,12 @@
  * issuer from client_ca_file, with a nonce when asked; sent with
  * fetch_post() (deadline and size cap); the response verified with
  * OCSP_basic_verify() against client_ca_file (signed by the issuing CA,
- * or by a responder it delegated with id-kp-OCSPSigning), checked for the
+ * or by a responder it delegated with id-kp-OCSPSigning; the CertID names
+ * the issuer by the hash of its key, so an answer counts only for that
+ * key: RFC 6960 4.1.1 and OpenSSL's ocsp_check_issuer() in
+ * crypto/ocsp/ocsp_vfy.c). The store is expected to carry
+ * X509_V_FLAG_PARTIAL_CHAIN (issuers.h), so an intermediate alone in
+ * client_ca_file is a trust anchor. The response is checked for the
  * nonce (a different nonce is an error; a missing one is accepted with a
  * warning) and for its times (OCSP_check_validity with clock_skew). A
  * response without nextUpdate is taken as fresh for an hour.

@@ -186,12 +186,11 @@ int     policy_db_key_certs(struct policy_db *db, const struct fprint *key,
     return (found);
 }
 
-/* policy_db_status - the revocation status of a certificate */
-int     policy_db_status(struct policy_db *db, const struct fprint *fp,
-			         struct statusrec *rec, const char **why)
+/* policy_db_status_file - the status database, followed; NULL with *why if unusable */
+static struct cdbfile *policy_db_status_file(struct policy_db *db, const char **why)
 {
     const char *path = db->settings[SET_STATUS_DATABASE];
-    int     changed, found;
+    int     changed;
 
     if (db->status_open && strcmp(db->status.path, path) != 0) {
 	cdbfile_free(&db->status);
@@ -207,10 +206,38 @@ int     policy_db_status(struct policy_db *db, const struct fprint *fp,
 	snprintf(db->status_why, sizeof(db->status_why), "status database %s: %s",
 		 path, db->status.why);
 	*why = db->status_why;
-	return (0);
+	return (NULL);
     }
-    if ((found = statusrec_lookup(&db->status, fp, rec)) == 0)
+    return (&db->status);
+}
+
+/* policy_db_status - the revocation status of a certificate */
+int     policy_db_status(struct policy_db *db, const struct fprint *fp,
+			         struct statusrec *rec, const char **why)
+{
+    struct cdbfile *cf = policy_db_status_file(db, why);
+    int     found;
+
+    if (cf == NULL)
+	return (0);
+    if ((found = statusrec_lookup(cf, fp, rec)) == 0)
 	*why = "no revocation status";
+    else if (found < 0)
+	*why = "corrupt status database";
+    return (found);
+}
+
+/* policy_db_pin_status - the revocation status of a pinned key */
+int     policy_db_pin_status(struct policy_db *db, const struct fprint *fp,
+			             struct statusrec *rec, const char **why)
+{
+    struct cdbfile *cf = policy_db_status_file(db, why);
+    int     found;
+
+    if (cf == NULL)
+	return (0);
+    if ((found = statusrec_pin_lookup(cf, fp, rec)) == 0)
+	*why = "no revocation status for the pinned key (no enrolled certificate carries it)";
     else if (found < 0)
 	*why = "corrupt status database";
     return (found);

@@ -77,6 +77,14 @@ int     policy_db_key_certs(struct policy_db *db, const struct fprint *key,
 int     policy_db_status(struct policy_db *db, const struct fprint *fp,
 			         struct statusrec *rec, const char **why);
 
+/*
+ * policy_db_pin_status - the same for a pinned public key (its
+ * fingerprint): revoked when any enrolled certificate with that key is
+ * (pinstatus.h)
+ */
+int     policy_db_pin_status(struct policy_db *db, const struct fprint *fp,
+			             struct statusrec *rec, const char **why);
+
 /* policy_db_setting - a setting of the open, usable database */
 const char *policy_db_setting(const struct policy_db *db, enum setting_id id);
 

@@ -65,21 +65,32 @@ static void policy_set(struct policy_db *db, struct policy_decision *d,
 }
 
 /*
- * policy_revocation - the outcome from the certificate's revocation
- * status: revoked stays revoked, fresh or not; good is good until its
- * nextUpdate plus clock_skew; anything else is unavailable.
+ * policy_revocation - the outcome from a revocation status (of the
+ * certificate, or of a pinned key when pin): revoked stays revoked, fresh
+ * or not; good is good until its nextUpdate plus clock_skew; anything else
+ * is unavailable.
  */
-static void policy_revocation(struct policy_db *db, const struct fprint *certfp, time_t now,
-			              struct policy_decision *d)
+static void policy_revocation(struct policy_db *db, const struct fprint *fp, int pin,
+			              time_t now, struct policy_decision *d)
 {
     static char note[1024];		/* status_why (512) and more */
     struct statusrec st;
     const char *why = "no revocation status";
-    int     found = policy_db_status(db, certfp, &st, &why);
+    int     found = pin ? policy_db_pin_status(db, fp, &st, &why)
+    : policy_db_status(db, fp, &st, &why);
 
     if (found > 0 && st.state == STATUS_REVOKED) {
-	snprintf(note, sizeof(note), "revoked by the CA (%s%s%s)", st.ocsp ? "ocsp" : "crl",
-		 *st.reason ? ": " : "", st.reason);
+	if (st.source == SOURCE_FILE)
+	    snprintf(note, sizeof(note), "pinned key revoked (a certificate with that key is "
+		     "revoked in the source file)");
+	else if (st.depth > 0)
+	    snprintf(note, sizeof(note), "%sits issuing CA at depth %d revoked (%s%s%s)",
+		     pin ? "pinned key: " : "", st.depth, statusrec_source_name(st.source),
+		     *st.reason ? ": " : "", st.reason);
+	else
+	    snprintf(note, sizeof(note), "%srevoked by the CA (%s%s%s)",
+		     pin ? "pinned key " : "", statusrec_source_name(st.source),
+		     *st.reason ? ": " : "", st.reason);
 	policy_set(db, d, OUTCOME_REVOKED, note);
 	return;
     }
@@ -101,11 +112,12 @@ static void policy_revocation(struct policy_db *db, const struct fprint *certfp,
 
 /*
  * policy_enrolled - the outcome for an enrolled fingerprint's record: revoked
- * in the source, outside its validity, its revocation status (certfp's,
- * when checking is on), else permit
+ * in the source, outside its validity, its revocation status (when checking
+ * is on: the certificate's, or with pin the pinned key's, as refresh
+ * recorded it), else permit
  */
 static void policy_enrolled(struct policy_db *db, const struct dbrec *rec,
-			            const struct fprint *certfp, time_t now,
+			            const struct fprint *statusfp, int pin, time_t now,
 			            struct policy_decision *d)
 {
     d->name = rec->name;
@@ -116,8 +128,8 @@ static void policy_enrolled(struct policy_db *db, const struct dbrec *rec,
 	d->note_len = rec->reason_len;
     } else if (rec->has_validity && (now < rec->not_before || now > rec->not_after)) {
 	policy_set(db, d, OUTCOME_EXPIRED, now < rec->not_before ? "not valid yet" : NULL);
-    } else if (db->revocation_on && certfp != NULL) {
-	policy_revocation(db, certfp, now, d);
+    } else if (db->revocation_on && statusfp != NULL) {
+	policy_revocation(db, statusfp, pin, now, d);
     } else {
 	policy_set(db, d, OUTCOME_PERMIT, NULL);
     }
@@ -156,7 +168,7 @@ static int policy_key_cert(struct policy_db *db, const char *data, size_t len, s
     if ((found = policy_db_lookup(db, DBREC_KIND_CERT, &certfp, &rec)) <= 0)
 	return (found < 0 ? -1 : 0);
     memset(d, 0, sizeof(*d));
-    policy_enrolled(db, &rec, &certfp, now, d);
+    policy_enrolled(db, &rec, &certfp, 0, now, d);
     return (1);
 }
 
@@ -166,9 +178,10 @@ static int policy_key_cert(struct policy_db *db, const char *data, size_t len, s
  * key's digest in ccert_pubkey_fingerprint). The key is decided by the
  * enrolled certificates that carry it, as each would be when presented:
  * revoked when any of them is, else permit when one permits. A client
- * that pinned the key with pubkey_fingerprint= is permitted by its pin
+ * that pinned the key with pubkey_fingerprint= is decided by its pin
  * otherwise, unless the client is revoked: a pin trusts the key across
- * renewals, and a revoked certificate of that key revokes the pin too.
+ * renewals, and a revoked certificate of that key revokes the pin too
+ * (with revocation checking on, by the key's status from refresh).
  * Neither: unknown.
  */
 static void policy_decide_rpk(struct policy_db *db, const char *pubtext, time_t now,
@@ -212,7 +225,7 @@ static void policy_decide_rpk(struct policy_db *db, const char *pubtext, time_t 
 	    policy_set(db, d, OUTCOME_ERROR, db->file.why);
 	    return;
 	}
-	policy_enrolled(db, &rec, NULL, now, d);
+	policy_enrolled(db, &rec, &keyfp, 1, now, d);
     } else if (best > 0) {
 	/* decided again: the notes of a decision live in static buffers */
 	(void) policy_key_cert(db, data, len, chosen, now, d);
@@ -230,7 +243,7 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
     const char *pubtext = req->attr[PA_CCERT_PUBKEY_FINGERPRINT];
     struct fprint fp, certfp;
     struct dbrec rec;
-    int     found = 0;
+    int     found = 0, pin = 0;
 
     memset(d, 0, sizeof(*d));
     if ((fptext == NULL || *fptext == 0) && (pubtext == NULL || *pubtext == 0)) {
@@ -256,6 +269,7 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
 	    return;
 	}
 	found = policy_db_lookup(db, DBREC_KIND_PIN, &fp, &rec);
+	pin = 1;
     }
     if (found < 0) {
 	policy_set(db, d, OUTCOME_ERROR, db->file.why);
@@ -265,5 +279,5 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
 	policy_set(db, d, OUTCOME_UNKNOWN, NULL);
 	return;
     }
-    policy_enrolled(db, &rec, &certfp, now, d);
+    policy_enrolled(db, &rec, pin ? &fp : &certfp, pin, now, d);
 }

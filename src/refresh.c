@@ -11,143 +11,127 @@
 #include <pthread.h>
 
 #include <cdb.h>
-#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "atomic_file.h"
+#include "castatus.h"
 #include "cdbfile.h"
 #include "crlcheck.h"
-#include "log_ssl.h"
+#include "crlnum.h"
+#include "htable.h"
+#include "issuers.h"
+#include "log.h"
 #include "mem.h"
 #include "ocspcheck.h"
+#include "pinstatus.h"
 #include "refresh.h"
+#include "statusmerge.h"
 #include "timeutil.h"
 
+#define REFRESH_METHODS	2		/* ocsp, crl */
+
 struct refresh_result {
-    int     answered;			/* st is the new status */
-    int     kept;			/* st is the previous status, still good to use */
+    int     answered;			/* a source gave a verified answer */
+    int     have;			/* st is to be recorded */
+    int     had;			/* prev is the recorded status */
 };
 
 struct refresh {
     const struct clientset *set;
     const struct conf *conf;
-    STACK_OF(X509) *cas;
-    X509_STORE *store;
+    struct issuers iss;
     struct ocspcheck_opts ocsp;
     struct crlcheck *crl;
-    struct cdbfile prev;
+    struct castatus *chain;
+    struct crlnum *nums;
+    char  **crl_sources;		/* crl_source, split; NULL: distribution points */
+    size_t  ncrl_sources;
     struct cdb_make cdbm;
     time_t  now;
     long long skew;
     size_t  counts[3];			/* good, revoked, unknown */
     size_t  failed, kept;
     int     write_error;
-    struct statusrec *st;		/* one per entry */
+    struct statusrec *st;		/* one per entry: what is recorded */
+    struct statusrec *prev;		/* one per entry: what was recorded, read first */
     struct refresh_result *res;
+    const char **fetch;			/* every distinct CRL source, fetched first */
+    size_t  nfetch;
+    size_t  next_fetch;			/* the next of them for a worker */
     size_t  next;			/* the next entry for a worker */
+    struct htable skipped;		/* distribution points warned about */
     size_t  done;
     size_t  total;
     int     progress;
-    pthread_mutex_t lock;		/* next, done, and every CRL access */
+    pthread_mutex_t lock;		/* next_fetch, next, done, progress output */
 };
 
-/* refresh_load_cas - client_ca_file, every certificate in it */
-static int refresh_load_cas(struct refresh *r)
+/* refresh_report - one source's problem for one certificate (crlcheck) */
+static void refresh_report(void *ctx, const char *source, const char *why)
 {
-    const char *path = r->conf->values[SET_CLIENT_CA_FILE];
-    STACK_OF(X509_INFO) *infos;
-    X509_INFO *info;
-    char    reason[1024];
-    BIO    *bio;
-    int     i;
-
-    if ((bio = BIO_new_file(path, "r")) == NULL
-	|| (infos = PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL)) == NULL) {
-	log_error("client_ca_file %s: %s", path, log_ssl_reason(reason, sizeof(reason)));
-	BIO_free(bio);
-	return (-1);
-    }
-    BIO_free(bio);
-    r->cas = sk_X509_new_null();
-    r->store = X509_STORE_new();
-    for (i = 0; i < sk_X509_INFO_num(infos); i++) {
-	info = sk_X509_INFO_value(infos, i);
-	if (info->x509 != NULL) {
-	    X509_up_ref(info->x509);
-	    sk_X509_push(r->cas, info->x509);
-	    X509_STORE_add_cert(r->store, info->x509);
-	}
-    }
-    sk_X509_INFO_pop_free(infos, X509_INFO_free);
-    if (sk_X509_num(r->cas) == 0) {
-	log_error("client_ca_file %s: no certificate in it", path);
-	return (-1);
-    }
-    return (0);
+    log_error("%s: crl %s: %s", (const char *) ctx, source, why);
 }
 
-/* refresh_issuer - the CA in client_ca_file that issued cert */
-static X509 *refresh_issuer(const struct refresh *r, X509 *cert)
+/* refresh_is_http - a source refresh can fetch from a distribution point */
+static int refresh_is_http(const char *url)
 {
-    int     i;
-
-    for (i = 0; i < sk_X509_num(r->cas); i++)
-	if (X509_check_issued(sk_X509_value(r->cas, i), cert) == X509_V_OK)
-	    return (sk_X509_value(r->cas, i));
-    return (NULL);
+    return (strncmp(url, "http://", 7) == 0);
 }
 
-/* refresh_fail - report one failed source */
-static void refresh_fail(const char *who, const char *method, const char *source, const char *why)
+/*
+ * refresh_skipped - a distribution point that is not http:// (ldap://,
+ * https://, file:), when another point answered: one warning per point
+ * per run
+ */
+static void refresh_skipped(struct refresh *r, const char *url)
 {
-    log_error("%s: %s %s: %s", who, method, source, why);
+    int     first;
+
+    pthread_mutex_lock(&r->lock);
+    first = htable_insert(&r->skipped, url, strlen(url), r) == NULL;
+    pthread_mutex_unlock(&r->lock);
+    if (first)
+	log_warn("crl distribution point %s skipped: only http:// is fetched (another point "
+		 "of the same certificate answered)", url);
 }
 
 /* refresh_crl - the status by CRL: 1 answered, 0 not */
-static int refresh_crl(struct refresh *r, const struct cert *cert, const char *who,
+static int refresh_crl(struct refresh *r, const struct cert *cert, int issuer, const char *who,
 		               struct statusrec *st)
 {
-    const char *configured = r->conf->values[SET_CRL_SOURCE];
-    char   *list = mem_strdup(configured), *save = NULL, *src;
-    char    why[1024];
-    char  **url;
-    int     ret = 0, any = 0, failed = 0, res;
+    char  **points = cert->crl_urls, **http = NULL;
+    size_t  n = 0, i, npoints = 0;
+    int     res;
 
-    if (*configured) {
-	for (src = strtok_r(list, ", ", &save); src && !ret; src = strtok_r(NULL, ", ", &save)) {
-	    any = 1;
-	    pthread_mutex_lock(&r->lock);
-	    res = crlcheck_status(r->crl, src, cert->x509, st, why, sizeof(why));
-	    pthread_mutex_unlock(&r->lock);
-	    if (res < 0)
-		refresh_fail(who, "crl", src, why);
-	    ret = res > 0;
-	    failed |= res < 0;
-	}
+    if (r->crl_sources == NULL) {
+	while (points && points[npoints])
+	    npoints++;
+	http = mem_calloc(npoints + 1, sizeof(*http));
+	for (i = 0; i < npoints; i++)
+	    if (refresh_is_http(points[i]))
+		http[n++] = points[i];
     } else {
-	for (url = cert->crl_urls; url && *url && !ret; url++) {
-	    any = 1;
-	    pthread_mutex_lock(&r->lock);
-	    res = crlcheck_status(r->crl, *url, cert->x509, st, why, sizeof(why));
-	    pthread_mutex_unlock(&r->lock);
-	    if (res < 0)
-		refresh_fail(who, "crl", *url, why);
-	    ret = res > 0;
-	    failed |= res < 0;
-	}
+	n = r->ncrl_sources;
     }
-    if (!any)
+    if (n == 0 && npoints > 0)
+	log_error("%s: crl: no http:// CRL distribution point (%s%s): not fetched", who, points[0],
+		  npoints > 1 ? ", ..." : "");
+    else if (n == 0)
 	log_error("%s: crl: no crl_source and no CRL distribution point in the certificate", who);
-    else if (!ret && !failed && !*configured)
-	log_error("%s: crl: no CRL of its issuer among its distribution points", who);
-    else if (!ret && !failed)
-	log_error("%s: crl: no CRL of its issuer in crl_source", who);
-    free(list);
-    return (ret);
+    res = n == 0 ? -1 : crlcheck_status(r->crl, r->crl_sources ? r->crl_sources : http, n,
+					 cert->x509, issuer, 0, st, refresh_report, (void *) who);
+    if (res == 0)
+	log_error("%s: crl: no CRL of its issuer %s", who, r->crl_sources ? "in crl_source" :
+		  "among its distribution points");
+    for (i = 0; res > 0 && i < npoints; i++)
+	if (!refresh_is_http(points[i]))
+	    refresh_skipped(r, points[i]);
+    free(http);
+    return (res > 0);
 }
 
 /* refresh_ocsp - the status by OCSP: 1 answered, 0 not */
-static int refresh_ocsp(struct refresh *r, const struct cert *cert, X509 *issuer,
+static int refresh_ocsp(struct refresh *r, const struct cert *cert, int issuer,
 			        const char *who, struct statusrec *st)
 {
     const char *url = *r->conf->values[SET_OCSP_RESPONDER] ? r->conf->values[SET_OCSP_RESPONDER]
@@ -159,74 +143,109 @@ static int refresh_ocsp(struct refresh *r, const struct cert *cert, X509 *issuer
 	log_error("%s: ocsp: no ocsp_responder and no OCSP responder in the certificate", who);
 	return (0);
     }
-    if (ocspcheck_status(&r->ocsp, url, cert->x509, issuer, st, &nonce_missing,
-			 why, sizeof(why)) < 0) {
-	refresh_fail(who, "ocsp", url, why);
+    if (ocspcheck_status(&r->ocsp, url, cert->x509, sk_X509_value(r->iss.cas, issuer), st,
+			 &nonce_missing, why, sizeof(why)) < 0) {
+	log_error("%s: ocsp %s: %s", who, url, why);
 	return (0);
     }
     if (nonce_missing)
-	log_warn("%s: ocsp %s: the response has no nonce (accepted)", who, url);
+	log_warn("%s: ocsp %s: the response has no nonce (accepted; a response older than "
+		 "the recorded status is refused)", who, url);
     return (1);
 }
 
-/* refresh_put - one status record */
-static void refresh_put(struct refresh *r, const struct fprint *fp, const struct statusrec *st)
+/* refresh_report_ca - one problem with a CA's sources (castatus), once per CA */
+static void refresh_report_ca(void *ctx, const char *ca, const char *method, const char *source,
+			              const char *why)
 {
-    char    key[STATUSREC_KEY_MAX], val[256];
-    size_t  klen = statusrec_key(fp, key), vlen = statusrec_encode(st, val, sizeof(val));
-
-    if (cdb_make_add(&r->cdbm, key, (unsigned) klen, val, (unsigned) vlen) < 0)
-	r->write_error = 1;
+    (void) ctx;
+    log_error("CA %s: %s %s: %s", ca, method, source, why);
 }
 
-/* refresh_previous - the old status, if still good to use */
-static int refresh_previous(struct refresh *r, const struct fprint *fp, struct statusrec *st)
+/*
+ * refresh_chain - the CAs above the certificate (castatus): a revoked CA
+ * revokes it; a CA without a status leaves it without an answer; else
+ * its status is fresh no longer than theirs. Returns the number of
+ * answers left (n or 0).
+ */
+static size_t refresh_chain(struct refresh *r, int issuer, const char *who,
+			            struct statusrec *answers, size_t n)
 {
-    if (!r->prev.usable || statusrec_lookup(&r->prev, fp, st) != 1)
+    struct statusrec ca;
+    size_t  i;
+
+    switch (castatus_chain(r->chain, issuer, &ca)) {
+    case CASTATUS_REVOKED:
+	answers[0] = ca;
+	return (1);
+    case CASTATUS_UNAVAILABLE:
+	log_error("%s: no status for its issuing CA at depth %d (the whole chain is checked)",
+		  who, ca.depth);
 	return (0);
-    return (st->state == STATUS_REVOKED
-	    || (st->state == STATUS_GOOD && st->next_update + r->skew >= r->now));
+    case CASTATUS_TOO_LONG:
+	log_error("%s: more than %d CAs above it before the trust anchor (the limit): no status",
+		  who, STATUSREC_DEPTH_MAX);
+	return (0);
+    case CASTATUS_GOOD:
+	for (i = 0; i < n; i++)
+	    if (answers[i].next_update > ca.next_update)
+		answers[i].next_update = ca.next_update;
+	return (n);
+    }
+    return (0);
+}
+
+/* refresh_answers - every method of revocation_check, then the chain: the answers */
+static size_t refresh_answers(struct refresh *r, const struct cert *cert, const char *who,
+			              struct statusrec *answers)
+{
+    const char *m = r->conf->values[SET_REVOCATION_CHECK];
+    size_t  n = 0, len, i;
+    int     issuer;
+
+    if ((issuer = issuers_of_cert(&r->iss, cert->x509)) < 0) {
+	log_error("%s: its issuer is not in client_ca_file (no CA there of its issuer's name "
+		  "whose key verifies its signature)", who);
+	return (0);
+    }
+    for (; *m && n < REFRESH_METHODS; m += len + (m[len] ? 2 : 0)) {
+	len = strcspn(m, ",");
+	if (strncmp(m, "ocsp", len) == 0 ? refresh_ocsp(r, cert, issuer, who, answers + n)
+	    : refresh_crl(r, cert, issuer, who, answers + n))
+	    n++;
+    }
+    for (i = 0; i < n; i++)
+	if (answers[i].state == STATUS_REVOKED && !statusrec_is_hold(answers + i))
+	    return (n);				/* revoked itself: the chain adds nothing */
+    return (refresh_chain(r, issuer, who, answers, n));
 }
 
 /* refresh_one - one certificate; the result goes to r->st[i], r->res[i] */
 static void refresh_one(struct refresh *r, size_t i)
 {
     const struct entry *e = r->set->entries + i;
-    const struct cert *cert = e->cert;
-    const char *methods = r->conf->values[SET_REVOCATION_CHECK];
-    struct statusrec st, fallback;
-    char    who[256];
-    X509   *issuer;
-    int     answered = 0, have_unknown = 0;
-    const char *m;
+    struct statusrec answers[REFRESH_METHODS], verdict;
+    struct refresh_result *res = r->res + i;
+    const char *refused;
+    char    who[256], was[256], said[256];
+    size_t  n;
 
     snprintf(who, sizeof(who), "client %s (serial %s)", r->conf->clients[e->client].name,
-	     cert->serial);
-    if ((issuer = refresh_issuer(r, cert->x509)) == NULL) {
-	log_error("%s: its issuer is not in client_ca_file", who);
-    } else {
-	for (m = methods; *m && !answered; m += strcspn(m, ",") + (m[strcspn(m, ",")] ? 2 : 0)) {
-	    answered = strncmp(m, "ocsp", 4) == 0 ? refresh_ocsp(r, cert, issuer, who, &st)
-		: refresh_crl(r, cert, who, &st);
-	    if (answered && st.state == STATUS_UNKNOWN) {
-		fallback = st;			/* try the next method, keep this one */
-		have_unknown = 1;
-		answered = 0;
-	    }
-	}
+	     e->cert->serial);
+    if ((n = refresh_answers(r, e->cert, who, answers)) > 0) {
+	statusmerge_combine(answers, n, &verdict);
+	res->answered = 1;
     }
-    if (!answered && have_unknown) {
-	st = fallback;
-	answered = 1;
-    }
-    if (answered) {
-	r->st[i] = st;
-	r->res[i].answered = 1;
-    } else if (refresh_previous(r, &e->fp, &r->st[i])) {
-	r->res[i].kept = 1;
+    res->have = statusmerge(n ? &verdict : NULL, res->had ? r->prev + i : NULL,
+			    (long long) r->now, r->skew, r->st + i, &refused);
+    if (refused != NULL)
+	log_warn("%s: refused \"%s\" and kept \"%s\": %s", who,
+		 statusrec_describe(&verdict, (long long) r->now, r->skew, said, sizeof(said)),
+		 statusrec_describe(r->prev + i, (long long) r->now, r->skew, was, sizeof(was)),
+		 refused);
+    if (!n && res->have)
 	log_warn("%s: kept its previous status (%s, fresh until %lld)", who,
 		 statusrec_state_name(r->st[i].state), r->st[i].next_update);
-    }
 }
 
 /* refresh_wanted - does entry i get a status */
@@ -237,12 +256,24 @@ static int refresh_wanted(const struct refresh *r, size_t i)
     return (e->cert != NULL && !r->conf->clients[e->client].revoked);
 }
 
-/* refresh_worker - take certificates until none is left */
+/*
+ * refresh_worker - take CRL sources to fetch until none is left (so that
+ * the sources of one certificate are fetched in parallel too), then
+ * certificates until none is left
+ */
 static void *refresh_worker(void *arg)
 {
     struct refresh *r = arg;
     size_t  i;
 
+    for (;;) {
+	pthread_mutex_lock(&r->lock);
+	i = r->next_fetch++;
+	pthread_mutex_unlock(&r->lock);
+	if (i >= r->nfetch)
+	    break;
+	crlcheck_fetch(r->crl, r->fetch[i]);
+    }
     for (;;) {
 	pthread_mutex_lock(&r->lock);
 	while (r->next < r->set->nentries && !refresh_wanted(r, r->next))
@@ -260,14 +291,42 @@ static void *refresh_worker(void *arg)
     }
 }
 
+/* refresh_fetch_list - every distinct CRL source that refresh will read */
+static void refresh_fetch_list(struct refresh *r)
+{
+    const char *m = r->conf->values[SET_REVOCATION_CHECK];
+    struct htable seen;
+    size_t  cap = 0, i, j;
+    char  **urls;
+
+    if (strstr(m, "crl") == NULL)
+	return;
+    htable_init(&seen);
+    for (i = 0; i < r->ncrl_sources; i++)
+	if (htable_insert(&seen, r->crl_sources[i], strlen(r->crl_sources[i]), r) == NULL) {
+	    r->fetch = mem_grow(r->fetch, r->nfetch, &cap, sizeof(*r->fetch));
+	    r->fetch[r->nfetch++] = r->crl_sources[i];
+	}
+    for (i = 0; r->crl_sources == NULL && i < r->set->nentries; i++) {
+	if (!refresh_wanted(r, i) || (urls = r->set->entries[i].cert->crl_urls) == NULL)
+	    continue;
+	for (j = 0; urls[j]; j++)
+	    if (refresh_is_http(urls[j]) && htable_insert(&seen, urls[j], strlen(urls[j]), r) == NULL) {
+		r->fetch = mem_grow(r->fetch, r->nfetch, &cap, sizeof(*r->fetch));
+		r->fetch[r->nfetch++] = urls[j];
+	    }
+    }
+    htable_free(&seen);
+}
+
 /* refresh_all - every certificate, by at most fetch_concurrency workers */
 static void refresh_all(struct refresh *r)
 {
     size_t  nthreads = (size_t) conf_number(r->conf, SET_FETCH_CONCURRENCY), n = 0, i;
     pthread_t *threads;
 
-    if (nthreads > r->total)
-	nthreads = r->total ? r->total : 1;
+    if (nthreads > r->total && nthreads > r->nfetch)
+	nthreads = r->total > r->nfetch ? r->total : r->nfetch ? r->nfetch : 1;
     threads = mem_calloc(nthreads, sizeof(*threads));
     for (i = 0; i < nthreads; i++)
 	if (pthread_create(threads + n, NULL, refresh_worker, r) == 0)
@@ -281,13 +340,180 @@ static void refresh_all(struct refresh *r)
 	fprintf(stderr, "\n");
 }
 
+/*
+ * refresh_previous - what the last run recorded, read here before any
+ * worker starts: the workers never touch the old file's tinycdb handle
+ * (struct cdb keeps the last find in itself). A status database of
+ * format 1 is read too; one that is unusable for another reason is
+ * reported and ignored (nothing is kept from it).
+ */
+static void refresh_previous(struct refresh *r)
+{
+    struct cdbfile prev;
+    char   *nums;
+    size_t  i;
+    int     changed, bad, found;
+
+    cdbfile_init(&prev, r->conf->values[SET_STATUS_DATABASE], statusrec_file_check, NULL, NULL);
+    if (!cdbfile_refresh(&prev, &changed)) {
+	if (!prev.missing)
+	    log_warn("status database %s: %s: no earlier status is kept", prev.path, prev.why);
+	cdbfile_free(&prev);
+	return;
+    }
+    if ((nums = cdbfile_get(&prev, CRLNUM_KEY, &bad)) != NULL)
+	crlnum_load(r->nums, nums);
+    free(nums);
+    for (i = 0; i < r->set->nentries; i++) {
+	if (!refresh_wanted(r, i))
+	    continue;
+	found = statusrec_lookup(&prev, &r->set->entries[i].fp, r->prev + i);
+	r->res[i].had = found > 0;
+	if (found < 0)
+	    log_warn("status database %s: a malformed record for client %s: ignored", prev.path,
+		     r->conf->clients[r->set->entries[i].client].name);
+    }
+    cdbfile_free(&prev);
+}
+
+/* refresh_put_key - one record */
+static void refresh_put_key(struct refresh *r, const char *key, size_t klen,
+			            const struct statusrec *st)
+{
+    char    val[STATUSREC_VALUE_MAX];
+    size_t  vlen = statusrec_encode(st, val, sizeof(val));
+
+    if (cdb_make_add(&r->cdbm, key, (unsigned) klen, val, (unsigned) vlen) < 0)
+	r->write_error = 1;
+}
+
+/* refresh_put_pin - one pinned key's record (pinstatus) */
+static void refresh_put_pin(void *ctx, const struct fprint *pin, const struct statusrec *st)
+{
+    char    key[STATUSREC_KEY_MAX];
+
+    refresh_put_key(ctx, key, statusrec_pin_key(pin, key), st);
+}
+
+/* refresh_write - every record, into the open cdb_make */
+static void refresh_write(struct refresh *r)
+{
+    const struct clientset *set = r->set;
+    char    key[STATUSREC_KEY_MAX], *nums = crlnum_value(r->nums);
+    int    *have = mem_calloc(set->nentries ? set->nentries : 1, sizeof(*have));
+    size_t  i;
+
+    if (cdb_make_add(&r->cdbm, CRLNUM_KEY, sizeof(CRLNUM_KEY) - 1, nums,
+		     (unsigned) strlen(nums)) < 0)
+	r->write_error = 1;
+    free(nums);
+    for (i = 0; i < set->nentries; i++) {
+	if (!refresh_wanted(r, i))
+	    continue;
+	if (r->res[i].answered && r->res[i].have)
+	    r->counts[r->st[i].state]++;
+	if (!r->res[i].answered) {
+	    r->failed++;
+	    r->kept += r->res[i].have;
+	}
+	if ((have[i] = r->res[i].have) != 0)
+	    refresh_put_key(r, key, statusrec_key(&set->entries[i].fp, key), r->st + i);
+    }
+    pinstatus_each(set, r->st, have, refresh_put_pin, r);
+    free(have);
+}
+
+/* refresh_sources - crl_source split into its sources */
+static void refresh_sources(struct refresh *r)
+{
+    const char *configured = r->conf->values[SET_CRL_SOURCE];
+    char   *list, *save = NULL, *src;
+    size_t  cap = 0;
+
+    if (*configured == 0)
+	return;
+    list = mem_strdup(configured);
+    for (src = strtok_r(list, ", ", &save); src; src = strtok_r(NULL, ", ", &save)) {
+	r->crl_sources = mem_grow(r->crl_sources, r->ncrl_sources, &cap, sizeof(char *));
+	r->crl_sources[r->ncrl_sources++] = mem_strdup(src);
+    }
+    free(list);
+}
+
+/* refresh_setup - client_ca_file, the checkers, the previous statuses */
+static int refresh_setup(struct refresh *r)
+{
+    struct crlcheck_opts co;
+    struct castatus_opts cso;
+    char    why[1024];
+
+    if (issuers_load(&r->iss, r->conf->values[SET_CLIENT_CA_FILE], why, sizeof(why)) < 0) {
+	log_error("client_ca_file %s: %s", r->conf->values[SET_CLIENT_CA_FILE], why);
+	return (-1);
+    }
+    r->now = time_now();
+    r->skew = conf_number(r->conf, SET_CLOCK_SKEW);
+    r->ocsp.cas = r->iss.cas;
+    r->ocsp.store = r->iss.store;
+    r->ocsp.nonce = strcmp(r->conf->values[SET_OCSP_NONCE], "yes") == 0;
+    r->ocsp.max_size = (size_t) conf_number(r->conf, SET_OCSP_MAX_SIZE);
+    r->ocsp.timeout = (int) conf_number(r->conf, SET_FETCH_TIMEOUT);
+    r->ocsp.skew = r->skew;
+    r->nums = crlnum_new();
+    memset(&co, 0, sizeof(co));
+    co.iss = &r->iss;
+    co.nums = r->nums;
+    co.max_size = (size_t) conf_number(r->conf, SET_CRL_MAX_SIZE);
+    co.timeout = r->ocsp.timeout;
+    co.skew = r->skew;
+    co.now = r->now;
+    r->crl = crlcheck_new(&co);
+    refresh_sources(r);
+    memset(&cso, 0, sizeof(cso));
+    cso.iss = &r->iss;
+    cso.crl = r->crl;
+    cso.ocsp = &r->ocsp;
+    cso.crl_sources = r->crl_sources;
+    cso.ncrl_sources = r->ncrl_sources;
+    cso.use_ocsp = strstr(r->conf->values[SET_REVOCATION_CHECK], "ocsp") != NULL;
+    cso.use_crl = strstr(r->conf->values[SET_REVOCATION_CHECK], "crl") != NULL;
+    cso.report = refresh_report_ca;
+    r->chain = castatus_new(&cso);
+    r->st = mem_calloc(r->set->nentries + 1, sizeof(*r->st));
+    r->prev = mem_calloc(r->set->nentries + 1, sizeof(*r->prev));
+    r->res = mem_calloc(r->set->nentries + 1, sizeof(*r->res));
+    refresh_previous(r);
+    return (0);
+}
+
+/* refresh_cleanup - release what refresh_setup made */
+static void refresh_cleanup(struct refresh *r)
+{
+    size_t  i;
+
+    if (r->chain)
+	castatus_free(r->chain);
+    if (r->crl)
+	crlcheck_free(r->crl);
+    if (r->nums)
+	crlnum_free(r->nums);
+    for (i = 0; i < r->ncrl_sources; i++)
+	free(r->crl_sources[i]);
+    free(r->crl_sources);
+    free(r->fetch);
+    issuers_free(&r->iss);
+    free(r->st);
+    free(r->prev);
+    free(r->res);
+}
+
 /* refresh_run - build status.cdb */
 int     refresh_run(const struct clientset *set)
 {
     struct refresh r;
     struct atomic_file af;
     size_t  i;
-    int     changed, ret = -1;
+    int     ret = -1;
 
     memset(&r, 0, sizeof(r));
     r.set = set;
@@ -296,45 +522,24 @@ int     refresh_run(const struct clientset *set)
 	printf("certpolicy: revocation_check = none: nothing to refresh\n");
 	return (0);
     }
-    if (refresh_load_cas(&r) < 0)
+    if (refresh_setup(&r) < 0)
 	goto done;
-    r.now = time_now();
-    r.skew = conf_number(r.conf, SET_CLOCK_SKEW);
-    r.ocsp.cas = r.cas;
-    r.ocsp.store = r.store;
-    r.ocsp.nonce = strcmp(r.conf->values[SET_OCSP_NONCE], "yes") == 0;
-    r.ocsp.max_size = (size_t) conf_number(r.conf, SET_OCSP_MAX_SIZE);
-    r.ocsp.timeout = (int) conf_number(r.conf, SET_FETCH_TIMEOUT);
-    r.ocsp.skew = r.skew;
-    r.crl = crlcheck_new(r.cas, (size_t) conf_number(r.conf, SET_CRL_MAX_SIZE),
-			 r.ocsp.timeout, r.skew, r.now);
-    cdbfile_init(&r.prev, r.conf->values[SET_STATUS_DATABASE], statusrec_file_check, NULL, NULL);
-    cdbfile_refresh(&r.prev, &changed);
+    for (i = 0; i < set->nentries; i++)
+	r.total += refresh_wanted(&r, i);
+    r.progress = isatty(2) && r.total >= 20;
+    refresh_fetch_list(&r);
+    htable_init(&r.skipped);
+    pthread_mutex_init(&r.lock, NULL);
+    refresh_all(&r);
+    pthread_mutex_destroy(&r.lock);
+    htable_free(&r.skipped);
     if (atomic_open(&af, r.conf->values[SET_STATUS_DATABASE], 0644) < 0)
 	goto done;
     if (cdb_make_start(&r.cdbm, af.fd) < 0
 	|| cdb_make_add(&r.cdbm, STATUSREC_FORMAT_KEY, sizeof(STATUSREC_FORMAT_KEY) - 1,
 			STATUSREC_FORMAT, sizeof(STATUSREC_FORMAT) - 1) < 0)
 	r.write_error = 1;
-    for (i = 0; i < set->nentries; i++)
-	r.total += refresh_wanted(&r, i);
-    r.progress = isatty(2) && r.total >= 20;
-    r.st = mem_calloc(set->nentries, sizeof(*r.st));
-    r.res = mem_calloc(set->nentries, sizeof(*r.res));
-    pthread_mutex_init(&r.lock, NULL);
-    refresh_all(&r);
-    pthread_mutex_destroy(&r.lock);
-    for (i = 0; i < set->nentries; i++) {
-	if (!refresh_wanted(&r, i))
-	    continue;
-	if (r.res[i].answered)
-	    r.counts[r.st[i].state]++;
-	else
-	    r.failed++;
-	r.kept += r.res[i].kept;
-	if (r.res[i].answered || r.res[i].kept)
-	    refresh_put(&r, &set->entries[i].fp, r.st + i);
-    }
+    refresh_write(&r);
     if (cdb_make_finish(&r.cdbm) < 0 || r.write_error) {
 	log_error_errno("cannot write %s", af.temp);
 	atomic_abort(&af);
@@ -352,13 +557,6 @@ int     refresh_run(const struct clientset *set)
     ret = r.failed ? 1 : 0;
 
 done:
-    if (r.crl)
-	crlcheck_free(r.crl);
-    if (r.prev.path)
-	cdbfile_free(&r.prev);
-    sk_X509_pop_free(r.cas, X509_free);
-    X509_STORE_free(r.store);
-    free(r.st);
-    free(r.res);
+    refresh_cleanup(&r);
     return (ret);
 }

@@ -97,21 +97,8 @@ char   *time_format_date(time_t when, char *buf)
     return (buf);
 }
 
-/* time_now - the current time, or CERTPOLICY_NOW for tests (read once) */
+/* time_now - the system's wall clock; no environment variable changes it */
 time_t  time_now(void)
 {
-    static int looked;
-    static int faked;
-    static long long fake;
-    const char *text;
-    char   *end;
-
-    if (!looked) {
-	looked = 1;
-	if ((text = getenv("CERTPOLICY_NOW")) != NULL && *text) {
-	    fake = strtoll(text, &end, 10);
-	    faked = *end == 0;
-	}
-    }
-    return (faked ? (time_t) fake : time(NULL));
+    return (time(NULL));
 }

@@ -18,7 +18,10 @@ int     time_parse_date(const char *text, time_t *when);
 /* time_format_date - seconds to "YYYY-MM-DD" in buf[11] */
 char   *time_format_date(time_t when, char *buf);
 
-/* time_now - the current time; CERTPOLICY_NOW (seconds) overrides it for tests */
+/*
+ * time_now - the current time, from the system clock only: production
+ * programs honour no environment clock (tests preload tests/unit/fakeclock)
+ */
 time_t  time_now(void);
 
 #endif

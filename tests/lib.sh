@@ -92,6 +92,44 @@ pubfp_openssl() {
         | openssl dgst "-$2" -c | sed 's/^.*= *//' | tr a-f A-F
 }
 
+# at_clock SECONDS COMMAND... - run COMMAND with the wall clock at SECONDS
+# (since 1970; +N or -N: shifted by N seconds) when it starts, through the
+# preloaded tests/unit/fakeclock.so; an empty SECONDS runs it as it is. The
+# programs themselves read only the real clock.
+at_clock() {
+    _at=$1
+    shift
+    if [ -z "$_at" ]; then
+        "$@"
+        return
+    fi
+    LD_PRELOAD=$BUILDDIR/tests/unit/fakeclock.so CERTPOLICY_TEST_CLOCK=$_at \
+        ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0 "$@"
+}
+
+# wait_port PORT - until something listens on PORT (a fact, not a delay);
+# fails after about 10 seconds
+wait_port() {
+    _wp=0
+    while ! ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; do
+        _wp=$((_wp + 1))
+        [ $_wp -gt 200 ] && return 1
+        sleep 0.05
+    done
+}
+
+# clocked_cmd SECONDS PROGRAM - the path of a wrapper that runs PROGRAM
+# under at_clock SECONDS (for a group whose every run needs one "now")
+clocked_cmd() {
+    mkdir -p "$T/bin"
+    _cc=$T/bin/clocked-$(basename "$2")
+    printf '#!/bin/sh\nexec env LD_PRELOAD="%s" CERTPOLICY_TEST_CLOCK="%s" ASAN_OPTIONS="%s" "%s" "$@"\n' \
+        "$BUILDDIR/tests/unit/fakeclock.so" "$1" \
+        "${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0" "$2" >"$_cc"
+    chmod 0755 "$_cc"
+    echo "$_cc"
+}
+
 # postfix_config - a private Postfix configuration directory for postmap
 postfix_config() {
     MAIL_CONFIG=$WORK/postfix-config

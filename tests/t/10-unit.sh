@@ -17,6 +17,8 @@ unit() {
 unit fprint
 unit action
 unit dbrec
+unit statusmerge
+unit crlnum
 unit tls_policy
 unit srcline-basic 80
 unit srcline-errors 40

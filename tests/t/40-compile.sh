@@ -5,8 +5,8 @@
 . "$SRCDIR/tests/lib.sh"
 pki
 postfix_config
-CERTPOLICY_NOW=$(date +%s)
-export CERTPOLICY_NOW
+NOW=$(date +%s)
+CERTPOLICY=$(clocked_cmd "$NOW" "$CERTPOLICY")
 G=$CASES/compile
 OUT=$T/out.d
 mkdir -p "$OUT/db" "$OUT/postfix"
@@ -42,7 +42,7 @@ done
 
 run_capture "$T/compile.out" "$CERTPOLICY" -c "$T/compile.conf" compile
 check_golden "summary line" /dev/stdin "$T/compile.out" <<OUT
-$T/compile.conf:16: warning: client erin: certificate $PKI/erin.pem expires on $(date -u -d @"$SUBST_ERIN_NA" +%Y-%m-%d) (in $(( (SUBST_ERIN_NA - CERTPOLICY_NOW) / 86400 )) days)
+$T/compile.conf:16: warning: client erin: certificate $PKI/erin.pem expires on $(date -u -d @"$SUBST_ERIN_NA" +%Y-%m-%d) (in $(( (SUBST_ERIN_NA - NOW) / 86400 )) days)
 $T/compile.conf:16: warning: client erin: certificate $PKI/gina.pem is not valid before 2099-01-01
 certpolicy: $T/compile.conf: compiled 5 clients (4 active, 1 revoked, 1 known only by fingerprint: no expiry or revocation checks), 3 tls entries, 2 warnings
 exit 0

@@ -6,14 +6,14 @@
 pki
 # One "now" for certpolicy and for the expected values: the certificates
 # are seconds old, so their days left sit right on a day boundary.
-CERTPOLICY_NOW=$(date +%s)
-export CERTPOLICY_NOW
+NOW=$(date +%s)
+CERTPOLICY=$(clocked_cmd "$NOW" "$CERTPOLICY")
 
 na() { openssl x509 -in "$PKI/$1.pem" -noout -enddate | cut -d= -f2; }
 date_of() { date -u -d "$(na "$1")" +%Y-%m-%d; }
 iso_of() { date -u -d "$(na "$1")" +%Y-%m-%dT%H:%M:%SZ; }
 days_of() {
-    s=$(( $(date -u -d "$(na "$1")" +%s) - CERTPOLICY_NOW ))
+    s=$(( $(date -u -d "$(na "$1")" +%s) - NOW ))
     if [ $s -ge 0 ]; then echo $((s / 86400)); else echo $(( -((-s + 86399) / 86400) )); fi
 }
 fp() { fp_openssl "$PKI/$1.pem" sha256; }

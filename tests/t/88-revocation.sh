@@ -17,6 +17,13 @@ cd "$PKI" || exit 1
 PIDS=
 trap 'kill $PIDS 2>/dev/null' EXIT
 bg() { "$@" >/dev/null 2>&1 & PIDS="$PIDS $!"; }
+# stop_all - every server started, ended (their ports closed)
+stop_all() {
+    # shellcheck disable=SC2086
+    kill $PIDS 2>/dev/null
+    for _p in $PIDS; do wait "$_p" 2>/dev/null; done
+    PIDS=
+}
 
 # carol is revoked at the CA (not in the source); alice and bob are not.
 openssl ca -config ca.cnf -revoke carol.pem -crl_reason keyCompromise >/dev/null 2>&1
@@ -44,7 +51,7 @@ refresh() { run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh; }
 state() { cdb -q "$STATUS" "s:$(fp_openssl "$PKI/$1.pem" sha256)" 2>/dev/null | cut -f1,2; }
 answer() {
     printf 'client_address=192.0.2.1\nccert_fingerprint=%s\n\n' "$(fp_openssl "$PKI/$1.pem" sha256)" \
-        | "$CERTPOLICYD" -d "$T/db.cdb" -L "$T/d.log" | head -1
+        | at_clock "${AT:-}" "$CERTPOLICYD" -d "$T/db.cdb" -L "$T/d.log" | head -1
 }
 
 # CRL from a file.
@@ -73,7 +80,7 @@ check "list: alice's row says until when it is fresh" grep -q '^alice .* good by
 
 # CRL over HTTP, from the certificates' distribution points: fetched once.
 bg "$SERVE" -p "$P_CRL" "$T/ca.crl"
-sleep 0.3
+wait_port "$P_CRL"
 conf crl
 refresh
 check "crl over http from the distribution points: one fetch for three certificates" \
@@ -81,24 +88,22 @@ check "crl over http from the distribution points: one fetch for three certifica
 
 # OCSP, signed by the CA, then by a delegated responder.
 bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 10
-sleep 0.5
+wait_port "$P_OCSP"
 conf ocsp
 refresh
 check_eq "ocsp (CA-signed): exit 0" "exit 0" "$(tail -1 "$T/out")"
 check_eq "ocsp (CA-signed): bob good" "good	ocsp" "$(state bob)"
 check_eq "ocsp (CA-signed): carol revoked" "revoked	ocsp" "$(state carol)"
-kill $PIDS 2>/dev/null; PIDS=
-sleep 0.3
+stop_all
 bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ocsp.pem -rkey ocsp.key -CA ca.pem -nmin 10
-sleep 0.5
+wait_port "$P_OCSP"
 refresh
 check_eq "ocsp (delegated responder): exit 0" "exit 0" "$(tail -1 "$T/out")"
 check_eq "ocsp (delegated responder): alice good" "good	ocsp" "$(state alice)"
 cp "$STATUS" "$T/good-status.cdb"
 
 # "ocsp, crl": OCSP first; the CRL when OCSP gives no answer.
-kill $PIDS 2>/dev/null; PIDS=
-sleep 0.3
+stop_all
 CRLSRC=$T/ca.crl conf "ocsp, crl"
 refresh
 check "ocsp, crl: OCSP down, the CRL answers" grep -q '2 good, 1 revoked, 0 unknown, 0 failed' "$T/out"
@@ -114,39 +119,44 @@ broken() {
     check_eq "$name: exit 1" "exit 1" "$(tail -1 "$T/out")"
     check "$name: says why" grep -q -- "$pattern" "$T/out"
     check "$name: the earlier status is kept" grep -q '3 failed (3 kept their previous status)' "$T/out"
+    for _who in alice bob carol; do
+        _key="s:$(fp_openssl "$PKI/$_who.pem" sha256)"
+        check_eq "$name: $_who keeps its own earlier status" \
+            "$(cdb -q "$T/good-status.cdb" "$_key")" "$(cdb -q "$STATUS" "$_key")"
+    done
 }
 conf ocsp
 broken "responder not listening" "client alice (serial [0-9A-F]*): ocsp http://127.0.0.1:$P_OCSP/: .*connect timeout"
 bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner bob.pem -rkey bob.key -CA ca.pem -nmin 10
-sleep 0.5
+wait_port "$P_OCSP"
 broken "OCSP response signed by an unauthorized key" "ocsp http://127.0.0.1:$P_OCSP/: response not signed by the CA or a responder it authorized"
-kill $PIDS 2>/dev/null; PIDS=
+stop_all
 bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 10 -nrequest 1
-sleep 0.5
+wait_port "$P_OCSP"
 openssl ocsp -issuer ca.pem -cert alice.pem -cert bob.pem -cert carol.pem -url "http://127.0.0.1:$P_OCSP/" \
     -respout "$T/replay.der" >/dev/null 2>&1
 check "a response to replay was captured" test -s "$T/replay.der"
-kill $PIDS 2>/dev/null; PIDS=
+stop_all
 bg "$SERVE" -p "$P_BAD" -t application/ocsp-response "$T/replay.der"
-sleep 0.3
+wait_port "$P_BAD"
 RESPONDER=http://127.0.0.1:$P_BAD/ conf ocsp
 broken "replayed OCSP response (another nonce)" "the response's nonce is not the request's"
-kill $PIDS 2>/dev/null; PIDS=
+stop_all
 bg "$SERVE" -p "$P_BAD" -m hang
-sleep 0.3
+wait_port "$P_BAD"
 start=$(date +%s)
 broken "responder that never answers" "ocsp http://127.0.0.1:$P_BAD/: .*timeout"
 check "responder that never answers: each try ends at fetch_timeout (3 tries of 2s, under 15s)" \
     test $(( $(date +%s) - start )) -lt 15
-kill $PIDS 2>/dev/null; PIDS=
+stop_all
 bg "$SERVE" -p "$P_BAD" -m garbage -t application/ocsp-response
-sleep 0.3
+wait_port "$P_BAD"
 broken "responder that answers garbage" "ocsp http://127.0.0.1:$P_BAD/: "
-kill $PIDS 2>/dev/null; PIDS=
+stop_all
 bg "$SERVE" -p "$P_BAD" -m big -t application/ocsp-response
-sleep 0.3
+wait_port "$P_BAD"
 broken "oversized response" "ocsp http://127.0.0.1:$P_BAD/: .*max resp len exceeded"
-kill $PIDS 2>/dev/null; PIDS=
+stop_all
 
 # Broken CRLs.
 openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$T/ca2.key" -out "$T/ca2.pem" \
@@ -175,17 +185,27 @@ CRLSRC=$T/ca.crl conf crl
 refresh
 next=$(cdb -q "$STATUS" "s:$(fp_openssl "$PKI/alice.pem" sha256)" | cut -f4)
 check_eq "fresh until nextUpdate + clock_skew: permitted" "action=OK" \
-    "$(CERTPOLICY_NOW=$((next + 59)) answer alice)"
+    "$(AT=$((next + 59)) answer alice)"
 check_eq "stale: unavailable (defer)" "action=DEFER 4.7.0 Client certificate status unavailable" \
-    "$(CERTPOLICY_NOW=$((next + 61)) answer alice)"
+    "$(AT=$((next + 61)) answer alice)"
 check_eq "stale: a revocation stays" "action=REJECT 5.7.1 Client certificate revoked" \
-    "$(CERTPOLICY_NOW=$((next + 61)) answer carol)"
+    "$(AT=$((next + 61)) answer carol)"
 sed -i 's/^revocation_check = crl/&\nrevocation_failure = permit/' "$T/c.conf"
 "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
 rm -f "$T/d.log"
 check_eq "stale with revocation_failure = permit: permitted" "action=OK" \
-    "$(CERTPOLICY_NOW=$((next + 61)) answer alice)"
+    "$(AT=$((next + 61)) answer alice)"
 check "stale with revocation_failure = permit: a warning" grep -q 'warning: .*name=alice outcome=permit action=OK reason="revocation status is stale; permitted by revocation_failure = permit"' "$T/d.log"
+
+# The programs read only the system clock: a stray CERTPOLICY_NOW (the
+# test clock of earlier versions) changes nothing, in certpolicyd or in
+# certpolicy's expiry checks.
+check_eq "CERTPOLICY_NOW in certpolicyd's environment is ignored" "action=OK" \
+    "$(export CERTPOLICY_NOW=$((next + 86400 * 400)); answer alice)"
+CERTPOLICY_NOW=$((next + 86400 * 400)) run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" check
+check_not "CERTPOLICY_NOW in certpolicy's environment is ignored (no expiry warning)" grep -q expire "$T/out"
+check_eq "the test clock (tests/unit/fakeclock.so) does move certpolicyd's clock" \
+    "action=REJECT 5.7.1 Client certificate expired" "$(AT=$((next + 86400 * 400)) answer alice)"
 
 # A broken status database: alice (good at the CA) is unavailable and
 # deferred, carol (revoked in it) is never permitted, and the log says
@@ -207,8 +227,8 @@ bad_truncated() { bad_status "status database $1" "not a"; }
 each_eighth "$T/fresh-status.cdb" "$STATUS" bad_truncated
 head -c 5000 /dev/urandom >"$STATUS"
 bad_status "status database of random bytes" "not a"
-printf '+24,1:certpolicy:status-format->2\n\n' | cdb -c "$STATUS"
-bad_status "status database of a future format" "status database format 2"
+printf '+24,1:certpolicy:status-format->3\n\n' | cdb -c "$STATUS"
+bad_status "status database of a future format" "status database format 3"
 cp "$T/fresh-status.cdb" "$STATUS"
 check_eq "status database restored: alice permitted" "action=OK" "$(answer alice)"
 nobody_dir
@@ -225,7 +245,7 @@ check_eq "status database unreadable: alice unavailable" \
 
 # A failed source does not keep a status that is no longer fresh.
 CRLSRC=$T/missing.crl conf crl
-CERTPOLICY_NOW=$((next + 61)) run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh
+run_capture "$T/out" at_clock $((next + 61)) "$CERTPOLICY" -c "$T/c.conf" refresh
 check "stale earlier statuses are not kept" grep -q '3 failed (1 kept their previous status)' "$T/out"
 
 # Concurrency: with a responder that never answers, 12 certificates cost
@@ -242,7 +262,7 @@ while [ $i -lt 12 ]; do
     i=$((i + 1))
 done
 bg "$SERVE" -p "$P_BAD" -m hang
-sleep 0.3
+wait_port "$P_BAD"
 many() {
     RESPONDER=http://127.0.0.1:$P_BAD/ conf ocsp
     sed -i -e '/^client /d' -e "s/^fetch_timeout = 2s/&\nfetch_concurrency = $1/" "$T/c.conf"
@@ -259,4 +279,4 @@ check "fetch_concurrency = 12: every certificate failed and was reported" \
     grep -q '^certpolicy: refreshed 12 certificates: 0 good, 0 revoked, 0 unknown, 12 failed' "$T/out"
 many 1 3
 check "fetch_concurrency = 1: one at a time (${elapsed}s for 3 x 2s)" test "$elapsed" -ge 5
-kill $PIDS 2>/dev/null; PIDS=
+stop_all

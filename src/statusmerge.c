@@ -1,0 +1,84 @@
+/*
+ * statusmerge - what a certificate's status may become
+ */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "statusmerge.h"
+
+/* statusmerge_rank - revoked 3, hold 2, good 1, unknown 0 */
+static int statusmerge_rank(const struct statusrec *st)
+{
+    if (st->state == STATUS_REVOKED)
+	return (statusrec_is_hold(st) ? 2 : 3);
+    return (st->state == STATUS_GOOD ? 1 : 0);
+}
+
+void    statusmerge_combine(const struct statusrec *answers, size_t n, struct statusrec *out)
+{
+    const struct statusrec *best[4] = {NULL, NULL, NULL, NULL};
+    size_t  i;
+    int     rank;
+
+    for (i = 0; i < n; i++) {
+	rank = statusmerge_rank(answers + i);
+	if (best[rank] == NULL || (rank != 3 && answers[i].this_update > best[rank]->this_update))
+	    best[rank] = answers + i;		/* revoked: the first in order */
+    }
+    if (best[3] != NULL)
+	*out = *best[3];
+    else if (best[2] != NULL && (best[1] == NULL || best[1]->this_update <= best[2]->this_update))
+	*out = *best[2];			/* a hold no newer good answer releases */
+    else if (best[1] != NULL)
+	*out = *best[1];
+    else
+	*out = *best[0];
+}
+
+/* statusmerge_keep - a recorded status kept when nothing answered */
+static int statusmerge_keep(const struct statusrec *rec, long long now, long long skew)
+{
+    return (rec->state == STATUS_REVOKED
+	    || (rec->state == STATUS_GOOD && rec->next_update + skew >= now));
+}
+
+int     statusmerge(const struct statusrec *verdict, const struct statusrec *recorded,
+		            long long now, long long skew, struct statusrec *out,
+		            const char **refused)
+{
+    *refused = NULL;
+    if (verdict == NULL) {
+	if (recorded == NULL || !statusmerge_keep(recorded, now, skew))
+	    return (0);
+	*out = *recorded;
+	return (1);
+    }
+    *out = *verdict;
+    if (recorded == NULL)
+	return (1);
+    if (recorded->state == STATUS_REVOKED && !statusrec_is_hold(recorded)) {
+	if (verdict->state != STATUS_REVOKED || statusrec_is_hold(verdict))
+	    *out = *recorded;			/* a newer revocation may replace it */
+	if (verdict->state != STATUS_REVOKED)
+	    *refused = "a revocation is final";
+    } else if (verdict->state == STATUS_REVOKED && !statusrec_is_hold(verdict)) {
+	/* a revocation always wins */ ;
+    } else if (statusrec_is_hold(recorded)) {
+	if (verdict->this_update <= recorded->this_update) {
+	    *out = *recorded;
+	    if (!statusrec_is_hold(verdict))
+		*refused = "a hold is lifted only by an answer newer than the one that "
+		    "reported it";
+	}
+    } else if (verdict->this_update < recorded->this_update
+	       && !(recorded->state == STATUS_UNKNOWN && verdict->state == STATUS_GOOD)) {
+	*out = *recorded;
+	if (verdict->state != recorded->state)
+	    *refused = "the answer is older than the recorded status (replayed?)";
+    } else if (verdict->state == STATUS_UNKNOWN && recorded->state == STATUS_GOOD) {
+	*out = *recorded;
+	*refused = "unknown never replaces a definite status";
+    }
+    return (1);
+}

@@ -1,0 +1,46 @@
+/*
+ * statusmerge - what a certificate's status may become
+ *
+ * The rules of DESIGN "What a status may become", in one place, without
+ * I/O: refresh hands over the answers verified in this run (one per
+ * source that answered, in the order of revocation_check) and the status
+ * recorded by the previous run, and gets the status to record.
+ *
+ * Combining the answers of one run: a revoked answer from any source wins
+ * (certificateHold, RFC 5280 5.3.1, only when no good answer is newer
+ * than it: a hold may be released); otherwise good beats unknown (unknown
+ * never replaces a definite status); among equals the newest thisUpdate.
+ *
+ * Against the recorded status: revoked is final (no answer and no failure
+ * erases it); a hold is lifted only by an answer whose thisUpdate is later
+ * than the hold's; an answer older than the recorded status is a replay
+ * and refused (a revocation excepted: it always wins; and a good answer
+ * replaces a recorded unknown, which is no definite status, as within one
+ * run); unknown never replaces a recorded good. With no answer at all, a revocation is kept
+ * for ever and a good status while it is fresh (nextUpdate + clock_skew).
+ */
+#ifndef CERTPOLICY_STATUSMERGE_H
+#define CERTPOLICY_STATUSMERGE_H
+
+#include <stddef.h>
+
+#include "statusrec.h"
+
+/*
+ * statusmerge_combine - one verdict from n >= 1 answers of this run, into
+ * *out
+ */
+void    statusmerge_combine(const struct statusrec *answers, size_t n, struct statusrec *out);
+
+/*
+ * statusmerge - the status to record from this run's verdict (NULL: no
+ * source answered) and the recorded one (NULL: none; it is trusted to be
+ * ours). Returns 1 with *out filled, 0 when nothing is to be recorded. When
+ * the verdict was refused, *refused says why (static text), else NULL.
+ * now and skew (seconds) judge the freshness of a kept good status.
+ */
+int     statusmerge(const struct statusrec *verdict, const struct statusrec *recorded,
+		            long long now, long long skew, struct statusrec *out,
+		            const char **refused);
+
+#endif
