@@ -18,8 +18,17 @@ for conf in *.conf; do
     check_eq "$name: exit status" "$expect" "$(tail -1 "$T/$name.out")"
 done
 
-# A check writes nothing, even for a good file with outputs configured.
-check_eq "check writes nothing" "" "$(ls "$CASES/parser" | grep -v -e '\.conf$' -e '\.ref$' -e '\.args$' -e '^big.pem$' -e '^garbage.der$' -e '^notacert.txt$')"
+# A check writes nothing, even for a good file with outputs configured:
+# good.full.conf with every output in a directory of this test's own,
+# which must stay empty (and nothing may appear beside the cases either).
+mkdir -p "$T/nothing"
+sed -e "s|/var/lib/certpolicy/|$T/nothing/|" -e "s|/etc/postfix/|$T/nothing/|" good.full.conf >"$T/full.conf"
+check "check writes nothing: every output is in the test's directory" \
+    test "$(grep -c "$T/nothing/" "$T/full.conf")" -ge 5
+run_capture "$T/full.out" "$CERTPOLICY" -c "$T/full.conf" check
+check_eq "check writes nothing: the good file passes" "exit 0" "$(tail -1 "$T/full.out")"
+check_eq "check writes nothing: the output directory stays empty" "" "$(ls -A "$T/nothing")"
+check_eq "check writes nothing beside the cases" "" "$(ls -A "$CASES/parser" | grep -v -e '\.conf$' -e '\.ref$' -e '\.args$' -e '^big.pem$' -e '^garbage.der$' -e '^notacert.txt$')"
 
 # -o takes only known limits, with values in range.
 run_capture "$T/o.out" "$CERTPOLICY" -o max_colours=3 -c good.empty.conf check
