@@ -30,6 +30,8 @@ int     atomic_open(struct atomic_file *af, const char *target, mode_t mode)
     af->target = mem_strdup(target);
     af->temp = mem_alloc(len);
     af->fp = NULL;
+    af->backup = NULL;
+    af->kept = 0;
     snprintf(af->temp, len, "%.*s.%s.XXXXXX", (int) dirlen, target, target + dirlen);
     if ((af->fd = mkstemp(af->temp)) < 0) {
 	log_error_errno("cannot create a temporary file for %s", target);
@@ -59,6 +61,8 @@ void    atomic_adopt(struct atomic_file *af, const char *temp, const char *targe
     af->temp = mem_strdup(temp);
     af->fd = -1;
     af->fp = NULL;
+    af->backup = NULL;
+    af->kept = 0;
 }
 
 /* atomic_close - flush, fsync and close */
@@ -103,6 +107,52 @@ static void atomic_sync_dir(const char *target)
     free(dir);
 }
 
+/* atomic_keep - link the target's current version to a backup name */
+int     atomic_keep(struct atomic_file *af)
+{
+    size_t  len = strlen(af->temp) + sizeof(".prev");
+
+    af->backup = mem_alloc(len);
+    snprintf(af->backup, len, "%s.prev", af->temp);
+    (void) unlink(af->backup);
+    if (link(af->target, af->backup) < 0) {
+	free(af->backup);
+	af->backup = NULL;
+	if (errno != ENOENT) {
+	    log_error_errno("cannot keep the previous version of %s", af->target);
+	    return (-1);
+	}
+    }
+    af->kept = 1;
+    return (0);
+}
+
+/* atomic_restore - put the kept version back */
+int     atomic_restore(struct atomic_file *af)
+{
+    if (!af->kept)
+	return (0);
+    if (af->backup != NULL ? rename(af->backup, af->target) < 0 : unlink(af->target) < 0) {
+	log_error_errno("cannot put back the previous version of %s", af->target);
+	return (-1);
+    }
+    free(af->backup);
+    af->backup = NULL;
+    atomic_sync_dir(af->target);
+    return (0);
+}
+
+/* atomic_forget - remove the backup link */
+void    atomic_forget(struct atomic_file *af)
+{
+    if (af->backup != NULL)
+	(void) unlink(af->backup);
+    free(af->backup);
+    af->backup = NULL;
+    af->kept = 0;
+    atomic_release(af);
+}
+
 /* atomic_commit - rename the temporary file over the target */
 int     atomic_commit(struct atomic_file *af)
 {
@@ -127,6 +177,10 @@ void    atomic_abort(struct atomic_file *af)
     af->fd = -1;
     if (af->temp != NULL)
 	(void) unlink(af->temp);
+    if (af->backup != NULL)
+	(void) unlink(af->backup);
+    free(af->backup);
+    af->backup = NULL;
     atomic_release(af);
 }
 
