@@ -162,7 +162,7 @@ static void conf_setting(struct conf_state *st, char *text, int line)
 }
 
 /* conf_name_ok - letters, digits and . _ @ + - */
-static int conf_name_ok(const char *name)
+int     conf_name_ok(const char *name)
 {
     const char *cp;
 
