@@ -90,6 +90,33 @@ kill -TERM $srv
 wait $srv
 check_eq "at exit: a file that is no longer its socket stays" other "$(cat "$T/m.sock")"
 rm -f "$T/m.sock" "$T/m.sock.moved"
+# As Postfix's private/ sockets are: postfix:postfix 0660, in a directory
+# postfix can write. smtpd (user postfix) connects; another user cannot.
+if [ "$(id -u)" = 0 ] && id postfix >/dev/null 2>&1; then
+    mkdir -p "$T/private"
+    chown postfix "$T/private"
+    chmod 0700 "$T/private"
+    chmod 0755 "$T"
+    "$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/private/certpolicy,mode=0660,owner=postfix,group=postfix" \
+        -e -L "$T/p.log" &
+    srv=$!
+    wait_for test -S "$T/private/certpolicy"
+    check_eq "private/certpolicy: postfix:postfix 0660" "660 postfix:postfix" \
+        "$(stat -c '%a %U:%G' "$T/private/certpolicy")"
+    setpriv --reuid=postfix --regid=postfix --clear-groups "$CLIENT" -n 1 -t 3000 \
+        "unix:$T/private/certpolicy" <"$T/alice.req" >"$T/p.client" 2>&1
+    check_eq "private/certpolicy: the postfix user is answered" "action=OK" "$(head -1 "$T/p.client")"
+    chmod 0711 "$T/private"
+    check_not "private/certpolicy: another user cannot connect" setpriv --reuid=nobody --regid=nogroup \
+        --clear-groups "$CLIENT" -n 1 -t 3000 "unix:$T/private/certpolicy" <"$T/alice.req"
+    alive "private/certpolicy" $srv
+    kill -TERM $srv
+    wait $srv
+    check "private/certpolicy: removed at exit" test ! -e "$T/private/certpolicy"
+else
+    skip "private/certpolicy as the postfix user" "needs root and a postfix user"
+fi
+
 for bad in "mode=999" "mode=01777" "owner=no-such-user-here" "group=no-such-group-here"; do
     run_capture "$T/bad.out" "$CERTPOLICYD" -d "$T/c.cdb" -e -l "unix:$T/b.sock,$bad"
     check_eq "-l unix:PATH,$bad: refused" "exit 1" "$(tail -1 "$T/bad.out")"
