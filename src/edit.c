@@ -279,8 +279,11 @@ static int edit_check_name(const struct edit_request *req)
 {
     char    why[256];
 
-    if (edit_check_text("client name", req->name, why, sizeof(why)) < 0
-	|| !conf_name_ok(req->name)) {
+    if (edit_check_text("client name", req->name, why, sizeof(why)) < 0) {
+	log_error("%s: nothing was changed", why);
+	return (-1);
+    }
+    if (!conf_name_ok(req->name)) {
 	log_error("client name \"%s\": use only letters, digits and . _ @ + -: nothing was changed",
 		  req->name);
 	return (-1);
@@ -293,11 +296,12 @@ static int edit_enroll_items(const struct edit_request *req, struct edit_text *a
 {
     struct fprint fp;
     const char *why;
-    char    path[PATH_MAX], text[FPRINT_TEXT_MAX], bad[512];
+    char    path[PATH_MAX], text[FPRINT_TEXT_MAX], bad[512], what[64];
     int     i;
 
     for (i = 0; i < req->nitems; i++) {
-	if (edit_check_text(req->items[i], req->items[i], bad, sizeof(bad)) < 0) {
+	snprintf(what, sizeof(what), "certificate file or fingerprint #%d", i + 1);
+	if (edit_check_text(what, req->items[i], bad, sizeof(bad)) < 0) {
 	    log_error("%s: nothing was changed", bad);
 	    return (-1);
 	} else if (access(req->items[i], F_OK) == 0) {
@@ -305,7 +309,8 @@ static int edit_enroll_items(const struct edit_request *req, struct edit_text *a
 		log_error_errno("%s", req->items[i]);
 		return (-1);
 	    }
-	    if (edit_check_text(path, path, bad, sizeof(bad)) < 0) {
+	    snprintf(what, sizeof(what), "the full path of certificate file #%d", i + 1);
+	    if (edit_check_text(what, path, bad, sizeof(bad)) < 0) {
 		log_error("%s: nothing was changed", bad);
 		return (-1);
 	    }

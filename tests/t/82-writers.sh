@@ -204,10 +204,18 @@ injected "revoke --date with a newline" revoke alice --date "2026-11-20${nl}revo
 injected "revoke --date not a date" revoke alice --date "2026-13-01"
 injected "revoke NAME with a newline" revoke "alice${nl}revocation_failure=permit"
 injected "enroll NAME with a newline" enroll "zed fingerprint=$(fp erin)${nl}revocation_failure = permit${nl}#" "$(fp gina)"
-check "enroll NAME with a newline: says why" grep -q "^certpolicy: client name \"zed" "$T/inj.out"
+check_golden "enroll NAME with a newline: says why, without echoing it" /dev/stdin "$T/inj.out" <<OUT
+certpolicy: client name: contains a control character (0x0a at byte 112): nothing was changed
+OUT
 injected "enroll NAME that adds attributes" enroll "zed fingerprint=$(fp erin)" "$(fp gina)"
 injected "enroll a cert path with a newline" enroll zed "$evilpath"
-check "enroll a cert path with a newline: says why" grep -q "contains a control character" "$T/inj.out"
+check_golden "enroll a cert path with a newline: says why" /dev/stdin "$T/inj.out" <<OUT
+certpolicy: certificate file or fingerprint #1: contains a control character (0x0a at byte $(( ${#T} + 5 ))): nothing was changed
+OUT
+ln -s "$evilpath" "$T/innocent.pem"
+injected "enroll a symlink to a cert path with a newline" enroll zed "$T/innocent.pem"
+check "enroll a symlink to a cert path with a newline: says why" \
+    grep -q "^certpolicy: the full path of certificate file #1: contains a control character" "$T/inj.out"
 injected "enroll a fingerprint with a newline" enroll zed "$(fp gina)${nl}revocation_failure=permit"
 injected "enroll a fingerprint with a space" enroll zed "$(fp gina) revocation_failure=permit"
 injected "enroll NAME of another client's line" enroll "alice fingerprint=$(fp gina)" "$(fp erin)"
