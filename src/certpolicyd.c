@@ -30,8 +30,8 @@
 #endif
 
 static const char usage_text[] =
-"usage: certpolicyd [-d DATABASE] [-l unix:PATH | -l inet:HOST:PORT]... [-o NAME=VALUE]...\n"
-"                   [-u USER] [-e | -L LOGFILE] [-v]\n";
+"usage: certpolicyd [-d DATABASE] [-l unix:PATH[,mode=OCTAL][,owner=USER][,group=GROUP]\n"
+"                   | -l inet:HOST:PORT]... [-o NAME=VALUE]... [-u USER] [-e | -L LOGFILE] [-v]\n";
 
 static int systemd_mode;
 
