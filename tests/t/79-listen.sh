@@ -165,3 +165,42 @@ if command -v perl >/dev/null; then
 else
     skip "symlink racer" "needs perl"
 fi
+
+# End to end: a real Postfix whose smtpd asks "check_policy_service
+# unix:private/certpolicy", answered by one certpolicyd listening in the
+# queue's private/ directory (no spawn service), as certpolicyd(8) and
+# contrib/postfix/master.cf describe.
+if [ "$(id -u)" = 0 ] && command -v postfix >/dev/null && command -v swaks >/dev/null; then
+    . "$SRCDIR/tests/postfix.sh"
+    port=$((30000 + ($$ + 7) % 20000))
+    pf_setup "$BUILDDIR/src/certpolicyd" "$PKI" "$port"
+    cleanup_add pf_stop
+    sed -i '/^certpolicy unix/,$d' "$PF/etc/master.cf"
+    sed -i '/^certpolicy_time_limit/d' "$PF/etc/main.cf"
+    cp "$T/c.cdb" "$PF/db/certpolicy.cdb"
+    if pf_start; then
+        "$CERTPOLICYD" -u nobody -d "$PF/db/certpolicy.cdb" -L "$PF/certpolicyd.log" \
+            -l "unix:$PF/spool/private/certpolicy,mode=0660,owner=postfix,group=postfix" &
+        pfd=$!
+        cleanup_add "kill $pfd 2>/dev/null"
+        wait_for test -S "$PF/spool/private/certpolicy"
+        check_eq "Postfix private/certpolicy: postfix:postfix 0660" "660 postfix:postfix" \
+            "$(stat -c '%a %U:%G' "$PF/spool/private/certpolicy")"
+        pf_send alice "$PKI/alice.pem" "$PKI/alice.key"
+        check_eq "Postfix private/certpolicy: alice relays" "250 2.1.5 Ok" \
+            "$(grep -A1 '~> RCPT TO' "$PF/swaks.alice" | tail -1 | sed 's/^<~\*\{0,1\} *//')"
+        pf_send bob "$PKI/bob.pem" "$PKI/bob.key"
+        check_eq "Postfix private/certpolicy: bob (unknown) is denied" \
+            "554 5.7.1 <someone@remote.example>: Relay access denied" \
+            "$(grep -A1 '~> RCPT TO' "$PF/swaks.bob" | tail -1 | sed 's/^<~\*\{0,1\} *//')"
+        check "Postfix private/certpolicy: answered by the listening certpolicyd" \
+            grep -q 'name=alice outcome=permit action=OK' "$PF/certpolicyd.log"
+        alive "Postfix private/certpolicy" $pfd
+        kill -TERM $pfd
+        wait $pfd
+    else
+        fail "start a private Postfix" "$(tail -5 "$PF/maillog" 2>/dev/null)"
+    fi
+else
+    skip "Postfix with certpolicyd in private/" "needs root, postfix and swaks"
+fi
