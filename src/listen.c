@@ -123,7 +123,7 @@ static int listen_unix_free_path(const char *path)
 {
     struct sockaddr_un sun;
     struct stat st;
-    int     fd, answered;
+    int     fd, answered, err;
 
     if (lstat(path, &st) < 0) {
 	if (errno == ENOENT)
@@ -143,9 +143,16 @@ static int listen_unix_free_path(const char *path)
 	return (-1);
     }
     answered = connect(fd, (struct sockaddr *) &sun, sizeof(sun)) == 0;
+    err = errno;
     close(fd);
     if (answered) {
 	log_error("unix:%s: another server answers on this socket", path);
+	return (-1);
+    }
+    /* Only a refused connection proves the socket stale (EACCES proves nothing). */
+    if (err != ECONNREFUSED && err != ENOENT) {
+	errno = err;
+	log_error_errno("unix:%s: cannot tell whether another server answers on this socket", path);
 	return (-1);
     }
     return (0);
