@@ -164,11 +164,11 @@ static int listen_unix_free_path(const char *path)
  * owner by fchownat() in that private directory, then rename it to base
  * in dirfd. Nobody else can reach the socket before the rename, and the
  * rename replaces a name without following it: no chmod or chown ever
- * runs on a path someone else could change. Returns the socket or -1
- * (errno set; *step says what failed).
+ * runs on a path someone else could change. Returns the socket, with the
+ * file's identity in *made, or -1 (errno set; *step says what failed).
  */
 static int listen_unix_make(int dirfd, const char *base, const struct listen_unix_opts *o,
-			            const char **step)
+			            struct stat *made, const char **step)
 {
     char    tmpname[] = ".certpolicyd.XXXXXX";
     struct sockaddr_un sun;
@@ -204,6 +204,9 @@ static int listen_unix_make(int dirfd, const char *base, const struct listen_uni
 	if (fchownat(tmpfd, "s", o->uid, o->gid, AT_SYMLINK_NOFOLLOW) < 0)
 	    err = errno;
     }
+    /* Its identity, for removal at exit, while nobody else can reach it. */
+    if (err == 0 && fstatat(tmpfd, "s", made, AT_SYMLINK_NOFOLLOW) < 0)
+	err = errno;
     if (err == 0) {
 	*step = "cannot move the socket into place";
 	if (renameat(tmpfd, "s", dirfd, base) < 0)
@@ -246,11 +249,10 @@ static int listen_unix(const char *spec)
     } else if (listen_unix_free_path(path) == 0) {
 	if ((cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
 	    || (dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-	    step = "cannot open its directory";
+	    step = "cannot open its directory (or the working directory)";
 	else
-	    fd = listen_unix_make(dirfd, slash ? slash + 1 : path, &o, &step);
-	if (fd < 0 || fstatat(dirfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW) < 0
-	    || listen(fd, LISTEN_BACKLOG) < 0 || listen_prepare(fd) < 0) {
+	    fd = listen_unix_make(dirfd, slash ? slash + 1 : path, &o, &st, &step);
+	if (fd < 0 || listen(fd, LISTEN_BACKLOG) < 0 || listen_prepare(fd) < 0) {
 	    log_error_errno("unix:%s: %s", path, fd < 0 ? step : "cannot listen");
 	    if (fd >= 0)
 		close(fd);
