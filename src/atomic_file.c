@@ -107,7 +107,58 @@ static void atomic_sync_dir(const char *target)
     free(dir);
 }
 
-/* atomic_keep - link the target's current version to a backup name */
+/*
+ * atomic_copy - copy the regular file from to a new file to (same mode):
+ * the backup where a hard link is not allowed (fs.protected_hardlinks and
+ * a target another user owns). 0, or -1 with errno set.
+ */
+static int atomic_copy(const char *from, const char *to)
+{
+    char    buf[65536];
+    struct stat st;
+    ssize_t n, done, w;
+    int     in, out = -1, err = 0;
+
+    if ((in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	return (-1);
+    if (fstat(in, &st) < 0)
+	err = errno;
+    else if (!S_ISREG(st.st_mode))
+	err = EPERM;
+    else if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			 st.st_mode & 07777)) < 0)
+	err = errno;
+    if (err) {
+	close(in);
+	errno = err;
+	return (-1);
+    }
+    while (err == 0 && (n = read(in, buf, sizeof(buf))) != 0) {
+	if (n < 0) {
+	    err = errno;
+	    break;
+	}
+	for (done = 0; done < n; done += w) {
+	    if ((w = write(out, buf + done, (size_t) (n - done))) < 0) {
+		err = errno;
+		break;
+	    }
+	}
+    }
+    if (err == 0 && fsync(out) < 0)
+	err = errno;
+    if (close(out) < 0 && err == 0)
+	err = errno;
+    close(in);
+    if (err) {
+	(void) unlink(to);
+	errno = err;
+	return (-1);
+    }
+    return (0);
+}
+
+/* atomic_keep - link (or copy) the target's current version to a backup name */
 int     atomic_keep(struct atomic_file *af)
 {
     size_t  len = strlen(af->temp) + sizeof(".prev");
@@ -115,7 +166,8 @@ int     atomic_keep(struct atomic_file *af)
     af->backup = mem_alloc(len);
     snprintf(af->backup, len, "%s.prev", af->temp);
     (void) unlink(af->backup);
-    if (link(af->target, af->backup) < 0) {
+    if (link(af->target, af->backup) < 0
+	&& (errno == ENOENT || atomic_copy(af->target, af->backup) < 0)) {
 	free(af->backup);
 	af->backup = NULL;
 	if (errno != ENOENT) {

@@ -9,7 +9,8 @@
  *
  * Several outputs are replaced all or none: atomic_keep() makes a hard
  * link to each target's current version (beside it, named after the
- * temporary file, with ".prev"), then the renames run; if one fails,
+ * temporary file, with ".prev"; a copy where a link is not allowed), then
+ * the renames run; if one fails,
  * atomic_restore() puts each earlier target back (or removes it when
  * there was none), and atomic_forget() drops the links once every rename
  * has worked.

@@ -101,6 +101,40 @@ check "a later rename fails: says the earlier ones were put back" \
 check_eq "a later rename fails: exit 1" "exit 1" "$(tail -1 "$T/out")"
 unchanged "a later rename fails"
 
+# The same with outputs another user owns, as after a compile by root
+# and then one by an unprivileged user in a directory it may write: the
+# kernel (fs.protected_hardlinks) refuses a hard link to them, so the
+# previous versions are kept as copies. Both a failing and a working
+# compile, as nobody.
+if [ "$(id -u)" = 0 ]; then
+    nobody_dir
+    PH=$NDIR
+    mkdir "$PH/out" "$PH/pf"
+    cp "$MAIL_CONFIG/main.cf" "$MAIL_CONFIG/master.cf" "$PH/pf/"
+    cp "$PKI/alice.pem" "$PKI/bob.pem" "$PKI/carol.pem" "$T/no-index" "$CERTPOLICY" "$PH/"
+    sed -e "s|$OUT/db|$PH/out|g" -e "s|$OUT/postfix|$PH/out|g" -e "s|$PKI|$PH|g" "$T/good.conf" >"$PH/good.conf"
+    { printf 'postmap_command = %s/no-index\n' "$PH"; cat "$PH/good.conf"; } \
+        | sed -e 's/^client bob.*/client carol cert=PH\/carol.pem/' -e "s|PH|$PH|" -e 's/encrypt/secure/' >"$PH/no-index.conf"
+    sed '/^postmap_command/d' "$PH/no-index.conf" >"$PH/changed.conf"
+    chmod -R a+rX "$PH"
+    check "outputs of another user: first compile, as root" env MAIL_CONFIG="$PH/pf" "$CERTPOLICY" -c "$PH/good.conf" compile
+    chown nobody "$PH/out"
+    sums "$PH/out" >"$T/ph.before"
+    saved_config=$MAIL_CONFIG
+    MAIL_CONFIG=$PH/pf
+    run_capture "$T/out" as_nobody "$PH/certpolicy" -c "$PH/no-index.conf" compile
+    check "outputs of another user, a later rename fails: the earlier ones were put back" \
+        grep -q "^certpolicy: the outputs replaced before that were put back: nothing was changed$" "$T/out"
+    sums "$PH/out" >"$T/ph.after"
+    check_golden "outputs of another user, a later rename fails: outputs unchanged" "$T/ph.before" "$T/ph.after"
+    run_capture "$T/out" as_nobody "$PH/certpolicy" -c "$PH/changed.conf" compile
+    MAIL_CONFIG=$saved_config
+    check_eq "outputs of another user: a good compile as nobody works" "exit 0" "$(tail -1 "$T/out")"
+    check_eq "outputs of another user: no backup left" "" "$(ls -A "$PH/out" | grep '^\.')"
+else
+    skip "outputs of another user" "needs root"
+fi
+
 # The source edited while compile runs (here while postmap works, which
 # a wrapper makes take a second): nothing is replaced, and it says why.
 cat >"$T/slow" <<'SH'
