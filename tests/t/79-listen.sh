@@ -117,6 +117,20 @@ else
     skip "private/certpolicy as the postfix user" "needs root and a postfix user"
 fi
 
+# A stale socket (its server killed) is replaced.
+"$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/stale.sock" -e -L "$T/stale.log" &
+srv=$!
+wait_for test -S "$T/stale.sock"
+kill -KILL $srv
+wait $srv 2>/dev/null
+check "a killed server leaves its socket file" test -S "$T/stale.sock"
+"$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/stale.sock" -e -L "$T/stale.log" &
+srv=$!
+wait_for sh -c "'$CLIENT' -n 1 -t 1000 'unix:$T/stale.sock' <'$T/alice.req' >'$T/stale.client' 2>&1"
+check_eq "a stale socket is replaced: answers" "action=OK" "$(head -1 "$T/stale.client")"
+kill -TERM $srv
+wait $srv
+
 for bad in "mode=999" "mode=01777" "owner=no-such-user-here" "group=no-such-group-here"; do
     run_capture "$T/bad.out" "$CERTPOLICYD" -d "$T/c.cdb" -e -l "unix:$T/b.sock,$bad"
     check_eq "-l unix:PATH,$bad: refused" "exit 1" "$(tail -1 "$T/bad.out")"
