@@ -158,6 +158,39 @@ wait $waiter
 check_eq "revoke that waited for the lock: exit 0" 0 $?
 check "revoke that waited for the lock: landed" revoked_everywhere alice
 
+# An edit while the source is changed without certpolicy (an editor
+# appending a line while revoke's postmap runs): revoke fails and says
+# so, the editor's line stays, and nothing is replaced.
+cat >"$T/edit-postmap" <<SH
+#!/bin/sh
+: >"$T/edit-held"
+while [ ! -e "$T/edit-go" ]; do sleep 0.05; done
+exec postmap "\$@"
+SH
+chmod +x "$T/edit-postmap"
+fresh
+rm -f "$T/edit-held" "$T/edit-go"
+sed -i "s|^postmap_command = .*|postmap_command = $T/edit-postmap|" "$C"
+"$CERTPOLICY" -c "$C" compile >/dev/null 2>&1 &
+while [ ! -e "$T/edit-held" ]; do sleep 0.05; done
+: >"$T/edit-go"
+wait
+rm -f "$T/edit-held" "$T/edit-go"
+sums "$OUT" >"$T/ed.before"
+"$CERTPOLICY" -c "$C" revoke alice >"$T/ed.out" 2>&1 &
+ed=$!
+while [ ! -e "$T/edit-held" ]; do sleep 0.05; done
+echo "# added by an editor" >>"$C"
+: >"$T/edit-go"
+wait $ed
+check_eq "source changed by an editor during revoke: exit 1" 1 $?
+check "source changed by an editor during revoke: says so" \
+    grep -q "^certpolicy: $C: the file changed while it was compiled; try again$" "$T/ed.out"
+check "source changed by an editor during revoke: the editor's line stays" grep -q '^# added by an editor$' "$C"
+check "source changed by an editor during revoke: alice is not revoked anywhere" active_everywhere alice
+sums "$OUT" >"$T/ed.after"
+check_golden "source changed by an editor during revoke: outputs unchanged" "$T/ed.before" "$T/ed.after"
+
 # Injection: a value from the command line with a newline (or another
 # control character) is refused, and nothing changes: not the source, not
 # an output, and no command runs.
