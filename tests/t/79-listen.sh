@@ -124,10 +124,11 @@ wait_for test -S "$T/stale.sock"
 kill -KILL $srv
 wait $srv 2>/dev/null
 check "a killed server leaves its socket file" test -S "$T/stale.sock"
-"$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/stale.sock" -e -L "$T/stale.log" &
+(umask 077 && exec "$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/stale.sock" -e -L "$T/stale.log") &
 srv=$!
 wait_for sh -c "'$CLIENT' -n 1 -t 1000 'unix:$T/stale.sock' <'$T/alice.req' >'$T/stale.client' 2>&1"
 check_eq "a stale socket is replaced: answers" "action=OK" "$(head -1 "$T/stale.client")"
+check_eq "-l unix: without mode=: 0666, whatever the umask" 666 "$(stat -c %a "$T/stale.sock")"
 kill -TERM $srv
 wait $srv
 
