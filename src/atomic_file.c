@@ -30,6 +30,8 @@ int     atomic_open(struct atomic_file *af, const char *target, mode_t mode)
     af->target = mem_strdup(target);
     af->temp = mem_alloc(len);
     af->fp = NULL;
+    af->backup = NULL;
+    af->kept = 0;
     snprintf(af->temp, len, "%.*s.%s.XXXXXX", (int) dirlen, target, target + dirlen);
     if ((af->fd = mkstemp(af->temp)) < 0) {
 	log_error_errno("cannot create a temporary file for %s", target);
@@ -59,6 +61,8 @@ void    atomic_adopt(struct atomic_file *af, const char *temp, const char *targe
     af->temp = mem_strdup(temp);
     af->fd = -1;
     af->fp = NULL;
+    af->backup = NULL;
+    af->kept = 0;
 }
 
 /* atomic_close - flush, fsync and close */
@@ -103,6 +107,104 @@ static void atomic_sync_dir(const char *target)
     free(dir);
 }
 
+/*
+ * atomic_copy - copy the regular file from to a new file to (same mode):
+ * the backup where a hard link is not allowed (fs.protected_hardlinks and
+ * a target another user owns). 0, or -1 with errno set.
+ */
+static int atomic_copy(const char *from, const char *to)
+{
+    char    buf[65536];
+    struct stat st;
+    ssize_t n, done, w;
+    int     in, out = -1, err = 0;
+
+    if ((in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	return (-1);
+    if (fstat(in, &st) < 0)
+	err = errno;
+    else if (!S_ISREG(st.st_mode))
+	err = EPERM;
+    else if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			 st.st_mode & 07777)) < 0)
+	err = errno;
+    if (err) {
+	close(in);
+	errno = err;
+	return (-1);
+    }
+    while (err == 0 && (n = read(in, buf, sizeof(buf))) != 0) {
+	if (n < 0) {
+	    err = errno;
+	    break;
+	}
+	for (done = 0; done < n; done += w) {
+	    if ((w = write(out, buf + done, (size_t) (n - done))) < 0) {
+		err = errno;
+		break;
+	    }
+	}
+    }
+    if (err == 0 && fsync(out) < 0)
+	err = errno;
+    if (close(out) < 0 && err == 0)
+	err = errno;
+    close(in);
+    if (err) {
+	(void) unlink(to);
+	errno = err;
+	return (-1);
+    }
+    return (0);
+}
+
+/* atomic_keep - link (or copy) the target's current version to a backup name */
+int     atomic_keep(struct atomic_file *af)
+{
+    size_t  len = strlen(af->temp) + sizeof(".prev");
+
+    af->backup = mem_alloc(len);
+    snprintf(af->backup, len, "%s.prev", af->temp);
+    (void) unlink(af->backup);
+    if (link(af->target, af->backup) < 0
+	&& (errno == ENOENT || atomic_copy(af->target, af->backup) < 0)) {
+	free(af->backup);
+	af->backup = NULL;
+	if (errno != ENOENT) {
+	    log_error_errno("cannot keep the previous version of %s", af->target);
+	    return (-1);
+	}
+    }
+    af->kept = 1;
+    return (0);
+}
+
+/* atomic_restore - put the kept version back */
+int     atomic_restore(struct atomic_file *af)
+{
+    if (!af->kept)
+	return (0);
+    if (af->backup != NULL ? rename(af->backup, af->target) < 0 : unlink(af->target) < 0) {
+	log_error_errno("cannot put back the previous version of %s", af->target);
+	return (-1);
+    }
+    free(af->backup);
+    af->backup = NULL;
+    atomic_sync_dir(af->target);
+    return (0);
+}
+
+/* atomic_forget - remove the backup link */
+void    atomic_forget(struct atomic_file *af)
+{
+    if (af->backup != NULL)
+	(void) unlink(af->backup);
+    free(af->backup);
+    af->backup = NULL;
+    af->kept = 0;
+    atomic_release(af);
+}
+
 /* atomic_commit - rename the temporary file over the target */
 int     atomic_commit(struct atomic_file *af)
 {
@@ -127,6 +229,10 @@ void    atomic_abort(struct atomic_file *af)
     af->fd = -1;
     if (af->temp != NULL)
 	(void) unlink(af->temp);
+    if (af->backup != NULL)
+	(void) unlink(af->backup);
+    free(af->backup);
+    af->backup = NULL;
     atomic_release(af);
 }
 

@@ -6,6 +6,14 @@
  * reused), flushed to disk, and renamed over the target only when every
  * output of the run is ready. On failure the temporary files are removed
  * and the targets are exactly as they were.
+ *
+ * Several outputs are replaced all or none: atomic_keep() makes a hard
+ * link to each target's current version (beside it, named after the
+ * temporary file, with ".prev"; a copy where a link is not allowed), then
+ * the renames run; if one fails,
+ * atomic_restore() puts each earlier target back (or removes it when
+ * there was none), and atomic_forget() drops the links once every rename
+ * has worked.
  */
 #ifndef CERTPOLICY_ATOMIC_FILE_H
 #define CERTPOLICY_ATOMIC_FILE_H
@@ -18,6 +26,8 @@ struct atomic_file {
     char   *temp;			/* the temporary name */
     int     fd;				/* open while writing, else -1 */
     FILE   *fp;				/* stdio on fd, for text outputs */
+    char   *backup;			/* link to the target's previous version */
+    int     kept;			/* atomic_keep() ran: backup, or no target */
 };
 
 /*
@@ -37,6 +47,21 @@ int     atomic_close(struct atomic_file *af);
 
 /* atomic_commit - rename the temporary file over the target; 0 or -1 (logged) */
 int     atomic_commit(struct atomic_file *af);
+
+/*
+ * atomic_keep - before atomic_commit(): link the target's current version
+ * to a backup name (none when there is no target). 0, or -1 (logged).
+ */
+int     atomic_keep(struct atomic_file *af);
+
+/*
+ * atomic_restore - after atomic_commit(): put the kept version back, or
+ * remove the target when there was none. 0, or -1 (logged).
+ */
+int     atomic_restore(struct atomic_file *af);
+
+/* atomic_forget - remove the backup link, if any; release memory */
+void    atomic_forget(struct atomic_file *af);
 
 /* atomic_abort - remove the temporary file, if any; release memory */
 void    atomic_abort(struct atomic_file *af);

@@ -14,6 +14,7 @@ const struct bound_def bounds_tool[BOUND_TOOL_COUNT] = {
     [BOUND_MAX_LINE_LENGTH] = {"max_line_length", 16384, 80, 1LL << 24},
     [BOUND_MAX_CLIENTS] = {"max_clients", 2000000, 1, 1LL << 31},
     [BOUND_MAX_CERT_SIZE] = {"max_cert_size", 1LL << 20, 1024, 1LL << 30},
+    [BOUND_LOCK_WAIT] = {"lock_wait", 10, 0, 86400},
 };
 
 const struct bound_def bounds_daemon[BOUND_DAEMON_COUNT] = {
@@ -21,6 +22,7 @@ const struct bound_def bounds_daemon[BOUND_DAEMON_COUNT] = {
     [BOUND_MAX_REQUEST_SIZE] = {"max_request_size", 65536, 1024, 1LL << 24},
     [BOUND_MAX_REQUEST_ATTRIBUTES] = {"max_request_attributes", 128, 8, 100000},
     [BOUND_MAX_CONNECTIONS] = {"max_connections", 1024, 1, 65536},
+    [BOUND_MAX_LISTEN_SOCKETS] = {"max_listen_sockets", 64, 1, 1024},
 };
 
 /* bounds_init - every limit at its default */

@@ -20,6 +20,7 @@ enum bound_tool_id {
     BOUND_MAX_LINE_LENGTH,
     BOUND_MAX_CLIENTS,
     BOUND_MAX_CERT_SIZE,
+    BOUND_LOCK_WAIT,			/* seconds a writer waits for the lock */
     BOUND_TOOL_COUNT,
 };
 
@@ -28,6 +29,7 @@ enum bound_daemon_id {
     BOUND_MAX_REQUEST_SIZE,
     BOUND_MAX_REQUEST_ATTRIBUTES,
     BOUND_MAX_CONNECTIONS,
+    BOUND_MAX_LISTEN_SOCKETS,		/* -l endpoints plus sockets from systemd */
     BOUND_DAEMON_COUNT,
 };
 

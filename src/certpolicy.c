@@ -22,6 +22,7 @@
 #include "query.h"
 #include "refresh.h"
 #include "settings.h"
+#include "srclock.h"
 #include "statusrec.h"
 #include "timeutil.h"
 
@@ -89,6 +90,22 @@ static struct clientset *tool_load(struct tool *tool, int with_warnings, const c
     return (set);
 }
 
+/*
+ * tool_lock - one writer at a time: wait at most lock_wait seconds for the
+ * lock on the source, held until the process exits; exits 1 on failure
+ */
+static void tool_lock(struct tool *tool)
+{
+    static struct srclock lock;
+    char    why[512];
+
+    if (srclock_take(&lock, tool->config, tool->bounds.value[BOUND_LOCK_WAIT],
+		     why, sizeof(why)) < 0) {
+	log_error("%s: %s: nothing was changed", tool->config, why);
+	exit(1);
+    }
+}
+
 /* tool_release - free what tool_load() made */
 static void tool_release(struct clientset *set)
 {
@@ -141,6 +158,7 @@ static int cmd_compile(struct tool *tool, int argc, char **argv)
     }
     if (optind != argc)
 	usage("compile takes no arguments besides --no-postmap");
+    tool_lock(tool);
     set = tool_load(tool, 1, ": nothing was written");
     if ((ret = compile_run(set, run_postmap)) == 0)
 	tool_summary(set, "compiled");
@@ -200,6 +218,7 @@ static int cmd_enroll(struct tool *tool, int argc, char **argv)
     req.items = argv + 2;
     req.nitems = argc - 2;
     req.run_postmap = 1;
+    tool_lock(tool);
     return (edit_enroll(&req) == 0 ? 0 : 1);
 }
 
@@ -227,6 +246,7 @@ static int cmd_revoke(struct tool *tool, int argc, char **argv)
     req.bounds = &tool->bounds;
     req.name = argv[optind];
     req.run_postmap = 1;
+    tool_lock(tool);
     return (edit_revoke(&req) == 0 ? 0 : 1);
 }
 
@@ -262,6 +282,7 @@ static int cmd_refresh(struct tool *tool, int argc, char **argv)
     (void) argv;
     if (argc > 1)
 	usage("refresh takes no arguments");
+    tool_lock(tool);
     set = tool_load(tool, 0, "");
     ret = refresh_run(set);
     tool_release(set);

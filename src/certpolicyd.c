@@ -20,6 +20,7 @@
 #include "bounds.h"
 #include "listen.h"
 #include "log.h"
+#include "mem.h"
 #include "policy_db.h"
 #include "privs.h"
 #include "server.h"
@@ -28,11 +29,9 @@
 #define CERTPOLICY_STATEDIR "/var/lib/certpolicy"
 #endif
 
-#define MAX_ENDPOINTS 16
-
 static const char usage_text[] =
-"usage: certpolicyd [-d DATABASE] [-l unix:PATH | -l inet:HOST:PORT]... [-o NAME=VALUE]...\n"
-"                   [-u USER] [-e | -L LOGFILE] [-v]\n";
+"usage: certpolicyd [-d DATABASE] [-l unix:PATH[,mode=OCTAL][,owner=USER][,group=GROUP]\n"
+"                   | -l inet:HOST:PORT]... [-o NAME=VALUE]... [-u USER] [-e | -L LOGFILE] [-v]\n";
 
 static int systemd_mode;
 
@@ -47,11 +46,11 @@ static void ready(void)
  * open_files - room for max_connections: raise the soft open-file limit
  * toward the hard one, or lower max_connections to what fits (once, with
  * a warning). The reserve covers the database, status database, log,
- * change watch and listening sockets.
+ * change watch and the nlisten listening sockets (room for 16 at least).
  */
-static void open_files(struct bounds *bounds)
+static void open_files(struct bounds *bounds, int nlisten)
 {
-    const rlim_t reserve = MAX_ENDPOINTS + 16;
+    const rlim_t reserve = (rlim_t) (nlisten > 16 ? nlisten : 16) + 16;
     long long *max = &bounds->value[BOUND_MAX_CONNECTIONS];
     rlim_t  want = (rlim_t) *max + reserve;
     struct rlimit rl;
@@ -80,8 +79,8 @@ static void usage(const char *why)
 
 int     main(int argc, char **argv)
 {
-    const char *endpoints[MAX_ENDPOINTS];
-    int     fds[MAX_ENDPOINTS + 64];
+    const char **endpoints = mem_calloc((size_t) argc, sizeof(*endpoints));
+    int    *fds;
     int     nendpoints = 0, nfds = 0, to_stderr = 0, verbose = 0;
     const char *database = CERTPOLICY_STATEDIR "/certpolicy.cdb";
     const char *logfile = NULL, *user = NULL;
@@ -98,8 +97,6 @@ int     main(int argc, char **argv)
 	    database = optarg;
 	    break;
 	case 'l':
-	    if (nendpoints == MAX_ENDPOINTS)
-		usage("too many -l endpoints (at most 16)");
 	    endpoints[nendpoints++] = optarg;
 	    break;
 	case 'o':
@@ -142,9 +139,21 @@ int     main(int argc, char **argv)
 	log_error_errno("-L %s", logfile);
 	exit(1);
     }
+    if (nendpoints > bounds.value[BOUND_MAX_LISTEN_SOCKETS]) {
+	log_error("%d -l endpoints, more than max_listen_sockets (%lld)", nendpoints,
+		  bounds.value[BOUND_MAX_LISTEN_SOCKETS]);
+	exit(2);
+    }
+    if (passed + nendpoints > bounds.value[BOUND_MAX_LISTEN_SOCKETS]) {
+	log_error("LISTEN_FDS: %d sockets passed%s, more than max_listen_sockets (%lld)",
+		  passed, nendpoints ? " besides the -l endpoints" : "",
+		  bounds.value[BOUND_MAX_LISTEN_SOCKETS]);
+	exit(1);
+    }
     systemd_mode = passed > 0;
     if (!spawn)
-	open_files(&bounds);
+	open_files(&bounds, passed + nendpoints);
+    fds = mem_calloc((size_t) (passed + nendpoints), sizeof(*fds));
     for (i = 0; i < passed; i++)
 	fds[nfds++] = 3 + i;
     for (i = 0; i < nendpoints; i++)
@@ -173,5 +182,7 @@ int     main(int argc, char **argv)
     for (i = 0; i < nfds; i++)
 	listen_close(fds[i], i >= passed);
     policy_db_free(&db);
+    free(fds);
+    free(endpoints);
     return (0);
 }

@@ -2,9 +2,11 @@
  * compile - write the database and the Postfix maps, all or nothing
  *
  * The outputs of one run are collected in a small array of atomic files;
- * the commit renames map sources first, then postmap's indexes, then the
- * database, so that the policy server sees the new clients no earlier
- * than Postfix's own relay map does.
+ * the commit renames an edited source first, then the map sources and
+ * postmap's indexes, then the database, so that the policy server sees
+ * the new clients no earlier than Postfix's own relay map does. Before the
+ * first rename every target's current version is kept (a hard link); if
+ * a later rename fails, the earlier ones are undone from those links.
  */
 #include "config.h"
 
@@ -26,7 +28,7 @@
 
 extern char **environ;
 
-#define COMPILE_MAX_OUTPUTS 5		/* database, 2 x (source + index) */
+#define COMPILE_MAX_OUTPUTS 6		/* edited source, database, 2 x (map + index) */
 
 struct compile_outputs {
     struct atomic_file file[COMPILE_MAX_OUTPUTS];
@@ -280,15 +282,50 @@ static void compile_write_tls(const struct clientset *set, FILE *fp)
 	fprintf(fp, "%s %s\n", set->conf->tls[i].nexthop, set->conf->tls[i].policy);
 }
 
-/* compile_run - write everything, then commit or roll back */
-int     compile_run(const struct clientset *set, int run_postmap)
+/* compile_commit - rename every output into place, or put every one back */
+static int compile_commit(struct compile_outputs *outs)
+{
+    int     i, j;
+
+    for (i = 0; i < outs->count; i++) {
+	if (atomic_keep(outs->file + i) < 0) {
+	    for (j = 0; j < outs->count; j++)
+		atomic_abort(outs->file + j);
+	    log_error("nothing was changed");
+	    return (-1);
+	}
+    }
+    for (i = 0; i < outs->count; i++) {
+	if (atomic_commit(outs->file + i) < 0)
+	    break;
+    }
+    if (i == outs->count) {
+	for (j = 0; j < outs->count; j++)
+	    atomic_forget(outs->file + j);
+	return (0);
+    }
+    for (j = i - 1; j >= 0; j--)
+	(void) atomic_restore(outs->file + j);
+    for (j = 0; j < outs->count; j++) {
+	if (j < i)
+	    atomic_forget(outs->file + j);
+	else
+	    atomic_abort(outs->file + j);
+    }
+    log_error("the outputs replaced before that were put back: nothing was changed");
+    return (-1);
+}
+
+/* compile_run_with - write everything, then commit with source, or roll back */
+int     compile_run_with(const struct clientset *set, int run_postmap, struct atomic_file *source)
 {
     const struct conf *conf = set->conf;
     struct compile_outputs outs;
-    struct atomic_file *db;
     int     err = 0, i;
 
     outs.count = 0;
+    if (source != NULL)
+	*compile_new_output(&outs) = *source;
     if (*conf->values[SET_RELAY_CLIENTCERTS])
 	err |= compile_map(set, SET_RELAY_CLIENTCERTS, run_postmap, &outs, compile_write_relay);
     if (err == 0 && *conf->values[SET_TLS_POLICY_MAP])
@@ -304,14 +341,11 @@ int     compile_run(const struct clientset *set, int run_postmap)
 	log_error("nothing was changed");
 	return (-1);
     }
-    for (i = 0; i < outs.count; i++) {
-	db = outs.file + i;
-	if (atomic_commit(db) < 0) {
-	    while (i < outs.count)
-		atomic_abort(outs.file + i++);
-	    return (-1);
-	}
-	atomic_release(db);
-    }
-    return (0);
+    return (compile_commit(&outs));
+}
+
+/* compile_run - write everything, then commit or roll back */
+int     compile_run(const struct clientset *set, int run_postmap)
+{
+    return (compile_run_with(set, run_postmap, NULL));
 }

@@ -12,9 +12,18 @@
 #ifndef CERTPOLICY_COMPILE_H
 #define CERTPOLICY_COMPILE_H
 
+#include "atomic_file.h"
 #include "clientset.h"
 
 /* compile_run - 0 on success, -1 (messages logged) on failure */
 int     compile_run(const struct clientset *set, int run_postmap);
+
+/*
+ * compile_run_with - compile_run(), with one more output written by the
+ * caller (enroll and revoke: the edited source, closed, not committed),
+ * replaced first and together with the others. compile_run_with() takes
+ * it over: it is committed or removed. 0, or -1 (logged).
+ */
+int     compile_run_with(const struct clientset *set, int run_postmap, struct atomic_file *source);
 
 #endif

@@ -24,6 +24,7 @@
 #include "srcword.h"
 #include "timeutil.h"
 #include "tls_policy.h"
+#include "tls_value.h"
 
 struct conf_state {
     struct conf *conf;
@@ -162,7 +163,7 @@ static void conf_setting(struct conf_state *st, char *text, int line)
 }
 
 /* conf_name_ok - letters, digits and . _ @ + - */
-static int conf_name_ok(const char *name)
+int     conf_name_ok(const char *name)
 {
     const char *cp;
 
@@ -318,10 +319,17 @@ static void conf_tls(struct conf_state *st, struct srcwords *words, int line)
     struct conf_tls *t;
     size_t  len = 0, i;
     void   *prev;
+    char    why[512];
 
     if (words->count < 2) {
 	conf_error(conf, line, "expected: tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...]");
 	return;
+    }
+    for (i = 1; i < words->count; i++) {
+	if (tls_value_check(words->word[i], i == 1, why, sizeof(why)) < 0) {
+	    conf_error(conf, line, "tls: %s", why);
+	    return;
+	}
     }
     if (tls_policy_check(words->word[1], words->word + 2, (int) words->count - 2, &diag) > 0)
 	return;

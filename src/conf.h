@@ -97,6 +97,9 @@ void    conf_warn(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(3
 /* conf_number - a DURATION (in seconds) or SIZE setting as a number */
 long long conf_number(const struct conf *conf, enum setting_id id);
 
+/* conf_name_ok - a client name: letters, digits and . _ @ + -; 1 or 0 */
+int     conf_name_ok(const char *name);
+
 /* conf_digest - the fingerprint_digest setting */
 enum fprint_digest conf_digest(const struct conf *conf);
 

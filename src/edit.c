@@ -1,11 +1,20 @@
 /*
  * edit - enroll and revoke by editing the source file, then compiling
  *
- * A value that needs it is written in double quotes, with " and \ escaped,
- * the way the parser reads it back.
+ * The caller holds the writer lock (srclock), so the source read here is
+ * the latest one and no other certpolicy changes it meanwhile; an editor
+ * that writes it anyway is caught by its identity (device, inode, size,
+ * mtime), checked again just before anything is replaced. Values from the
+ * command line are checked like source values first, and the edited text
+ * must parse to exactly the change asked for (edit_check). A source that
+ * is a symlink is written at its target, with the target's mode and
+ * owner. New and changed lines get the file's own line ending (CR LF when
+ * most lines end so). A value that needs it is written in double quotes,
+ * with " and \ escaped, the way the parser reads it back.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +27,7 @@
 #include "compile.h"
 #include "conf.h"
 #include "edit.h"
+#include "edit_check.h"
 #include "file_read.h"
 #include "log.h"
 #include "mem.h"
@@ -27,6 +37,15 @@ struct edit_text {
     char   *data;
     size_t  len;
     size_t  cap;
+};
+
+/* The source as it was read, under the lock. */
+struct edit_source {
+    char   *target;			/* the file itself, symlinks resolved */
+    struct stat st;			/* its identity when read */
+    struct edit_text text;
+    struct conf *conf;
+    const char *eol;			/* "\n" or "\r\n" */
 };
 
 /* edit_add - append bytes */
@@ -67,175 +86,317 @@ static const struct conf_client *edit_find(const struct conf *conf, const char *
     return (NULL);
 }
 
-/* edit_commit - check the new text, compile it, then replace the source */
-static int edit_commit(const struct edit_request *req, const struct edit_text *t,
-		               const char *done)
+/* edit_eol - CR LF when more lines end with it than without */
+static const char *edit_eol(const struct edit_text *t)
 {
-    struct conf *conf;
-    struct clientset *set;
-    struct atomic_file af;
-    struct stat st;
-    int     ret = -1;
+    size_t  crlf = 0, lf = 0, i;
 
-    conf = conf_parse(req->config, t->data, t->len, req->bounds);
-    set = clientset_build(conf, time_now());
-    conf_flush(conf, 1);
-    if (conf->errors) {
-	log_error("%s: the change would not pass the check: nothing was changed", req->config);
-    } else if (stat(req->config, &st) < 0 || atomic_open(&af, req->config, st.st_mode & 07777) < 0) {
-	log_error_errno("%s", req->config);
-    } else {
-	if (fchown(af.fd, st.st_uid, st.st_gid) < 0) {
-	    /* not root: the file stays ours */
-	}
-	if (write(af.fd, t->data, t->len) != (ssize_t) t->len || atomic_close(&af) < 0) {
-	    log_error_errno("cannot write %s", af.temp);
-	    atomic_abort(&af);
-	} else if (compile_run(set, req->run_postmap) < 0) {
-	    atomic_abort(&af);
-	} else if (atomic_commit(&af) < 0) {
-	    atomic_abort(&af);
-	} else {
-	    atomic_release(&af);
-	    printf("certpolicy: %s: %s client %s; compiled %zu clients (%zu active, %zu revoked)\n",
-		   req->config, done, req->name, conf->nclients, set->active, set->revoked);
-	    ret = 0;
+    for (i = 0; i < t->len; i++) {
+	if (t->data[i] == '\n') {
+	    if (i > 0 && t->data[i - 1] == '\r')
+		crlf++;
+	    else
+		lf++;
 	}
     }
-    clientset_free(set);
-    conf_free(conf);
-    return (ret);
+    return (crlf > lf ? "\r\n" : "\n");
 }
 
-/* edit_load - the source text and its parse; NULL (logged) if it has errors */
-static struct conf *edit_load(const struct edit_request *req, struct edit_text *t)
+/* edit_source_free - release what edit_load() made */
+static void edit_source_free(struct edit_source *src)
 {
-    struct conf *conf;
+    if (src->conf)
+	conf_free(src->conf);
+    free(src->text.data);
+    free(src->target);
+}
+
+/* edit_load - the source, its identity and its parse; -1 (logged) if it has errors */
+static int edit_load(const struct edit_request *req, struct edit_source *src)
+{
+    struct stat after;
     char    why[512];
 
-    memset(t, 0, sizeof(*t));
-    if ((t->data = file_read_all(req->config, (size_t) req->bounds->value[BOUND_MAX_SOURCE_SIZE],
-				 "max_source_size", &t->len, why, sizeof(why))) == NULL) {
+    memset(src, 0, sizeof(*src));
+    if ((src->target = realpath(req->config, NULL)) == NULL || stat(src->target, &src->st) < 0) {
+	log_error("%s: cannot open: %s", req->config, strerror(errno));
+	edit_source_free(src);
+	return (-1);
+    }
+    if ((src->text.data = file_read_all(src->target,
+					(size_t) req->bounds->value[BOUND_MAX_SOURCE_SIZE],
+			       "max_source_size", &src->text.len, why, sizeof(why))) == NULL) {
 	log_error("%s: %s", req->config, why);
-	return (NULL);
+	edit_source_free(src);
+	return (-1);
     }
-    t->cap = t->len + 1;
-    conf = conf_parse(req->config, t->data, t->len, req->bounds);
-    conf_flush(conf, 0);
-    if (conf->errors) {
+    if (stat(src->target, &after) < 0 || !file_same(&src->st, &after)) {
+	log_error("%s: the file changed while it was read; try again", req->config);
+	edit_source_free(src);
+	return (-1);
+    }
+    src->text.cap = src->text.len + 1;
+    src->eol = edit_eol(&src->text);
+    src->conf = conf_parse(req->config, src->text.data, src->text.len, req->bounds);
+    conf_flush(src->conf, 0);
+    if (src->conf->errors) {
 	log_error("%s: fix the errors above first: nothing was changed", req->config);
-	conf_free(conf);
-	free(t->data);
-	return (NULL);
+	edit_source_free(src);
+	return (-1);
     }
+    return (0);
+}
+
+/* edit_expected - the change alone: "client NAME" and the added attributes */
+static struct conf *edit_expected(const struct edit_request *req, const struct edit_text *added)
+{
+    struct edit_text line;
+    struct conf *conf;
+
+    memset(&line, 0, sizeof(line));
+    edit_add(&line, "client ", 7);
+    edit_add(&line, req->name, strlen(req->name));
+    edit_add(&line, added->data, added->len);
+    edit_add(&line, "\n", 1);
+    conf = conf_parse(req->config, line.data, line.len, req->bounds);
+    free(line.data);
+    /* Its messages (a revoke alone names no certificate) are not the user's. */
+    while (conf->ndiags > 0)
+	free(conf->diags[--conf->ndiags].text);
     return (conf);
 }
 
-/* edit_splice - the source with added text inserted at offset at */
-static void edit_splice(struct edit_text *out, const struct edit_text *src, size_t at,
-			        const struct edit_text *added)
+/* edit_landed - the source on disk is the text written */
+static int edit_landed(const struct edit_request *req, const struct edit_source *src,
+		               const struct edit_text *t)
 {
-    memset(out, 0, sizeof(*out));
-    edit_add(out, src->data, at);
-    edit_add(out, added->data, added->len);
-    edit_add(out, src->data + at, src->len - at);
+    char    why[512];
+    char   *now;
+    size_t  len;
+    int     same;
+
+    now = file_read_all(src->target, (size_t) req->bounds->value[BOUND_MAX_SOURCE_SIZE],
+			"max_source_size", &len, why, sizeof(why));
+    same = now != NULL && len == t->len && memcmp(now, t->data, len) == 0;
+    free(now);
+    if (!same)
+	log_error("%s: the file was changed by something else just after it was written: "
+		  "check it and run the command again", req->config);
+    return (same ? 0 : -1);
+}
+
+/*
+ * edit_write - the new source in a temporary file beside the target, with
+ * the target's mode and owner; 0 or -1 (logged)
+ */
+static int edit_write(const struct edit_source *src, const struct edit_text *t,
+		              struct atomic_file *af)
+{
+    if (atomic_open(af, src->target, src->st.st_mode & 07777) < 0)
+	return (-1);
+    if (fchown(af->fd, src->st.st_uid, src->st.st_gid) < 0 && geteuid() == 0) {
+	log_error_errno("cannot give %s the owner of %s", af->temp, src->target);
+	atomic_abort(af);
+	return (-1);
+    }
+    if (write(af->fd, t->data, t->len) != (ssize_t) t->len || atomic_close(af) < 0) {
+	log_error_errno("cannot write %s", af->temp);
+	atomic_abort(af);
+	return (-1);
+    }
+    return (0);
+}
+
+/* edit_commit - check the new text, then compile it and replace the source together */
+static int edit_commit(const struct edit_request *req, struct edit_source *src,
+		               const struct edit_text *t, const struct edit_text *added,
+		               const char *done)
+{
+    struct conf *conf, *expected;
+    struct clientset *set = NULL;
+    struct atomic_file af;
+    char    why[512];
+    int     ret = -1;
+
+    conf = conf_parse(req->config, t->data, t->len, req->bounds);
+    /* compile checks, just before replacing anything, that this is still the file read */
+    conf->source = src->st;
+    conf->read_file = 1;
+    expected = edit_expected(req, added);
+    if (conf->errors) {
+	conf_flush(conf, 1);
+	log_error("%s: the change would not pass the check: nothing was changed", req->config);
+    } else if (edit_check_change(src->conf, conf, expected, why, sizeof(why)) < 0) {
+	log_error("%s: %s: refused, nothing was changed", req->config, why);
+    } else if ((set = clientset_build(conf, time_now())), conf_flush(conf, 1), conf->errors) {
+	log_error("%s: the change would not pass the check: nothing was changed", req->config);
+    } else if (edit_write(src, t, &af) == 0
+	       && compile_run_with(set, req->run_postmap, &af) == 0
+	       && edit_landed(req, src, t) == 0) {
+	printf("certpolicy: %s: %s client %s; compiled %zu clients (%zu active, %zu revoked)\n",
+	       req->config, done, req->name, conf->nclients, set->active, set->revoked);
+	ret = 0;
+    }
+    if (set)
+	clientset_free(set);
+    conf_free(expected);
+    conf_free(conf);
+    return (ret);
 }
 
 /* edit_change - insert added into the client's line, or append a new line */
-static int edit_change(const struct edit_request *req, struct conf *conf, struct edit_text *src,
+static int edit_change(const struct edit_request *req, struct edit_source *src,
 		               const struct conf_client *cl, struct edit_text *added,
 		               const char *done)
 {
+    const struct edit_text *in = &src->text;
     struct edit_text out;
     int     ret;
 
+    memset(&out, 0, sizeof(out));
     if (cl != NULL) {
-	edit_splice(&out, src, cl->end, added);
+	edit_add(&out, in->data, cl->end);
+	edit_add(&out, added->data, added->len);
+	edit_add(&out, in->data + cl->end, in->len - cl->end);
     } else {
-	memset(&out, 0, sizeof(out));
-	edit_add(&out, src->data, src->len);
-	if (src->len > 0 && src->data[src->len - 1] != '\n')
-	    edit_add(&out, "\n", 1);
+	edit_add(&out, in->data, in->len);
+	if (in->len > 0 && in->data[in->len - 1] != '\n')
+	    edit_add(&out, src->eol, strlen(src->eol));
 	edit_add(&out, "client ", 7);
 	edit_add(&out, req->name, strlen(req->name));
 	edit_add(&out, added->data, added->len);
-	edit_add(&out, "\n", 1);
+	edit_add(&out, src->eol, strlen(src->eol));
     }
-    conf_free(conf);
-    ret = edit_commit(req, &out, done);
+    ret = edit_commit(req, src, &out, added, done);
     free(out.data);
     free(added->data);
-    free(src->data);
+    edit_source_free(src);
     return (ret);
+}
+
+/* edit_check_name - a client name by the source's rule; 0 or -1 (logged) */
+static int edit_check_name(const struct edit_request *req)
+{
+    char    why[256];
+
+    if (edit_check_text("client name", req->name, why, sizeof(why)) < 0) {
+	log_error("%s: nothing was changed", why);
+	return (-1);
+    }
+    if (!conf_name_ok(req->name)) {
+	log_error("client name \"%s\": use only letters, digits and . _ @ + -: nothing was changed",
+		  req->name);
+	return (-1);
+    }
+    return (0);
+}
+
+/* edit_enroll_items - the attributes for enroll's certificate files and fingerprints */
+static int edit_enroll_items(const struct edit_request *req, struct edit_text *added)
+{
+    struct fprint fp;
+    const char *why;
+    char    path[PATH_MAX], text[FPRINT_TEXT_MAX], bad[512], what[64];
+    int     i;
+
+    for (i = 0; i < req->nitems; i++) {
+	snprintf(what, sizeof(what), "certificate file or fingerprint #%d", i + 1);
+	if (edit_check_text(what, req->items[i], bad, sizeof(bad)) < 0) {
+	    log_error("%s: nothing was changed", bad);
+	    return (-1);
+	} else if (access(req->items[i], F_OK) == 0) {
+	    if (realpath(req->items[i], path) == NULL) {
+		log_error_errno("%s", req->items[i]);
+		return (-1);
+	    }
+	    snprintf(what, sizeof(what), "the full path of certificate file #%d", i + 1);
+	    if (edit_check_text(what, path, bad, sizeof(bad)) < 0) {
+		log_error("%s: nothing was changed", bad);
+		return (-1);
+	    }
+	    edit_attr(added, "cert", path);
+	} else if (fprint_parse(req->items[i], &fp, &why) == 0) {
+	    edit_attr(added, "fingerprint", fprint_format(&fp, text));
+	} else {
+	    log_error("%s: neither a certificate file nor a fingerprint (%s)", req->items[i], why);
+	    return (-1);
+	}
+    }
+    return (0);
 }
 
 /* edit_enroll - add a client, or certificates to one */
 int     edit_enroll(const struct edit_request *req)
 {
-    struct edit_text src, added;
+    struct edit_source src;
+    struct edit_text added;
     const struct conf_client *cl;
-    struct conf *conf;
-    struct fprint fp;
-    const char *why;
-    char    path[PATH_MAX], text[FPRINT_TEXT_MAX];
-    int     i;
 
-    if ((conf = edit_load(req, &src)) == NULL)
+    if (edit_check_name(req) < 0)
 	return (-1);
-    cl = edit_find(conf, req->name);
+    memset(&added, 0, sizeof(added));
+    if (edit_enroll_items(req, &added) < 0) {
+	free(added.data);
+	return (-1);
+    }
+    if (edit_load(req, &src) < 0) {
+	free(added.data);
+	return (-1);
+    }
+    cl = edit_find(src.conf, req->name);
     if (cl != NULL && cl->revoked) {
 	log_error("%s:%d: client %s is revoked; edit its line to enroll it again",
 		  req->config, cl->line, req->name);
-	conf_free(conf);
-	free(src.data);
-	return (-1);
-    }
-    memset(&added, 0, sizeof(added));
-    for (i = 0; i < req->nitems; i++) {
-	if (access(req->items[i], F_OK) == 0) {
-	    if (realpath(req->items[i], path) == NULL) {
-		log_error_errno("%s", req->items[i]);
-		break;
-	    }
-	    edit_attr(&added, "cert", path);
-	} else if (fprint_parse(req->items[i], &fp, &why) == 0) {
-	    edit_attr(&added, "fingerprint", fprint_format(&fp, text));
-	} else {
-	    log_error("%s: neither a certificate file nor a fingerprint (%s)", req->items[i], why);
-	    break;
-	}
-    }
-    if (i < req->nitems) {
 	free(added.data);
-	conf_free(conf);
-	free(src.data);
+	edit_source_free(&src);
 	return (-1);
     }
-    return (edit_change(req, conf, &src, cl, &added, cl ? "added to" : "enrolled"));
+    return (edit_change(req, &src, cl, &added, cl ? "added to" : "enrolled"));
+}
+
+/* edit_revoke_values - --date and --reason, checked as the source checks them */
+static int edit_revoke_values(const struct edit_request *req)
+{
+    char    why[512] = "";
+    time_t  when;
+
+    if (req->date != NULL && (edit_check_text("--date", req->date, why, sizeof(why)) < 0
+			      || time_parse_date(req->date, &when) < 0)) {
+	if (*why == 0)
+	    snprintf(why, sizeof(why), "revoked=%s: expected a date YYYY-MM-DD", req->date);
+	log_error("%s: nothing was changed", why);
+	return (-1);
+    }
+    if (req->reason != NULL && edit_check_text("--reason", req->reason, why, sizeof(why)) < 0) {
+	log_error("%s: nothing was changed", why);
+	return (-1);
+    }
+    return (0);
 }
 
 /* edit_revoke - mark a client revoked */
 int     edit_revoke(const struct edit_request *req)
 {
-    struct edit_text src, added;
+    struct edit_source src;
+    struct edit_text added;
     const struct conf_client *cl;
-    struct conf *conf;
     char    today[11];
 
-    if ((conf = edit_load(req, &src)) == NULL)
+    if (edit_check_name(req) < 0 || edit_revoke_values(req) < 0)
 	return (-1);
-    if ((cl = edit_find(conf, req->name)) == NULL || cl->revoked) {
+    if (edit_load(req, &src) < 0)
+	return (-1);
+    if ((cl = edit_find(src.conf, req->name)) == NULL || cl->revoked) {
 	if (cl == NULL)
 	    log_error("%s: no client %s", req->config, req->name);
 	else
 	    log_error("%s:%d: client %s is already revoked", req->config, cl->line, req->name);
-	conf_free(conf);
-	free(src.data);
+	edit_source_free(&src);
 	return (-1);
     }
     memset(&added, 0, sizeof(added));
     edit_attr(&added, "revoked", req->date ? req->date : time_format_date(time_now(), today));
     if (req->reason != NULL)
 	edit_attr(&added, "reason", req->reason);
-    return (edit_change(req, conf, &src, cl, &added, "revoked"));
+    return (edit_change(req, &src, cl, &added, "revoked"));
 }

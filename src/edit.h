@@ -3,10 +3,19 @@
  *
  * Only the client's line changes: attributes are added at the end of its
  * last physical line, or a new "client" line is appended; every other
- * byte of the file stays as it was, comments included. The edited text is
- * checked as a whole (with its certificates) before anything is written;
- * then the outputs are compiled and, only if that worked, the source is
- * replaced (atomically, keeping its mode). On any failure nothing changes.
+ * byte of the file stays as it was, comments included. The name, date,
+ * reason and items are checked like source values first (no control
+ * character; a client name; a real date), and the edited text must parse
+ * to exactly the change asked for (edit_check); it is checked as a whole
+ * (with its certificates) before anything is written; then the outputs
+ * are compiled and replaced together with the source (compile_run_with:
+ * all or nothing), at the symlink's target if the source is a link,
+ * keeping the target's mode and owner. On any failure nothing changes.
+ *
+ * The caller holds the writer lock (srclock) for the whole call: the
+ * source is read under it, so no change made by another certpolicy
+ * writer is lost; a change made meanwhile without the lock (an editor) is
+ * caught before anything is replaced.
  */
 #ifndef CERTPOLICY_EDIT_H
 #define CERTPOLICY_EDIT_H

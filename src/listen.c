@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <netdb.h>
+#include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,32 +38,241 @@ static int listen_prepare(int fd)
     return (0);
 }
 
-/* listen_unix - unix:/path */
-static int listen_unix(const char *path)
+/* A unix socket file this process made, removed at exit only while it is still ours. */
+struct listen_file {
+    int     fd;
+    char   *path;
+    dev_t   dev;
+    ino_t   ino;
+};
+
+static struct listen_file *listen_files;
+static size_t listen_nfiles;
+
+struct listen_unix_opts {
+    mode_t  mode;			/* 0666 unless mode= */
+    uid_t   uid;			/* -1: unchanged */
+    gid_t   gid;
+};
+
+/* listen_unix_opt - one ",mode=", ",owner=" or ",group=" option; 0 or -1 (logged) */
+static int listen_unix_opt(const char *spec, const char *opt, struct listen_unix_opts *o)
+{
+    const char *value = strchr(opt, '=') + 1;
+    struct passwd *pw;
+    struct group *gr;
+    unsigned long num;
+    char   *end;
+
+    errno = 0;
+    num = strtoul(value, &end, strncmp(opt, "mode=", 5) == 0 ? 8 : 10);
+    if (strncmp(opt, "mode=", 5) == 0) {
+	if (*value == 0 || *end != 0 || errno || num > 0777) {
+	    log_error("unix:%s: mode=%s: expected an octal mode (at most 0777)", spec, value);
+	    return (-1);
+	}
+	o->mode = (mode_t) num;
+    } else if (strncmp(opt, "owner=", 6) == 0) {
+	if ((pw = getpwnam(value)) != NULL)
+	    o->uid = pw->pw_uid;
+	else if (*value && *end == 0 && errno == 0 && num < (uid_t) -1)
+	    o->uid = (uid_t) num;
+	else {
+	    log_error("unix:%s: owner=%s: no such user", spec, value);
+	    return (-1);
+	}
+    } else {
+	if ((gr = getgrnam(value)) != NULL)
+	    o->gid = gr->gr_gid;
+	else if (*value && *end == 0 && errno == 0 && num < (gid_t) -1)
+	    o->gid = (gid_t) num;
+	else {
+	    log_error("unix:%s: group=%s: no such group", spec, value);
+	    return (-1);
+	}
+    }
+    return (0);
+}
+
+/*
+ * listen_unix_spec - split "PATH[,mode=OCTAL][,owner=USER][,group=GROUP]":
+ * the path (new memory) and the options; NULL (logged) on a bad option
+ */
+static char *listen_unix_spec(const char *spec, struct listen_unix_opts *o)
+{
+    char   *path = mem_strdup(spec);
+    char   *comma;
+
+    o->mode = 0666;
+    o->uid = (uid_t) -1;
+    o->gid = (gid_t) -1;
+    while ((comma = strrchr(path, ',')) != NULL
+	   && (strncmp(comma + 1, "mode=", 5) == 0 || strncmp(comma + 1, "owner=", 6) == 0
+	       || strncmp(comma + 1, "group=", 6) == 0)) {
+	if (listen_unix_opt(spec, comma + 1, o) < 0) {
+	    free(path);
+	    return (NULL);
+	}
+	*comma = 0;
+    }
+    return (path);
+}
+
+/* listen_unix_free_path - a path where a new socket may go: nothing, or a stale socket */
+static int listen_unix_free_path(const char *path)
 {
     struct sockaddr_un sun;
     struct stat st;
-    int     fd;
+    int     fd, answered, err;
 
-    if (strlen(path) >= sizeof(sun.sun_path)) {
-	log_error("unix:%s: path too long", path);
+    if (lstat(path, &st) < 0) {
+	if (errno == ENOENT)
+	    return (0);
+	log_error_errno("unix:%s", path);
+	return (-1);
+    }
+    if (!S_ISSOCK(st.st_mode)) {
+	log_error("unix:%s: exists and is not a socket: not replaced", path);
 	return (-1);
     }
     memset(&sun, 0, sizeof(sun));
     sun.sun_family = AF_UNIX;
     strcpy(sun.sun_path, path);
-    if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-	(void) unlink(path);
-    if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0
-	|| bind(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0
-	|| chmod(path, 0666) < 0
-	|| listen(fd, LISTEN_BACKLOG) < 0
-	|| listen_prepare(fd) < 0) {
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
 	log_error_errno("unix:%s", path);
-	if (fd >= 0)
-	    close(fd);
 	return (-1);
     }
+    answered = connect(fd, (struct sockaddr *) &sun, sizeof(sun)) == 0;
+    err = errno;
+    close(fd);
+    if (answered) {
+	log_error("unix:%s: another server answers on this socket", path);
+	return (-1);
+    }
+    /* Only a refused connection proves the socket stale (EACCES proves nothing). */
+    if (err != ECONNREFUSED && err != ENOENT) {
+	errno = err;
+	log_error_errno("unix:%s: cannot tell whether another server answers on this socket", path);
+	return (-1);
+    }
+    return (0);
+}
+
+/*
+ * listen_unix_make - bind "s" inside a new private directory (mode 0700,
+ * entered by descriptor) in dirfd, with the mode set by the umask and the
+ * owner by fchownat() in that private directory, then rename it to base
+ * in dirfd. Nobody else can reach the socket before the rename, and the
+ * rename replaces a name without following it: no chmod or chown ever
+ * runs on a path someone else could change. Returns the socket, with the
+ * file's identity in *made, or -1 (errno set; *step says what failed).
+ */
+static int listen_unix_make(int dirfd, const char *base, const struct listen_unix_opts *o,
+			            struct stat *made, const char **step)
+{
+    char    tmpname[] = ".certpolicyd.XXXXXX";
+    struct sockaddr_un sun;
+    struct stat st;
+    mode_t  old_mask;
+    int     fd = -1, tmpfd = -1, err;
+
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    strcpy(sun.sun_path, "s");
+    *step = "cannot make a private directory";
+    if (fchdir(dirfd) < 0 || mkdtemp(tmpname) == NULL)
+	return (-1);
+    if ((tmpfd = openat(dirfd, tmpname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0
+	|| fstat(tmpfd, &st) < 0 || fchdir(tmpfd) < 0) {
+	err = errno;
+	goto fail;
+    }
+    if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+	err = EPERM;				/* not the directory made: someone swapped it */
+	goto fail;
+    }
+    *step = "cannot create the socket";
+    if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0) {
+	err = errno;
+	goto fail;
+    }
+    old_mask = umask((mode_t) (~o->mode & 0777));
+    err = bind(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0 ? errno : 0;
+    (void) umask(old_mask);
+    if (err == 0 && (o->uid != (uid_t) -1 || o->gid != (gid_t) -1)) {
+	*step = "cannot set the owner";
+	if (fchownat(tmpfd, "s", o->uid, o->gid, AT_SYMLINK_NOFOLLOW) < 0)
+	    err = errno;
+    }
+    /* Its identity, for removal at exit, while nobody else can reach it. */
+    if (err == 0 && fstatat(tmpfd, "s", made, AT_SYMLINK_NOFOLLOW) < 0)
+	err = errno;
+    if (err == 0) {
+	*step = "cannot move the socket into place";
+	if (renameat(tmpfd, "s", dirfd, base) < 0)
+	    err = errno;
+    }
+    if (err == 0) {
+	(void) unlinkat(dirfd, tmpname, AT_REMOVEDIR);
+	close(tmpfd);
+	return (fd);
+    }
+fail:
+    if (tmpfd >= 0) {
+	(void) unlinkat(tmpfd, "s", 0);
+	close(tmpfd);
+    }
+    (void) unlinkat(dirfd, tmpname, AT_REMOVEDIR);
+    if (fd >= 0)
+	close(fd);
+    errno = err;
+    return (-1);
+}
+
+/* listen_unix - unix:/path[,mode=OCTAL][,owner=USER][,group=GROUP] */
+static int listen_unix(const char *spec)
+{
+    struct listen_unix_opts o;
+    struct sockaddr_un sun;
+    struct stat st;
+    const char *step = "";
+    char   *path, *dir, *slash;
+    int     fd = -1, dirfd = -1, cwd = -1;
+
+    if ((path = listen_unix_spec(spec, &o)) == NULL)
+	return (-1);
+    slash = strrchr(path, '/');
+    dir = slash ? mem_strndup(path, slash == path ? 1 : (size_t) (slash - path)) : mem_strdup(".");
+    if (strlen(path) >= sizeof(sun.sun_path) || (slash && slash[1] == 0) || *path == 0) {
+	log_error("unix:%s: %s", path, *path && strlen(path) >= sizeof(sun.sun_path) ?
+		  "path too long" : "expected unix:PATH");
+    } else if (listen_unix_free_path(path) == 0) {
+	if ((cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
+	    || (dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	    step = "cannot open its directory (or the working directory)";
+	else
+	    fd = listen_unix_make(dirfd, slash ? slash + 1 : path, &o, &st, &step);
+	if (fd < 0 || listen(fd, LISTEN_BACKLOG) < 0 || listen_prepare(fd) < 0) {
+	    log_error_errno("unix:%s: %s", path, fd < 0 ? step : "cannot listen");
+	    if (fd >= 0)
+		close(fd);
+	    fd = -1;
+	} else {
+	    listen_files = mem_realloc(listen_files, listen_nfiles + 1, sizeof(*listen_files));
+	    listen_files[listen_nfiles].fd = fd;
+	    listen_files[listen_nfiles].path = mem_strdup(path);
+	    listen_files[listen_nfiles].dev = st.st_dev;
+	    listen_files[listen_nfiles++].ino = st.st_ino;
+	}
+	if (cwd >= 0 && fchdir(cwd) < 0)
+	    log_error_errno("cannot go back to the working directory");
+    }
+    if (cwd >= 0)
+	close(cwd);
+    if (dirfd >= 0)
+	close(dirfd);
+    free(dir);
+    free(path);
     return (fd);
 }
 
@@ -207,14 +418,27 @@ void    listen_notify(const char *state)
 #endif
 }
 
-/* listen_close - close, and remove a unix socket file we made */
+/* listen_close - close, and remove a unix socket file we made while it is still ours */
 void    listen_close(int fd, int ours)
 {
-    struct sockaddr_un sun;
-    socklen_t len = sizeof(sun);
+    struct stat st;
+    size_t  i;
 
-    if (ours && getsockname(fd, (struct sockaddr *) &sun, &len) == 0 && sun.sun_family == AF_UNIX
-	&& len > offsetof(struct sockaddr_un, sun_path) && sun.sun_path[0] == '/')
-	(void) unlink(sun.sun_path);
+    for (i = 0; ours && i < listen_nfiles; i++) {
+	struct listen_file *lf = listen_files + i;
+
+	if (lf->fd != fd)
+	    continue;
+	if (lstat(lf->path, &st) == 0 && S_ISSOCK(st.st_mode)
+	    && st.st_dev == lf->dev && st.st_ino == lf->ino)
+	    (void) unlink(lf->path);
+	free(lf->path);
+	*lf = listen_files[--listen_nfiles];
+	break;
+    }
+    if (listen_nfiles == 0) {
+	free(listen_files);
+	listen_files = NULL;
+    }
     close(fd);
 }

@@ -1,8 +1,12 @@
 /*
  * listen - the sockets certpolicyd accepts connections on
  *
- * "unix:/path" (a stale socket file is replaced; the socket is made mode
- * 0666 so that Postfix's unprivileged smtpd can connect) or
+ * "unix:/path[,mode=OCTAL][,owner=USER][,group=GROUP]" (mode 0666 by
+ * default, so that Postfix's unprivileged smtpd can connect; the socket
+ * is made in a private directory and renamed into place, so no chmod or
+ * chown runs on a path another user could change; only a stale socket is
+ * replaced, never a live one or another kind of file; at exit the file is
+ * removed only while it is still this socket) or
  * "inet:HOST:PORT" ("inet:[::1]:10040" for IPv6). Sockets passed by
  * systemd (LISTEN_FDS, LISTEN_PID) are taken as they are, through
  * libsystemd when built with it; libsystemd is loaded only then (and for
@@ -15,7 +19,10 @@
 /* listen_open - a listening socket for endpoint; -1 with a message logged */
 int     listen_open(const char *endpoint);
 
-/* listen_systemd - the number of sockets passed by systemd (from fd 3), or 0 */
+/*
+ * listen_systemd - the number of sockets passed by systemd (from fd 3), or
+ * 0; -1 (logged) when LISTEN_FDS is bad. The caller bounds the number.
+ */
 int     listen_systemd(void);
 
 /* listen_notify - "READY=1" or "STOPPING=1" to systemd, when NOTIFY_SOCKET is set */

@@ -230,13 +230,34 @@ each_eighth() {
     done
 }
 
+# cleanup_add COMMAND - run COMMAND (a shell string, evaluated then) when
+# the script exits, after those added later: a script adds its own
+# cleanups here instead of setting an EXIT trap, so that helpers which
+# need one too (nobody_dir) do not replace it
+CLEANUPS=
+cleanup_add() {
+    CLEANUPS="$1
+$CLEANUPS"
+    trap cleanup_run EXIT
+}
+cleanup_run() {
+    echo "$CLEANUPS" | while IFS= read -r _cl_cmd; do
+        [ -n "$_cl_cmd" ] && eval "$_cl_cmd"
+    done
+}
+
 # nobody_dir - set NDIR to a new directory under /tmp that the user nobody
 # can reach wherever this checkout is; it is removed when the script ends
 nobody_dir() {
     NDIR=$(mktemp -d /tmp/certpolicy-test.XXXXXX)
     chmod 0755 "$NDIR"
-    NOBODY_DIRS="${NOBODY_DIRS:-} $NDIR"
-    trap 'rm -rf $NOBODY_DIRS' EXIT
+    cleanup_add "rm -rf '$NDIR'"
+}
+
+# alive NAME PID - the server a check_not below relies on is still running
+# (a check that a server does not answer passes too when it has died)
+alive() {
+    if kill -0 "$2" 2>/dev/null; then ok "$1: the server is running"; else fail "$1: the server is running" "process $2 is gone"; fi
 }
 
 # as_nobody COMMAND... - run as nobody when root, else as we are

@@ -18,8 +18,37 @@ for conf in *.conf; do
     check_eq "$name: exit status" "$expect" "$(tail -1 "$T/$name.out")"
 done
 
-# A check writes nothing, even for a good file with outputs configured.
-check_eq "check writes nothing" "" "$(ls "$CASES/parser" | grep -v -e '\.conf$' -e '\.ref$' -e '\.args$' -e '^big.pem$' -e '^garbage.der$' -e '^notacert.txt$')"
+# A check writes nothing, even for a good file with outputs configured:
+# good.full.conf with every output in a directory of this test's own,
+# which must stay empty (and nothing may appear beside the cases either).
+mkdir -p "$T/nothing"
+sed -e "s|/var/lib/certpolicy/|$T/nothing/|" -e "s|/etc/postfix/|$T/nothing/|" good.full.conf >"$T/full.conf"
+check "check writes nothing: every output is in the test's directory" \
+    test "$(grep -c "$T/nothing/" "$T/full.conf")" -ge 5
+run_capture "$T/full.out" "$CERTPOLICY" -c "$T/full.conf" check
+check_eq "check writes nothing: the good file passes" "exit 0" "$(tail -1 "$T/full.out")"
+check_eq "check writes nothing: the output directory stays empty" "" "$(ls -A "$T/nothing")"
+check_eq "check writes nothing beside the cases" "" "$(ls -A "$CASES/parser" | grep -v -e '\.conf$' -e '\.ref$' -e '\.args$' -e '^big.pem$' -e '^garbage.der$' -e '^notacert.txt$')"
+
+# tls values Postfix cannot read back from a policy map: white space in a
+# value (a quoted tafile= path), a comma (smtp(8) splits there), a control
+# character; a next-hop postmap would take for a comment.
+{
+    printf 'tls example.com secure tafile="/etc/postfix/my ca.pem"\n'
+    printf 'tls example.net secure "tafile=/etc/postfix/ca.pem,x"\n'
+    printf 'tls example.org secure "tafile=/etc/postfix/\tca.pem"\n'
+    printf 'tls "#example.org" encrypt\n'
+    printf 'tls example.info secure tafile=/etc/postfix/ca.pem\n'
+} >"$T/tls.conf"
+run_capture "$T/tls.out" "$CERTPOLICY" -c "$T/tls.conf" check
+check_golden "tls values Postfix cannot represent" /dev/stdin "$T/tls.out" <<OUT
+$T/tls.conf:1: tls: "tafile=/etc/postfix/my ca.pem": Postfix splits a policy map value at white space; it cannot hold this value
+$T/tls.conf:2: tls: "tafile=/etc/postfix/ca.pem,x": Postfix splits a policy map value at commas; it cannot hold this value
+$T/tls.conf:3: tls: "tafile=/etc/postfix/	ca.pem": Postfix splits a policy map value at white space; it cannot hold this value
+$T/tls.conf:4: tls: "#example.org": postmap reads a line that starts with '#' as a comment
+certpolicy: $T/tls.conf: 4 errors, 0 warnings
+exit 1
+OUT
 
 # -o takes only known limits, with values in range.
 run_capture "$T/o.out" "$CERTPOLICY" -o max_colours=3 -c good.empty.conf check

@@ -82,6 +82,59 @@ check "postmap killed: message" grep -q "^certpolicy: \"$T/killed cdb:.*relay_cl
 check_eq "postmap killed: exit 1" "exit 1" "$(tail -1 "$T/out")"
 unchanged "postmap killed mid-run"
 
+# A later rename fails after earlier ones worked: a postmap that reports
+# success without writing the tls_policy index makes that rename fail
+# after relay_clientcerts, its index and tls_policy were already
+# replaced. Those are put back: every output as before, no link left.
+cat >"$T/no-index" <<'SH'
+#!/bin/sh
+case "$1" in cdb:*tls_policy*) exit 0 ;; esac
+exec postmap "$@"
+SH
+chmod +x "$T/no-index"
+printf 'postmap_command = %s/no-index\n' "$T" >"$T/no-index.conf"
+cat "$T/changed.conf" >>"$T/no-index.conf"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/no-index.conf" compile
+check "a later rename fails: says which" grep -q "^certpolicy: cannot rename .*/\.tls_policy\..*\.cdb to $OUT/postfix/tls_policy.cdb: No such file or directory$" "$T/out"
+check "a later rename fails: says the earlier ones were put back" \
+    grep -q "^certpolicy: the outputs replaced before that were put back: nothing was changed$" "$T/out"
+check_eq "a later rename fails: exit 1" "exit 1" "$(tail -1 "$T/out")"
+unchanged "a later rename fails"
+
+# The same with outputs another user owns, as after a compile by root
+# and then one by an unprivileged user in a directory it may write: the
+# kernel (fs.protected_hardlinks) refuses a hard link to them, so the
+# previous versions are kept as copies. Both a failing and a working
+# compile, as nobody.
+if [ "$(id -u)" = 0 ]; then
+    nobody_dir
+    PH=$NDIR
+    mkdir "$PH/out" "$PH/pf"
+    cp "$MAIL_CONFIG/main.cf" "$MAIL_CONFIG/master.cf" "$PH/pf/"
+    cp "$PKI/alice.pem" "$PKI/bob.pem" "$PKI/carol.pem" "$T/no-index" "$CERTPOLICY" "$PH/"
+    sed -e "s|$OUT/db|$PH/out|g" -e "s|$OUT/postfix|$PH/out|g" -e "s|$PKI|$PH|g" "$T/good.conf" >"$PH/good.conf"
+    { printf 'postmap_command = %s/no-index\n' "$PH"; cat "$PH/good.conf"; } \
+        | sed -e 's/^client bob.*/client carol cert=PH\/carol.pem/' -e "s|PH|$PH|" -e 's/encrypt/secure/' >"$PH/no-index.conf"
+    sed '/^postmap_command/d' "$PH/no-index.conf" >"$PH/changed.conf"
+    chmod -R a+rX "$PH"
+    check "outputs of another user: first compile, as root" env MAIL_CONFIG="$PH/pf" "$CERTPOLICY" -c "$PH/good.conf" compile
+    chown nobody "$PH/out"
+    sums "$PH/out" >"$T/ph.before"
+    saved_config=$MAIL_CONFIG
+    MAIL_CONFIG=$PH/pf
+    run_capture "$T/out" as_nobody "$PH/certpolicy" -c "$PH/no-index.conf" compile
+    check "outputs of another user, a later rename fails: the earlier ones were put back" \
+        grep -q "^certpolicy: the outputs replaced before that were put back: nothing was changed$" "$T/out"
+    sums "$PH/out" >"$T/ph.after"
+    check_golden "outputs of another user, a later rename fails: outputs unchanged" "$T/ph.before" "$T/ph.after"
+    run_capture "$T/out" as_nobody "$PH/certpolicy" -c "$PH/changed.conf" compile
+    MAIL_CONFIG=$saved_config
+    check_eq "outputs of another user: a good compile as nobody works" "exit 0" "$(tail -1 "$T/out")"
+    check_eq "outputs of another user: no backup left" "" "$(ls -A "$PH/out" | grep '^\.')"
+else
+    skip "outputs of another user" "needs root"
+fi
+
 # The source edited while compile runs (here while postmap works, which
 # a wrapper makes take a second): nothing is replaced, and it says why.
 cat >"$T/slow" <<'SH'
@@ -103,7 +156,7 @@ check "source edited during compile: message" \
 unchanged "source edited during compile"
 
 # The source rewritten in place, over and over, while compile runs 30
-# times: each compile either fails and changes nothing, or writes the
+# times (and 30 more with rewrites in bursts, below): each compile either fails and changes nothing, or writes the
 # outputs of one whole version, never of a torn read (half a file, or the
 # empty file between truncation and writing). The two versions differ in
 # which client is revoked, so a torn read would show.
@@ -121,13 +174,8 @@ for v in a b; do
     "$CERTPOLICY" -c "$T/inplace/src.conf" compile >/dev/null 2>&1
     cdb -d "$T/inplace/db.cdb" | sort >"$T/inplace/$v.dump"
 done
-( while [ ! -e "$T/inplace/stop" ]; do
-      cat "$T/inplace/a.conf" >"$T/inplace/src.conf"
-      cat "$T/inplace/b.conf" >"$T/inplace/src.conf"
-  done ) &
-writer=$!
-n=0 whole=0 refused=0 torn=0
-while [ $n -lt 30 ]; do
+# inplace_compile - one compile, classified: whole, refused or torn
+inplace_compile() {
     cdb -d "$T/inplace/db.cdb" | sort >"$T/inplace/before.dump"
     if "$CERTPOLICY" -c "$T/inplace/src.conf" compile >"$T/inplace/out" 2>&1; then
         ref=
@@ -143,13 +191,50 @@ while [ $n -lt 30 ]; do
     else
         torn=$((torn + 1))
     fi
+}
+( while [ ! -e "$T/inplace/stop" ]; do
+      cat "$T/inplace/a.conf" >"$T/inplace/src.conf"
+      cat "$T/inplace/b.conf" >"$T/inplace/src.conf"
+  done ) &
+writer=$!
+n=0 whole=0 refused=0 torn=0
+while [ $n -lt 30 ]; do
+    inplace_compile
     n=$((n + 1))
 done
 touch "$T/inplace/stop"
 wait $writer
+# Then 30 more, where the writer rewrites in bursts (20 rewrites, started
+# together with the compile in even rounds; odd rounds compile after the
+# burst has ended), so that some compiles can see a whole version: a
+# compile that always refuses would pass the first 30 too.
+mkfifo "$T/inplace/bursts"
+( while read -r r; do
+      i=0
+      while [ $i -lt 10 ]; do
+          cat "$T/inplace/a.conf" >"$T/inplace/src.conf"
+          cat "$T/inplace/b.conf" >"$T/inplace/src.conf"
+          i=$((i + 1))
+      done
+      : >"$T/inplace/burst.$r"
+  done <"$T/inplace/bursts" ) &
+writer=$!
+exec 3>"$T/inplace/bursts"
+while [ $n -lt 60 ]; do
+    if [ $((n % 2)) = 0 ]; then
+        echo $n >&3
+    else
+        while [ ! -e "$T/inplace/burst.$((n - 1))" ]; do sleep 0.05; done
+    fi
+    inplace_compile
+    n=$((n + 1))
+done
+exec 3>&-
+wait $writer
 ls -A "$T/inplace" | grep '^\.' >"$T/inplace/temps"
 check_eq "source rewritten in place: no temporary file left" "" "$(cat "$T/inplace/temps")"
-check_eq "source rewritten in place during 30 compiles ($whole whole, $refused failed and changed nothing): none torn" 0 $torn
+check_eq "source rewritten in place during 60 compiles ($whole whole, $refused failed and changed nothing): none torn" 0 $torn
+check "source rewritten in place during 60 compiles: at least one wrote a whole version ($whole)" test "$whole" -gt 0
 
 # A read-only database directory: the maps are ready first and must be
 # thrown away. Root ignores directory modes, so as root the compile runs

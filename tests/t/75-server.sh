@@ -68,8 +68,10 @@ wait_for test -S "$T/sock2"
 printf 'a=b\n' | "$CLIENT" -s 3 "unix:$T/sock2" &
 printf 'a=b\n' | "$CLIENT" -s 3 "unix:$T/sock2" &
 sleep 0.5
+alive "max_connections=2" "$srv"
 check_not "max_connections=2: a third client is not served meanwhile" "$CLIENT" -n 1 -t 1000 "unix:$T/sock2" <"$T/alice.req"
 check "max_connections=2: it is served once one closes" "$CLIENT" -n 1 -t 5000 "unix:$T/sock2" <"$T/alice.req"
+alive "max_connections=2, after the third client" "$srv"
 kill -TERM "$srv"
 wait
 

@@ -77,6 +77,7 @@ echo "peak memory (VmHWM) of certpolicyd: ${hwm_idle} KiB with 1,000 idle connec
 if [ -z "${CERTPOLICY_SANITIZED:-}" ]; then
     check "peak memory under 16 MiB (${hwm_all} KiB)" test "$hwm_all" -lt 16384
 fi
+alive "server B, before its log is read" $b
 check_not "server B: no warning but the one for the long line" \
     sh -c "grep 'warning:' '$T/b.log' | grep -v 'longer than max_request_line'"
 kill -TERM $b
@@ -121,6 +122,7 @@ mkfifo "$T/hold2.in"
 hold=$!
 exec 7>"$T/hold2.in"
 sleep 0.5
+alive "open-file limit 64, with 40 held" $c
 check_not "open-file limit 64: a 41st client waits while 40 are held" \
     sh -c "req() { printf 'ccert_fingerprint=%s\n\n' '$ALICE'; }; req | '$CLIENT' -n 1 -t 1000 'unix:$T/c.sock'"
 exec 7>&-

@@ -15,7 +15,7 @@ CRL_URL=http://127.0.0.1:$P_CRL/ca.crl OCSP_URL=http://127.0.0.1:$P_OCSP/ \
     sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
 cd "$PKI" || exit 1
 PIDS=
-trap 'kill $PIDS 2>/dev/null' EXIT
+cleanup_add 'kill $PIDS 2>/dev/null'
 bg() { "$@" >/dev/null 2>&1 & PIDS="$PIDS $!"; }
 # stop_all - every server started, ended (their ports closed)
 stop_all() {
