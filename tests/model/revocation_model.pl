@@ -1,0 +1,892 @@
+#!/usr/bin/perl
+# revocation_model.pl - the model-based revocation test (tests/t/89-revocation-model.sh)
+#
+# A PKI made with the openssl CLI: a root "Model Root", two intermediates
+# of the same name "Model CA" with different keys (ca1, and ca2 after a key
+# rollover; their client serial numbers overlap), clients a1-a3 under ca1
+# and b1-b2 under ca2. A number of random CA histories ("timelines") are
+# written once as the CA's index files, epoch by epoch (revoke, hold,
+# release a hold, reissue, the root revokes an intermediate), and every
+# CRL and OCSP response of every epoch is made once by "openssl ca -gencrl"
+# and "openssl ocsp" (complete CRLs, delta CRLs, ARLs and user-only CRLs,
+# expired CRLs, "unknown" responses). Those are the pool.
+#
+# A sequence picks a timeline and settings, then walks: at each step the
+# CA may move on, and each source (the three CRLs, the three responders)
+# serves the current answer, an old one (a replay), nothing (down), an
+# out-of-scope CRL, another key's answer... Then "certpolicy refresh" runs
+# and certpolicyd answers for every enrolled certificate. After each step:
+#   safety: a certificate that a verified answer has shown revoked (or on
+#           hold, not lifted by a later verified answer), or whose
+#           intermediate a verified answer has shown revoked, is not OK;
+#   liveness: a certificate good at the CA, under a good intermediate, is
+#           OK when the statuses the contract says refresh must hold for it
+#           and for its intermediate are good and fresh.
+# What refresh must hold is computed by the rules of DESIGN.md, "What a
+# status may become". Where the contract leaves a choice open (with
+# "ocsp, crl", whether the CRL is read when OCSP answered), every reading
+# is modelled and an invariant is enforced only when all readings agree.
+#
+# Environment: WORKDIR, RESULTS, GROUP, CERTPOLICY, CERTPOLICYD (from the
+# group script); CERTPOLICY_MODEL_SEED (base seed, default 1010),
+# CERTPOLICY_MODEL_SEQUENCES (default 200), CERTPOLICY_MODEL_ONLY (run one
+# sequence by number), CERTPOLICY_MODEL_TIMELINES (default 10).
+use strict;
+use warnings;
+use IO::Socket::INET;
+use IO::Select;
+use Digest::SHA qw(sha256_hex);
+use MIME::Base64 qw(decode_base64);
+use POSIX qw(strftime);
+use Time::HiRes ();
+use File::Path qw(make_path remove_tree);
+
+my $W = $ENV{WORKDIR} or die "WORKDIR not set\n";
+my $RESULTS = $ENV{RESULTS} or die "RESULTS not set\n";
+my $GROUP = $ENV{GROUP} || '89-revocation-model';
+my $CERTPOLICY = $ENV{CERTPOLICY} or die "CERTPOLICY not set\n";
+my $CERTPOLICYD = $ENV{CERTPOLICYD} or die "CERTPOLICYD not set\n";
+my $SEED = $ENV{CERTPOLICY_MODEL_SEED} // 1010;
+my $NSEQ = $ENV{CERTPOLICY_MODEL_SEQUENCES} // 200;
+my $ONLY = $ENV{CERTPOLICY_MODEL_ONLY};
+my $NTL = $ENV{CERTPOLICY_MODEL_TIMELINES} // 10;
+my $EPOCHS = 8;
+my $DAY = 86400;
+delete $ENV{CERTPOLICY_NOW};
+# the openssl configurations below take their index, cRLNumber file and
+# delta base from the environment
+$ENV{IDX} = "/dev/null";
+$ENV{CRLNUM} = "/dev/null";
+$ENV{DELTA_BASE} = 0;
+
+my @CLIENTS = qw(a1 a2 a3 b1 b2);
+my %CA_OF = (a1 => 'ca1', a2 => 'ca1', a3 => 'ca1', b1 => 'ca2', b2 => 'ca2', ca1 => 'root', ca2 => 'root');
+my %INTER = (ca1 => 'ca1', ca2 => 'ca2');
+
+# ---- results ------------------------------------------------------------
+
+sub result {
+    my ($line) = @_;
+    open(my $fh, '>>', $RESULTS) or die "$RESULTS: $!\n";
+    print $fh "$line\n";
+    close($fh);
+    print "$line\n";
+}
+sub ok   { result("ok $GROUP: $_[0]") }
+sub fail { result("FAIL $GROUP: $_[0]: $_[1]") }
+
+# ---- a seeded generator, the same on every platform ----------------------
+
+sub rng_new { my $s = shift; return { x => ($s * 2654435761 + 12345) % 2147483648 } }
+sub rng_int {    # 0 .. n-1
+    my ($r, $n) = @_;
+    $r->{x} = ($r->{x} * 1103515245 + 12345) % 2147483648;
+    return int(($r->{x} >> 4) * $n / 134217728);
+}
+sub rng_pick { my ($r, @a) = @_; return $a[rng_int($r, scalar @a)] }
+sub rng_weighted {    # pairs: value, weight
+    my ($r, @pairs) = @_;
+    my $total = 0;
+    for (my $i = 1; $i < @pairs; $i += 2) { $total += $pairs[$i] }
+    my $x = rng_int($r, $total);
+    for (my $i = 0; $i < @pairs; $i += 2) {
+        return $pairs[$i] if $x < $pairs[ $i + 1 ];
+        $x -= $pairs[ $i + 1 ];
+    }
+    die "rng_weighted";
+}
+
+# ---- running the openssl CLI ---------------------------------------------
+
+sub run {
+    my (@cmd) = @_;
+    my $pid = fork() // die "fork: $!\n";
+    if ($pid == 0) {
+        open(STDOUT, '>>', "$W/openssl.log");
+        open(STDERR, '>&', \*STDOUT);
+        exec(@cmd) or exit(127);
+    }
+    waitpid($pid, 0);
+    die "failed ($?): @cmd (see $W/openssl.log)\n" if $?;
+}
+
+sub stamp { strftime('%Y%m%d%H%M%SZ', gmtime($_[0])) }
+sub ustamp { strftime('%y%m%d%H%M%SZ', gmtime($_[0])) }
+sub iso { strftime('%H:%M:%S', gmtime($_[0])) }
+
+sub slurp { my $f = shift; open(my $fh, '<', $f) or die "$f: $!\n"; local $/; my $d = <$fh>; return $d }
+sub spew {
+    my ($f, $d) = @_;
+    open(my $fh, '>', "$f.tmp") or die "$f.tmp: $!\n";
+    print $fh $d;
+    close($fh) or die "$f: $!\n";
+    rename("$f.tmp", $f) or die "$f: $!\n";
+}
+
+# ---- HTTP: files of a directory, read at each request --------------------
+
+my $SRV = "$W/srv";
+my ($HTTP_PID, $PORT);
+
+sub http_start {
+    make_path($SRV);
+    my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 64,
+                                  ReuseAddr => 1, Proto => 'tcp') or die "listen: $!\n";
+    $PORT = $l->sockport;
+    $HTTP_PID = fork() // die "fork: $!\n";
+    return if $HTTP_PID;
+    $SIG{PIPE} = 'IGNORE';
+    for (;;) {
+        my $c = $l->accept or next;
+        http_answer($c);
+        close($c);
+    }
+}
+
+sub http_answer {
+    my ($c) = @_;
+    my $sel = IO::Select->new($c);
+    my $buf = '';
+    while ($buf !~ /\r\n\r\n/) {
+        return unless $sel->can_read(5);
+        my $n = sysread($c, $buf, 65536, length $buf);
+        return unless $n;
+    }
+    my ($head, $body) = split(/\r\n\r\n/, $buf, 2);
+    my $want = $head =~ /^Content-Length:\s*(\d+)/mi ? $1 : 0;
+    while (length($body) < $want) {
+        return unless $sel->can_read(5);
+        my $n = sysread($c, $body, 65536, length $body);
+        return unless $n;
+    }
+    my ($path) = $head =~ m{^\S+\s+/([A-Za-z0-9._-]*)};
+    my $file = defined $path && $path ne '' ? "$SRV/$path" : '';
+    my $msg;
+    if ($file ne '' && -f $file) {
+        my $data = slurp($file);
+        my $type = $path =~ /^ocsp/ ? 'application/ocsp-response' : 'application/pkix-crl';
+        $msg = "HTTP/1.0 200 OK\r\nContent-Type: $type\r\nContent-Length: " . length($data) . "\r\n\r\n$data";
+    } else {
+        $msg = "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+    }
+    syswrite($c, $msg);
+}
+
+END { kill('TERM', $HTTP_PID) if $HTTP_PID && $$ != $HTTP_PID && defined $PORT }
+
+# ---- the PKI ----------------------------------------------------------------
+
+my $PKI = "$W/pki";
+my %CERT;    # name -> { serial, exp, subj, fp, pem }
+
+sub ca_conf {
+    my ($ca, $ext) = @_;
+    my $url = "http://127.0.0.1:$PORT";
+    return <<CNF;
+[ ca ]
+default_ca = CA_default
+[ CA_default ]
+dir = $PKI
+certificate = $PKI/$ca.pem
+private_key = $PKI/$ca.key
+database = \$ENV::IDX
+crlnumber = \$ENV::CRLNUM
+new_certs_dir = $PKI/newcerts
+serial = $PKI/$ca.serial
+default_md = sha256
+default_crl_days = 1
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+[ policy_any ]
+commonName = supplied
+[ req ]
+distinguished_name = dn
+[ dn ]
+[ root_ext ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[ inter_ext ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+crlDistributionPoints = URI:$url/root.crl
+authorityInfoAccess = OCSP;URI:$url/ocsp-root
+[ client_ext ]
+basicConstraints = CA:FALSE
+keyUsage = digitalSignature
+extendedKeyUsage = clientAuth
+authorityKeyIdentifier = keyid:always
+crlDistributionPoints = URI:$url/$ext.crl
+authorityInfoAccess = OCSP;URI:$url/ocsp-$ext
+[ delta_ext ]
+authorityKeyIdentifier = keyid:always
+deltaCRL = critical,ASN1:INTEGER:\$ENV::DELTA_BASE
+[ full_ext ]
+authorityKeyIdentifier = keyid:always
+[ arl_ext ]
+authorityKeyIdentifier = keyid:always
+issuingDistributionPoint = critical,\@arl_idp
+[ arl_idp ]
+fullname = URI:$url/$ca-arl.crl
+onlyCA = TRUE
+[ user_ext ]
+authorityKeyIdentifier = keyid:always
+issuingDistributionPoint = critical,\@user_idp
+[ user_idp ]
+fullname = URI:$url/$ca-user.crl
+onlyuser = TRUE
+CNF
+}
+
+sub pem_fp {
+    my ($pem) = @_;
+    my ($b64) = $pem =~ /-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----/s;
+    my $hex = uc sha256_hex(decode_base64($b64));
+    return join(':', $hex =~ /(..)/g);
+}
+
+sub issue {
+    my ($ca, $name, $cn, $ext) = @_;
+    my @before = split(/\n/, slurp("$PKI/$ca.issued"));
+    local $ENV{IDX} = "$PKI/$ca.issued";
+    local $ENV{CRLNUM} = "$PKI/$ca.unused-crlnumber";
+    run('openssl', 'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+        '-keyout', "$PKI/$name.key", '-subj', "/CN=$cn", '-out', "$PKI/$name.csr", '-config', "$PKI/$ca.cnf");
+    run('openssl', 'ca', '-batch', '-config', "$PKI/$ca.cnf", '-in', "$PKI/$name.csr", '-out', "$PKI/$name.pem",
+        '-notext', '-startdate', stamp(time() - $DAY), '-enddate', stamp(time() + 365 * $DAY),
+        '-extensions', $ext);
+    my @f = split(/\t/, (split(/\n/, slurp("$PKI/$ca.issued")))[ scalar @before ]);
+    $CERT{$name} = { exp => $f[1], serial => $f[3], subj => $f[5], fp => pem_fp(slurp("$PKI/$name.pem")),
+                     pem => "$PKI/$name.pem" };
+}
+
+sub pki_make {
+    remove_tree($PKI);
+    make_path("$PKI/newcerts");
+    for my $ca (qw(root ca1 ca2)) {
+        spew("$PKI/$ca.cnf", ca_conf($ca, $ca));
+        spew("$PKI/$ca.issued", '');
+        spew("$PKI/$ca.serial", "1000\n");
+    }
+    run('openssl', 'req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+        '-keyout', "$PKI/root.key", '-out', "$PKI/root.pem", '-subj', '/CN=Model Root', '-days', '3650',
+        '-config', "$PKI/root.cnf", '-extensions', 'root_ext');
+    issue('root', 'ca1', 'Model CA', 'inter_ext');
+    # The rollover: the same name, a new key; the root's index lists both.
+    issue('root', 'ca2', 'Model CA', 'inter_ext');
+    issue('ca1', $_, $_, 'client_ext') for qw(a1 a2 a3);
+    issue('ca2', $_, $_, 'client_ext') for qw(b1 b2);
+    spew("$PKI/cas-before.pem", slurp("$PKI/root.pem") . slurp("$PKI/ca1.pem"));
+    spew("$PKI/cas-after.pem", slurp("$PKI/root.pem") . slurp("$PKI/ca1.pem") . slurp("$PKI/ca2.pem"));
+    # OCSP requests (no nonce: the responses are made once and served many times)
+    for my $ca (qw(root ca1 ca2)) {
+        my @subjects = grep { $CA_OF{$_} eq $ca } (@CLIENTS, 'ca1', 'ca2');
+        run('openssl', 'ocsp', '-issuer', "$PKI/$ca.pem", (map { ('-cert', $CERT{$_}{pem}) } @subjects),
+            '-no_nonce', '-reqout', "$PKI/$ca.req");
+    }
+}
+
+# ---- timelines: what each CA says at each epoch ---------------------------
+
+# truth: name -> { st => good|revoked|hold, at => time of the event (epoch number until made) }
+sub timeline_make {
+    my ($n) = @_;
+    my $r = rng_new($SEED * 7919 + $n);
+    my %t = map { $_ => { st => 'good', ep => 0 } } (@CLIENTS, 'ca1', 'ca2');
+    my @epochs = ({ truth => { map { $_ => { %{ $t{$_} } } } keys %t }, event => 'start' });
+    if (rng_int($r, 3) == 0) {
+        my $c = rng_pick($r, @CLIENTS);
+        $epochs[0]{truth}{$c} = { st => 'revoked', ep => 0 };
+        $epochs[0]{event} = "start, $c revoked";
+    }
+    for my $e (1 .. $EPOCHS - 1) {
+        my %prev = %{ $epochs[-1]{truth} };
+        my %cur = map { $_ => { %{ $prev{$_} } } } keys %prev;
+        my @good = grep { $cur{$_}{st} eq 'good' } @CLIENTS;
+        my @held = grep { $cur{$_}{st} eq 'hold' } @CLIENTS;
+        my @gooda = grep { $cur{$_}{st} eq 'good' } qw(ca1 ca2);
+        my $ev = rng_weighted($r, revoke => @good ? 3 : 0, hold => @good ? 3 : 0,
+                              release => @held ? 5 : 0, reissue => 2, root => @gooda ? 1 : 0,
+                              holdrevoke => @held ? 1 : 0);
+        my $what;
+        if ($ev eq 'revoke') {
+            my $c = rng_pick($r, @good);
+            $cur{$c} = { st => 'revoked', ep => $e };
+            $what = "revoke $c";
+        } elsif ($ev eq 'hold') {
+            my $c = rng_pick($r, @good);
+            $cur{$c} = { st => 'hold', ep => $e };
+            $what = "hold $c";
+        } elsif ($ev eq 'release') {
+            my $c = rng_pick($r, @held);
+            $cur{$c} = { st => 'good', ep => $e, released => 1 };
+            $what = "release the hold of $c";
+        } elsif ($ev eq 'holdrevoke') {
+            my $c = rng_pick($r, @held);
+            $cur{$c} = { st => 'revoked', ep => $e };
+            $what = "revoke $c (was on hold)";
+        } elsif ($ev eq 'root') {
+            my $c = rng_pick($r, @gooda);
+            $cur{$c} = { st => 'revoked', ep => $e };
+            $what = "the root revokes $c";
+        } else {
+            $what = 'reissue';
+        }
+        push(@epochs, { truth => \%cur, event => $what });
+    }
+    return { n => $n, epochs => \@epochs };
+}
+
+# index_line - one line of an openssl ca index for name in truth t
+sub index_line {
+    my ($name, $st, $when) = @_;
+    my $c = $CERT{$name};
+    return "V\t$c->{exp}\t\t$c->{serial}\tunknown\t$c->{subj}\n" if $st eq 'good';
+    my $rev = ustamp($when) . ($st eq 'hold' ? ',holdInstruction,holdInstructionReject'
+                              : $st eq 'remove' ? ',removeFromCRL'
+                              : $name =~ /^ca/ ? ',CACompromise' : ',keyCompromise');
+    return "R\t$c->{exp}\t$rev\t$c->{serial}\tunknown\t$c->{subj}\n";
+}
+
+# ---- the pool ---------------------------------------------------------------
+
+# An artefact: { file, kind (full delta arl user expired ocsp unknown),
+# key (the signing CA), ep (the epoch whose state it tells, -1 none),
+# tu, nu (thisUpdate, nextUpdate), num (cRLNumber) }
+my @TL;          # timelines
+my %POOL;        # "tl/ca/kind/ep" -> artefact
+
+sub crl_gen {
+    my ($tl, $ca, $kind, $ep, $idx, $tu, $nu, $ext, $base) = @_;
+    my $dir = "$W/pool/$tl->{n}";
+    my $file = "$dir/$ca-$kind-$ep.pem";
+    spew("$dir/idx", $idx);
+    my $num = hex(slurp("$dir/$ca.crlnumber") =~ s/\s+//gr);
+    local $ENV{IDX} = "$dir/idx";
+    local $ENV{CRLNUM} = "$dir/$ca.crlnumber";
+    local $ENV{DELTA_BASE} = $base // 0;
+    run('openssl', 'ca', '-config', "$PKI/$ca.cnf", '-gencrl', '-crlexts', $ext, '-out', $file,
+        '-crl_lastupdate', stamp($tu), '-crl_nextupdate', stamp($nu));
+    my ($b64) = slurp($file) =~ /-----BEGIN X509 CRL-----(.*?)-----END X509 CRL-----/s;
+    spew("$dir/$ca-$kind-$ep.der", decode_base64($b64));
+    return $POOL{"$tl->{n}/$ca/$kind/$ep"} = { file => $file, der => "$dir/$ca-$kind-$ep.der", kind => $kind,
+                                               key => $ca, ep => $ep, tu => $tu, nu => $nu, num => $num };
+}
+
+sub ocsp_gen {
+    my ($tl, $ca, $kind, $ep, $idx) = @_;
+    my $dir = "$W/pool/$tl->{n}";
+    my $file = "$dir/$ca-$kind-$ep.ocsp";
+    spew("$dir/idx.attr", "unique_subject = no\n");    # two CAs of one name
+    spew("$dir/idx", $idx);
+    my $before = time();
+    run('openssl', 'ocsp', '-index', "$dir/idx", '-rsigner', "$PKI/$ca.pem", '-rkey', "$PKI/$ca.key",
+        '-CA', "$PKI/$ca.pem", '-reqin', "$PKI/$ca.req", '-respout', $file, '-ndays', '1');
+    my $tu = $before;
+    if (time() != $before) {    # the second turned: read the thisUpdate it got
+        open(my $fh, '-|', 'openssl', 'ocsp', '-respin', $file, '-resp_text', '-noverify') or die;
+        my ($line) = grep { /This Update:/ } <$fh>;
+        close($fh);
+        my ($d) = $line =~ /This Update:\s*(.*\S)/;
+        $tu = `date -u -d '$d' +%s` + 0;
+    }
+    return $POOL{"$tl->{n}/$ca/$kind/$ep"} = { file => $file, kind => $kind, key => $ca, ep => $ep,
+                                               tu => $tu, nu => $tu + $DAY };
+}
+
+sub subjects_of { my $ca = shift; return grep { $CA_OF{$_} eq $ca } (@CLIENTS, 'ca1', 'ca2') }
+
+sub full_index {
+    my ($tl, $ca, $ep) = @_;
+    my $truth = $tl->{epochs}[$ep]{truth};
+    return join('', map { index_line($_, $truth->{$_}{st}, $tl->{times}[ $truth->{$_}{ep} ]) } subjects_of($ca));
+}
+
+sub delta_index {
+    my ($tl, $ca, $ep) = @_;
+    my ($old, $new) = ($tl->{epochs}[ $ep - 1 ]{truth}, $tl->{epochs}[$ep]{truth});
+    my $idx = '';
+    for my $s (subjects_of($ca)) {
+        next if $old->{$s}{st} eq $new->{$s}{st};
+        my $st = $new->{$s}{st} eq 'good' ? 'remove' : $new->{$s}{st};
+        $idx .= index_line($s, $st, $tl->{times}[$ep]);
+    }
+    return $idx;
+}
+
+# pool_epoch - one epoch's artefacts of some timelines; returns the newest thisUpdate
+sub pool_epoch {
+    my ($ep, $now, @tls) = @_;
+    my $last = $now;
+    for my $tl (@tls) {
+        if ($ep == 0) {
+            # an expired CRL (nextUpdate passed), and "unknown" answers
+            crl_gen($tl, 'ca1', 'expired', 0, full_index($tl, 'ca1', 0), $now - 2 * $DAY, $now - $DAY, 'full_ext');
+            crl_gen($tl, 'root', 'expired', 0, full_index($tl, 'root', 0), $now - 2 * $DAY, $now - $DAY, 'full_ext');
+            for my $ca (qw(root ca1 ca2)) {
+                my $a = ocsp_gen($tl, $ca, 'unknown', 0, '');
+                $last = $a->{tu} if $a->{tu} > $last;
+            }
+        }
+        # Per CA and epoch, the complete CRL gets the highest cRLNumber.
+        # Out-of-scope CRLs (an ARL of ca1, a user-only CRL of the root) at
+        # two epochs; a step serves the newest one made by then.
+        crl_gen($tl, 'ca1', 'arl', $ep, '', $now, $now + $DAY, 'arl_ext') if $ep % 4 == 0;
+        crl_gen($tl, 'ca1', 'delta', $ep, delta_index($tl, 'ca1', $ep), $now, $now + $DAY, 'delta_ext',
+                $POOL{"$tl->{n}/ca1/full/" . ($ep - 1)}{num}) if $ep > 0;
+        crl_gen($tl, 'ca1', 'full', $ep, full_index($tl, 'ca1', $ep), $now, $now + $DAY, 'full_ext');
+        crl_gen($tl, 'ca2', 'full', $ep, full_index($tl, 'ca2', $ep), $now, $now + $DAY, 'full_ext');
+        crl_gen($tl, 'root', 'user', $ep, '', $now, $now + $DAY, 'user_ext') if $ep % 4 == 0;
+        crl_gen($tl, 'root', 'full', $ep, full_index($tl, 'root', $ep), $now, $now + $DAY, 'full_ext');
+        for my $ca (qw(root ca1 ca2)) {
+            my $a = ocsp_gen($tl, $ca, 'ocsp', $ep, full_index($tl, $ca, $ep));
+            $last = $a->{tu} if $a->{tu} > $last;
+        }
+    }
+    return $last;
+}
+
+# pool_make - every epoch of every timeline, by two processes (a pool entry
+# travels back as one line of key=value fields)
+my @FIELDS = qw(file der kind key ep tu nu num);
+sub pool_make {
+    my $t0 = time();
+    for my $tl (@TL) {
+        make_path("$W/pool/$tl->{n}");
+        spew("$W/pool/$tl->{n}/$_.crlnumber", "1000\n") for qw(root ca1 ca2);
+    }
+    for my $ep (0 .. $EPOCHS - 1) {
+        my $now = time();
+        $_->{times}[$ep] = $now for @TL;
+        my @pids;
+        for my $w (0, 1) {
+            my $pid = fork() // die "fork: $!\n";
+            if ($pid == 0) {
+                my %before = %POOL;
+                my $last = pool_epoch($ep, $now, grep { $_->{n} % 2 == $w } @TL);
+                my $out = "last\t$last\n";
+                for my $k (grep { !$before{$_} } keys %POOL) {
+                    $out .= join("\t", $k, map { $POOL{$k}{$_} // '' } @FIELDS) . "\n";
+                }
+                spew("$W/pool/meta.$w", $out);
+                POSIX::_exit(0);
+            }
+            push(@pids, $pid);
+        }
+        my $last = $now;
+        for my $w (0, 1) {
+            waitpid($pids[$w], 0);
+            die "making the pool failed (see $W/openssl.log)\n" if $?;
+            for my $line (split(/\n/, slurp("$W/pool/meta.$w"))) {
+                my ($k, @v) = split(/\t/, $line, -1);
+                if ($k eq 'last') {
+                    $last = $v[0] if $v[0] > $last;
+                    next;
+                }
+                my %a;
+                @a{@FIELDS} = @v;
+                $POOL{$k} = \%a;
+            }
+        }
+        # Each epoch's answers are strictly newer than the last one's:
+        # wait for the clock to pass the newest thisUpdate made so far.
+        select(undef, undef, undef, 0.05) while time() <= $last;
+    }
+    return time() - $t0;
+}
+
+# ---- what an artefact tells about a certificate ----------------------------
+
+# crl_objects - the CRLs a served CRL slot holds: list of { key, complete_for
+# (client|ca|none), ep, tu, nu, num, src }
+sub served_crls {
+    my ($v) = @_;
+    return () if $v->{kind} eq 'none';
+    return map { { %$_ } } @{ $v->{parts} };
+}
+
+# crl_verdict - the state name has by the CRLs at hand, or undef; with
+# $maxnum (key -> cRLNumber), CRLs numbered below it are refused
+sub crl_verdict {
+    my ($tl, $name, $crls, $now, $maxnum) = @_;
+    my $issuer = $CA_OF{$name};
+    my $isca = $name =~ /^ca/;
+    my @ok;
+    for my $c (@$crls) {
+        next unless $c->{key} eq $issuer;                  # issuers are keys
+        next if $c->{nu} + 60 < $now || $c->{tu} > $now + 60;   # fresh
+        my $k = $c->{kind};
+        next if $k eq 'delta' || $k eq 'expired';          # a delta alone is not complete
+        next if $k eq 'arl' && !$isca;                     # onlyContainsCACerts
+        next if $k eq 'user' && $isca;                     # onlyContainsUserCerts
+        push(@ok, $c);
+    }
+    # A base with the delta that names it makes a complete CRL.
+    for my $d (grep { $_->{key} eq $issuer && $_->{kind} eq 'delta' && $_->{nu} + 60 >= $now } @$crls) {
+        push(@ok, { %$d, kind => 'full' }) if grep { $_->{key} eq $issuer && $_->{kind} eq 'full'
+                                                       && $_->{ep} == $d->{ep} - 1 } @$crls;
+    }
+    @ok = grep { $_->{num} >= ($maxnum->{$issuer} // 0) } @ok if $maxnum;    # never backwards
+    return undef unless @ok;
+    my ($best) = sort { $b->{num} <=> $a->{num} || $b->{tu} <=> $a->{tu} } @ok;
+    return { src => 'crl', tu => $best->{tu}, nu => $best->{nu}, st => state_in($tl, $best, $name) };
+}
+
+sub state_in {
+    my ($tl, $a, $name) = @_;
+    return 'good' if $a->{kind} eq 'arl' || $a->{kind} eq 'user';    # empty lists
+    return $tl->{epochs}[ $a->{ep} ]{truth}{$name}{st};
+}
+
+sub ocsp_verdict {
+    my ($tl, $name, $v, $now) = @_;
+    return undef if $v->{kind} eq 'none';
+    my $a = $v->{parts}[0];
+    return undef unless $a->{key} eq $CA_OF{$name};
+    return undef if $a->{nu} + 60 < $now;
+    return { src => 'ocsp', tu => $a->{tu}, nu => $a->{nu}, st => 'unknown' } if $a->{kind} eq 'unknown';
+    return { src => 'ocsp', tu => $a->{tu}, nu => $a->{nu}, st => state_in($tl, $a, $name) };
+}
+
+# ---- the contract: what a status may become --------------------------------
+
+# rec_apply - fold one refresh's verified answers into a record
+sub rec_apply {
+    my ($rec, @answers) = @_;
+    return if $rec->{st} eq 'revoked';                     # revoked is final
+    for my $a (sort { $a->{tu} <=> $b->{tu} } grep { defined } @answers) {
+        if ($a->{st} eq 'unknown') {                        # never replaces a definite status
+            $rec->{st} = 'unknown' if $rec->{st} eq 'none';
+            next;
+        }
+        next if defined $rec->{tu} && $a->{tu} < $rec->{tu};   # a replay
+        if ($a->{st} eq 'revoked') {
+            %$rec = (%$a);
+            return;
+        }
+        if ($a->{st} eq 'good' && $rec->{st} eq 'hold' && !($a->{tu} > $rec->{tu})) {
+            next;                                           # a hold is lifted only by a later answer
+        }
+        %$rec = (%$a);
+    }
+}
+
+# acceptable - would this answer change or confirm the record
+sub acceptable {
+    my ($rec, $a) = @_;
+    return 0 unless $a && $a->{st} ne 'unknown';
+    return 0 if $rec->{st} eq 'revoked';
+    return 0 if defined $rec->{tu} && $a->{tu} < $rec->{tu};
+    return 0 if $a->{st} eq 'good' && $rec->{st} eq 'hold' && !($a->{tu} > $rec->{tu});
+    return 1;
+}
+
+# The readings of the contract where it leaves a choice open. With
+# "ocsp, crl": both sources are read; or the CRL only when OCSP gave no
+# answer refresh could take; or only when OCSP gave no verified definite
+# answer at all. cRLNumber "not backwards" per CA key: tracked over every
+# CRL of that key refresh read (ARLs, deltas and expired ones too), or left
+# to the thisUpdate rule. An invariant holds only where all readings agree.
+my @READINGS = map { my $s = $_; map { "$s/$_" } qw(number-any number-time) }
+    qw(both fallback-usable fallback-answered);
+
+sub model_refresh {
+    my ($seq, $now) = @_;
+    my $tl = $seq->{tl};
+    my @names = (@{ $seq->{enrolled} }, @{ $seq->{inters} });
+    for my $rd (@READINGS) {
+        my ($srd, $nrd) = split(m{/}, $rd);
+        my $maxnum = $nrd eq 'number-any' ? ($seq->{maxnum}{$rd} //= {}) : undef;
+        my %read;
+        for my $name (@names) {
+            my $crls = $seq->{crlmode} eq 'files'
+                ? [ map { served_crls($seq->{served}{"crl-$_"}) } qw(ca1 ca2 root) ]
+                : [ served_crls($seq->{served}{ 'crl-' . $CA_OF{$name} }) ];
+            my $crl = $seq->{mode} =~ /crl/ ? crl_verdict($tl, $name, $crls, $now, $maxnum) : undef;
+            my $ocsp = $seq->{mode} =~ /ocsp/
+                ? ocsp_verdict($tl, $name, $seq->{served}{ 'ocsp-' . $CA_OF{$name} }, $now) : undef;
+            $seq->{seen}{$name} = [ $ocsp, $seq->{mode} =~ /crl/ ? crl_verdict($tl, $name, $crls, $now) : undef ]
+                if $rd eq $READINGS[0];
+            my $rec = $seq->{rec}{$rd}{$name} //= { st => 'none' };
+            my @use = ($ocsp, $crl);
+            my $crl_read = $seq->{mode} =~ /crl/;
+            if ($seq->{mode} eq 'ocsp, crl' && $srd ne 'both') {
+                my $answered = $srd eq 'fallback-usable' ? acceptable($rec, $ocsp)
+                    : ($ocsp && $ocsp->{st} ne 'unknown');
+                if ($answered) {
+                    @use = ($ocsp);
+                    $crl_read = 0;
+                }
+            }
+            if ($crl_read) {
+                for my $c (grep { $_->{key} eq $CA_OF{$name} } @$crls) {
+                    $read{ $c->{key} } = $c->{num} if $c->{num} > ($read{ $c->{key} } // 0);
+                }
+            }
+            rec_apply($rec, @use);
+        }
+        if ($maxnum) {
+            for my $k (keys %read) {
+                $maxnum->{$k} = $read{$k} if $read{$k} > ($maxnum->{$k} // 0);
+            }
+        }
+    }
+}
+
+# expect - "notok" (must not be OK), "ok" (must be OK) or "" (either)
+sub expect {
+    my ($seq, $name, $now) = @_;
+    my $inter = $CA_OF{$name};
+    my ($all_bad, $all_good) = (1, 1);
+    for my $rd (@READINGS) {
+        my ($r, $i) = ($seq->{rec}{$rd}{$name}, $seq->{rec}{$rd}{$inter});
+        my $bad = $r->{st} eq 'revoked' || $r->{st} eq 'hold' || $i->{st} eq 'revoked';
+        my $good = $r->{st} eq 'good' && $r->{nu} + 60 >= $now && $i->{st} eq 'good' && $i->{nu} + 60 >= $now;
+        $all_bad &&= $bad;
+        $all_good &&= $good;
+    }
+    my $truth = $seq->{tl}{epochs}[ $seq->{ep} ]{truth};
+    return 'notok' if $all_bad;
+    return 'ok' if $all_good && $truth->{$name}{st} eq 'good' && $truth->{$inter}{st} eq 'good';
+    return '';
+}
+
+# ---- one sequence ------------------------------------------------------------
+
+my $S = "$W/seq";
+my %TIME = (refresh => 0, answers => 0);
+
+sub conf_write {
+    my ($seq) = @_;
+    my $cas = $seq->{rolled} ? 'cas-after' : 'cas-before';
+    my $src = $seq->{crlmode} eq 'files' ? join(', ', map { "$SRV/$_.crl" } qw(ca1 ca2 root)) : '';
+    my $conf = "database = $S/db.cdb\nstatus_database = $S/status.cdb\n"
+        . "client_ca_file = $PKI/$cas.pem\nrevocation_check = $seq->{mode}\n"
+        . "revocation_failure = $seq->{failure}\ncrl_source = $src\nocsp_nonce = no\n"
+        . "fetch_timeout = 2s\nclock_skew = 60s\n";
+    $conf .= "client $_ cert=$CERT{$_}{pem}\n" for @{ $seq->{enrolled} };
+    spew("$S/c.conf", $conf);
+    my $out = `'$CERTPOLICY' -c '$S/c.conf' compile --no-postmap 2>&1`;
+    die "compile failed: $out\n" if $?;
+}
+
+my %CRL_VARIANTS = (
+    ca1  => [ cur => 30, old => 14, none => 12, delta => 8, bundle => 10, arl => 8, wrongkey => 8, expired => 6 ],
+    ca2  => [ cur => 40, old => 15, none => 15, wrongkey => 15 ],
+    root => [ cur => 40, old => 18, none => 18, user => 14, expired => 6 ],
+);
+my %OCSP_VARIANTS = (
+    ca1  => [ cur => 40, old => 20, none => 18, unknown => 10, wrongkey => 10 ],
+    ca2  => [ cur => 40, old => 20, none => 18, unknown => 10, wrongkey => 10 ],
+    root => [ cur => 45, old => 20, none => 20, unknown => 10 ],
+);
+my %OTHER = (ca1 => 'ca2', ca2 => 'ca1');
+
+# serve - choose and put in place what one source serves this step
+sub serve {
+    my ($seq, $r, $slot, $ca) = @_;
+    my ($tl, $ep) = ($seq->{tl}, $seq->{ep});
+    my $n = $tl->{n};
+    my $isocsp = $slot =~ /^ocsp/;
+    my $v = rng_weighted($r, @{ $isocsp ? $OCSP_VARIANTS{$ca} : $CRL_VARIANTS{$ca} });
+    $v = 'cur' if $v eq 'old' && $ep == 0;
+    $v = 'cur' if ($v eq 'bundle' || $v eq 'delta') && $ep == 0;
+    $v = 'delta' if $v eq 'bundle' && $seq->{crlmode} ne 'files';    # over HTTP: one CRL
+    my ($desc, @parts);
+    if ($v eq 'none') {
+        $desc = 'down';
+    } elsif ($isocsp) {
+        my $e = $v eq 'old' ? rng_int($r, $ep) : $ep;
+        my $key = $v eq 'wrongkey' ? $OTHER{$ca} : $ca;
+        my $kind = $v eq 'unknown' ? 'unknown' : 'ocsp';
+        $e = 0 if $kind eq 'unknown';
+        @parts = ($POOL{"$n/$key/$kind/$e"});
+        $desc = $v eq 'cur' ? "current (e$e)" : $v eq 'old' ? "replay of e$e" : $v eq 'unknown' ? "unknown (e0)"
+            : "$key\'s answer (e$e)";
+    } else {
+        my $e = $v eq 'old' ? rng_int($r, $ep) : $ep;
+        if ($v eq 'cur' || $v eq 'old') {
+            @parts = ($POOL{"$n/$ca/full/$e"});
+            $desc = $v eq 'cur' ? "current (e$e)" : "old (e$e)";
+        } elsif ($v eq 'delta') {
+            @parts = ($POOL{"$n/$ca/delta/$e"});
+            $desc = "delta alone (e$e)";
+        } elsif ($v eq 'bundle') {
+            @parts = ($POOL{"$n/$ca/full/" . ($e - 1)}, $POOL{"$n/$ca/delta/$e"});
+            $desc = "base e" . ($e - 1) . " + delta e$e";
+        } elsif ($v eq 'arl') {
+            $e -= $e % 4;
+            @parts = ($POOL{"$n/$ca/arl/$e"});
+            $desc = "ARL onlyContainsCACerts (e$e)";
+        } elsif ($v eq 'user') {
+            $e -= $e % 4;
+            @parts = ($POOL{"$n/$ca/user/$e"});
+            $desc = "onlyContainsUserCerts CRL (e$e)";
+        } elsif ($v eq 'wrongkey') {
+            @parts = ($POOL{"$n/$OTHER{$ca}/full/$e"});
+            $desc = "$OTHER{$ca}\'s CRL, same issuer name (e$e)";
+        } elsif ($v eq 'expired') {
+            @parts = ($POOL{"$n/$ca/expired/0"});
+            $desc = 'expired (e0)';
+        }
+    }
+    my $file = $isocsp ? "$SRV/ocsp-$ca" : "$SRV/$ca.crl";
+    if (!@parts) {
+        unlink($file);
+    } elsif ($isocsp) {
+        spew($file, slurp($parts[0]{file}));
+    } elsif (@parts == 1 && $seq->{crlmode} ne 'files') {
+        spew($file, slurp($parts[0]{der}));
+    } else {
+        spew($file, join('', map { slurp($_->{file}) } @parts));
+    }
+    $seq->{served}{$slot} = { kind => @parts ? $v : 'none', parts => \@parts };
+    return "$slot=$desc";
+}
+
+# answers - certpolicyd's action for each enrolled certificate
+sub answers {
+    my ($seq) = @_;
+    my $req = join('', map { "client_address=192.0.2.1\nccert_fingerprint=$CERT{$_}{fp}\n\n" } @{ $seq->{enrolled} });
+    spew("$S/req", $req);
+    my @out = grep { /^action=/ } `'$CERTPOLICYD' -d '$S/db.cdb' -L '$S/d.log' <'$S/req' 2>&1`;
+    chomp(@out);
+    my %a;
+    @a{ @{ $seq->{enrolled} } } = @out;
+    return \%a;
+}
+
+# rec_text - the status refresh must hold for name, by reading
+sub rec_text {
+    my ($seq, $name) = @_;
+    my (%by, @order);
+    for my $rd (@READINGS) {
+        my $r = $seq->{rec}{$rd}{$name} // { st => 'none' };
+        my $t = $r->{st} . (defined $r->{tu} ? " by $r->{src} of " . iso($r->{tu}) : '');
+        push(@order, $t) unless $by{$t};
+        push(@{ $by{$t} }, $rd);
+    }
+    return "$order[0] (every reading)" if @order == 1;
+    return join('; ', map { "$_ (" . join(' ', @{ $by{$_} }) . ')' } @order);
+}
+
+sub seen_text {
+    my ($seq, $name) = @_;
+    my @t;
+    for my $a (@{ $seq->{seen}{$name} }) {
+        push(@t, "$a->{src} says $a->{st} (thisUpdate " . iso($a->{tu}) . ')') if $a;
+    }
+    return @t ? join(', ', @t) : 'no verified answer';
+}
+
+sub sequence_run {
+    my ($i) = @_;
+    my $sseed = $SEED * 100000 + $i;
+    my $r = rng_new($sseed);
+    my $tl = $TL[ rng_int($r, scalar @TL) ];
+    my %seq = (tl => $tl, mode => rng_pick($r, 'crl', 'ocsp', 'ocsp, crl', 'ocsp, crl'),
+               failure => rng_pick($r, 'defer', 'permit'), crlmode => rng_pick($r, 'files', 'http'),
+               ep => rng_int($r, 3), rec => {}, seen => {});
+    my $nsteps = 6 + rng_int($r, 5);
+    my $rollover = rng_int($r, 3) == 0 ? 0 : 1 + rng_int($r, $nsteps);    # may never happen
+    my @log = ("seed $SEED, sequence $i: timeline $tl->{n}, revocation_check = $seq{mode}, "
+               . "revocation_failure = $seq{failure}, CRLs " . ($seq{crlmode} eq 'files' ? 'from crl_source files' : 'from the distribution points over HTTP')
+               . "; CA history: " . join('; ', map { "e$_ $tl->{epochs}[$_]{event}" } 0 .. $EPOCHS - 1));
+    remove_tree($S);
+    make_path($S);
+    $seq{rolled} = $rollover == 0;
+    $seq{enrolled} = [ $seq{rolled} ? @CLIENTS : qw(a1 a2 a3) ];
+    $seq{inters} = [ $seq{rolled} ? qw(ca1 ca2) : qw(ca1) ];
+    conf_write(\%seq);
+    for my $k (0 .. $nsteps - 1) {
+        my @what;
+        if ($k > 0) {
+            my $adv = rng_weighted($r, 0 => 3, 1 => 5, 2 => 2);
+            for (1 .. $adv) {
+                last if $seq{ep} >= $EPOCHS - 1;
+                $seq{ep}++;
+                push(@what, "CA: $tl->{epochs}[ $seq{ep} ]{event} (e$seq{ep})");
+            }
+        } else {
+            push(@what, "CA at e$seq{ep}");
+        }
+        if ($k == $rollover && $k > 0) {
+            $seq{rolled} = 1;
+            $seq{enrolled} = [@CLIENTS];
+            $seq{inters} = [qw(ca1 ca2)];
+            conf_write(\%seq);
+            push(@what, 'key rollover: ca2 (same name "Model CA", new key) added to client_ca_file, b1 b2 enrolled');
+        }
+        for my $ca (qw(ca1 ca2 root)) {
+            push(@what, serve(\%seq, $r, "crl-$ca", $ca));
+        }
+        for my $ca (qw(ca1 ca2 root)) {
+            push(@what, serve(\%seq, $r, "ocsp-$ca", $ca));
+        }
+        my $t1 = Time::HiRes::time();
+        my $out = `'$CERTPOLICY' -c '$S/c.conf' refresh 2>&1`;
+        $TIME{refresh} += Time::HiRes::time() - $t1;
+        $t1 = Time::HiRes::time();
+        my $now = time();
+        model_refresh(\%seq, $now);
+        my $ans = answers(\%seq);
+        $TIME{answers} += Time::HiRes::time() - $t1;
+        my @got;
+        for my $name (@{ $seq{enrolled} }) {
+            my $a = $ans->{$name} // '(no answer)';
+            my $e = expect(\%seq, $name, $now);
+            push(@got, "$name=" . ($a =~ s/^action=//r =~ s/ .*//r));
+            my $why;
+            if ($e eq 'notok' && $a eq 'action=OK') {
+                $why = "safety: $name answered OK, but refresh must hold it revoked/on hold or its intermediate revoked"
+                    . " ($name: " . rec_text(\%seq, $name) . "; $CA_OF{$name}: " . rec_text(\%seq, $CA_OF{$name}) . ')';
+            } elsif ($e eq 'ok' && $a ne 'action=OK') {
+                $why = "liveness: $name is good at the CA and has a fresh verified good status, answered [$a]"
+                    . " ($name: " . rec_text(\%seq, $name) . "; $CA_OF{$name}: " . rec_text(\%seq, $CA_OF{$name}) . ')';
+            }
+            next unless $why;
+            push(@log, "step $k: " . join(' | ', @what), "  answers: @got");
+            my @dlog = grep { /name=$name / } split(/\n/, -f "$S/d.log" ? slurp("$S/d.log") : '');
+            my @rlog = grep { /client $name |$CA_OF{$name}/ } split(/\n/, $out);
+            my $detail = join("\n    ", @log,
+                              "this step's verified answers: $name: " . seen_text(\%seq, $name)
+                              . "; $CA_OF{$name}: " . seen_text(\%seq, $CA_OF{$name}),
+                              'refresh said: ' . join("\n      ", grep { defined } (@rlog[0 .. ($#rlog < 5 ? $#rlog : 5)], (split(/\n/, $out))[-1])),
+                              'certpolicyd logged: ' . ($dlog[-1] // 'nothing'),
+                              "rerun: CERTPOLICY_MODEL_SEED=$SEED CERTPOLICY_MODEL_ONLY=$i TESTS=$GROUP sh tests/run");
+            return (0, "$why\n    $detail", $k + 1);
+        }
+        push(@log, "step $k: " . join(' | ', @what), "  answers: @got");
+    }
+    return (1, "$seq{mode}, $seq{failure}, $seq{crlmode}, timeline $tl->{n}", $nsteps);
+}
+
+# ---- main ------------------------------------------------------------------
+
+http_start();
+my $t0 = time();
+pki_make();
+@TL = map { timeline_make($_) } 0 .. $NTL - 1;
+my $pooltime = pool_make();
+my $nart = scalar keys %POOL;
+print "pool: $NTL timelines of $EPOCHS epochs, $nart CRLs and OCSP responses made in ${pooltime}s (port $PORT)\n";
+my ($pass, $failed, $steps) = (0, 0, 0);
+my @which = defined $ONLY ? ($ONLY) : (0 .. $NSEQ - 1);
+for my $i (@which) {
+    my ($good, $text, $n) = sequence_run($i);
+    $steps += $n;
+    if ($good) {
+        ok("sequence $i ($n steps: $text)");
+        $pass++;
+    } else {
+        fail("sequence $i (seed $SEED)", $text);
+        $failed++;
+    }
+}
+printf "%d sequences, %d steps (refresh and certpolicyd each), %d passed, %d failed, %ds\n",
+    scalar @which, $steps, $pass, $failed, time() - $t0;
+printf "time in refresh %.1fs, in certpolicyd %.1fs\n", $TIME{refresh}, $TIME{answers};
+exit 0;
