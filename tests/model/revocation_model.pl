@@ -9,7 +9,10 @@
 # release a hold, reissue, the root revokes an intermediate), and every
 # CRL and OCSP response of every epoch is made once by "openssl ca -gencrl"
 # and "openssl ocsp" (complete CRLs, delta CRLs, ARLs and user-only CRLs,
-# expired CRLs, "unknown" responses). Those are the pool.
+# expired CRLs, "unknown" responses). Those are the pool. One timeline of
+# it is read back with "openssl verify -crl_check_all" (and -extended_crl
+# -use_deltas for base + delta) and "openssl ocsp -respin", which must tell
+# what the model says each artefact tells.
 #
 # A sequence picks a timeline and settings, then walks: at each step the
 # CA may move on, and each source (the three CRLs, the three responders)
@@ -30,7 +33,9 @@
 # Environment: WORKDIR, RESULTS, GROUP, CERTPOLICY, CERTPOLICYD (from the
 # group script); CERTPOLICY_MODEL_SEED (base seed, default 1010),
 # CERTPOLICY_MODEL_SEQUENCES (default 200), CERTPOLICY_MODEL_ONLY (run one
-# sequence by number), CERTPOLICY_MODEL_TIMELINES (default 10).
+# sequence by number), CERTPOLICY_MODEL_TIMELINES (default 10). Each
+# sequence is one case; it walks all its steps and reports the first
+# violation with the whole sequence up to it, and how many steps violated.
 use strict;
 use warnings;
 use IO::Socket::INET;
@@ -226,6 +231,7 @@ authorityKeyIdentifier = keyid:always
 deltaCRL = critical,ASN1:INTEGER:\$ENV::DELTA_BASE
 [ full_ext ]
 authorityKeyIdentifier = keyid:always
+freshestCRL = URI:$url/$ca-delta.crl
 [ arl_ext ]
 authorityKeyIdentifier = keyid:always
 issuingDistributionPoint = critical,\@arl_idp
@@ -498,6 +504,57 @@ sub pool_make {
     return time() - $t0;
 }
 
+# pool_check - the model's reading of the pool against openssl's own, for
+# one timeline: "openssl verify -crl_check_all" with the complete CRLs of an
+# epoch, "-use_deltas" with a base and a delta, "openssl ocsp -respin" with
+# the responses; returns the disagreements
+sub pool_check {
+    my ($tl) = @_;
+    my @bad;
+    my $n = $tl->{n};
+    my $cas = "$PKI/cas-after.pem";
+    for my $ep (0 .. $EPOCHS - 1) {
+        my $truth = $tl->{epochs}[$ep]{truth};
+        for my $x (@CLIENTS) {
+            my $ca = $CA_OF{$x};
+            my $good = $truth->{$x}{st} eq 'good';
+            my $chain = $good && $truth->{$ca}{st} eq 'good';
+            my $v = system_quiet('openssl', 'verify', '-crl_check_all', '-CAfile', $cas,
+                                 '-CRLfile', $POOL{"$n/$ca/full/$ep"}{file}, '-CRLfile', $POOL{"$n/root/full/$ep"}{file},
+                                 $CERT{$x}{pem});
+            push(@bad, "e$ep $x: verify -crl_check_all says " . ($v ? 'not valid' : 'valid')) if ($v == 0) != $chain;
+            if ($ep > 0 && $POOL{"$n/$ca/delta/$ep"}) {
+                $v = system_quiet('openssl', 'verify', '-extended_crl', '-crl_check', '-use_deltas', '-CAfile', $cas,
+                                  '-CRLfile', $POOL{"$n/$ca/full/" . ($ep - 1)}{file},
+                                  '-CRLfile', $POOL{"$n/$ca/delta/$ep"}{file}, $CERT{$x}{pem});
+                push(@bad, "e$ep $x: base and delta say " . ($v ? 'revoked' : 'good')) if ($v == 0) != $good;
+            }
+            my $pid = open(my $fh, '-|') // die "fork: $!\n";
+            if ($pid == 0) {
+                open(STDERR, '>', '/dev/null');
+                exec('openssl', 'ocsp', '-respin', $POOL{"$n/$ca/ocsp/$ep"}{file}, '-issuer', "$PKI/$ca.pem",
+                     '-cert', $CERT{$x}{pem}, '-CAfile', $cas, '-no_nonce') or POSIX::_exit(127);
+            }
+            my ($st) = map { /: (good|revoked|unknown)$/ ? $1 : () } <$fh>;
+            close($fh);
+            my $want = $truth->{$x}{st} eq 'good' ? 'good' : 'revoked';
+            push(@bad, "e$ep $x: OCSP says " . ($st // 'nothing') . ", the model $want") if ($st // '') ne $want;
+        }
+    }
+    return @bad;
+}
+
+sub system_quiet {
+    my $pid = fork() // die "fork: $!\n";
+    if ($pid == 0) {
+        open(STDOUT, '>', '/dev/null');
+        open(STDERR, '>', '/dev/null');
+        exec(@_) or exit(127);
+    }
+    waitpid($pid, 0);
+    return $?;
+}
+
 # ---- what an artefact tells about a certificate ----------------------------
 
 # crl_objects - the CRLs a served CRL slot holds: list of { key, complete_for
@@ -658,6 +715,7 @@ sub expect {
 
 my $S = "$W/seq";
 my %TIME = (refresh => 0, answers => 0);
+my %VIOL = (safety => 0, liveness => 0);
 
 sub conf_write {
     my ($seq) = @_;
@@ -795,6 +853,7 @@ sub sequence_run {
     my @log = ("seed $SEED, sequence $i: timeline $tl->{n}, revocation_check = $seq{mode}, "
                . "revocation_failure = $seq{failure}, CRLs " . ($seq{crlmode} eq 'files' ? 'from crl_source files' : 'from the distribution points over HTTP')
                . "; CA history: " . join('; ', map { "e$_ $tl->{epochs}[$_]{event}" } 0 .. $EPOCHS - 1));
+    my ($first, $nviol) = ('', 0);
     remove_tree($S);
     make_path($S);
     $seq{rolled} = $rollover == 0;
@@ -834,11 +893,10 @@ sub sequence_run {
         model_refresh(\%seq, $now);
         my $ans = answers(\%seq);
         $TIME{answers} += Time::HiRes::time() - $t1;
-        my @got;
+        my @got = map { "$_=" . (($ans->{$_} // '(no answer)') =~ s/^action=//r =~ s/ .*//r) } @{ $seq{enrolled} };
         for my $name (@{ $seq{enrolled} }) {
             my $a = $ans->{$name} // '(no answer)';
             my $e = expect(\%seq, $name, $now);
-            push(@got, "$name=" . ($a =~ s/^action=//r =~ s/ .*//r));
             my $why;
             if ($e eq 'notok' && $a eq 'action=OK') {
                 $why = "safety: $name answered OK, but refresh must hold it revoked/on hold or its intermediate revoked"
@@ -848,19 +906,22 @@ sub sequence_run {
                     . " ($name: " . rec_text(\%seq, $name) . "; $CA_OF{$name}: " . rec_text(\%seq, $CA_OF{$name}) . ')';
             }
             next unless $why;
-            push(@log, "step $k: " . join(' | ', @what), "  answers: @got");
+            $VIOL{ $why =~ /^(\w+)/ ? $1 : '?' }++;
+            $nviol++;
+            next if $first;
             my @dlog = grep { /name=$name / } split(/\n/, -f "$S/d.log" ? slurp("$S/d.log") : '');
             my @rlog = grep { /client $name |$CA_OF{$name}/ } split(/\n/, $out);
-            my $detail = join("\n    ", @log,
-                              "this step's verified answers: $name: " . seen_text(\%seq, $name)
-                              . "; $CA_OF{$name}: " . seen_text(\%seq, $CA_OF{$name}),
-                              'refresh said: ' . join("\n      ", grep { defined } (@rlog[0 .. ($#rlog < 5 ? $#rlog : 5)], (split(/\n/, $out))[-1])),
-                              'certpolicyd logged: ' . ($dlog[-1] // 'nothing'),
-                              "rerun: CERTPOLICY_MODEL_SEED=$SEED CERTPOLICY_MODEL_ONLY=$i TESTS=$GROUP sh tests/run");
-            return (0, "$why\n    $detail", $k + 1);
+            $first = join("\n    ", $why, @log, "step $k: " . join(' | ', @what), "  answers: @got",
+                          "this step's verified answers: $name: " . seen_text(\%seq, $name)
+                          . "; $CA_OF{$name}: " . seen_text(\%seq, $CA_OF{$name}),
+                          'refresh said: ' . join("\n      ", grep { defined } (@rlog[0 .. ($#rlog < 5 ? $#rlog : 5)], (split(/\n/, $out))[-1])),
+                          'certpolicyd logged: ' . ($dlog[-1] // 'nothing'),
+                          "rerun: CERTPOLICY_MODEL_SEED=$SEED CERTPOLICY_MODEL_ONLY=$i TESTS=$GROUP sh tests/run");
         }
         push(@log, "step $k: " . join(' | ', @what), "  answers: @got");
     }
+    return (0, "$first\n    ($nviol violations in the $nsteps steps of this sequence; the first is shown)", $nsteps)
+        if $first;
     return (1, "$seq{mode}, $seq{failure}, $seq{crlmode}, timeline $tl->{n}", $nsteps);
 }
 
@@ -871,8 +932,16 @@ my $t0 = time();
 pki_make();
 @TL = map { timeline_make($_) } 0 .. $NTL - 1;
 my $pooltime = pool_make();
+my $t_check = time();
 my $nart = scalar keys %POOL;
-print "pool: $NTL timelines of $EPOCHS epochs, $nart CRLs and OCSP responses made in ${pooltime}s (port $PORT)\n";
+my @disagree = pool_check($TL[0]);
+if (@disagree) {
+    fail("the pool as openssl reads it", join("\n    ", @disagree));
+} else {
+    ok("the pool as openssl reads it: timeline 0's CRLs, deltas and OCSP responses tell what the model says");
+}
+print "pool: $NTL timelines of $EPOCHS epochs, $nart CRLs and OCSP responses made in ${pooltime}s, "
+    . "checked against openssl in " . (time() - $t_check) . "s\n";
 my ($pass, $failed, $steps) = (0, 0, 0);
 my @which = defined $ONLY ? ($ONLY) : (0 .. $NSEQ - 1);
 for my $i (@which) {
@@ -888,5 +957,6 @@ for my $i (@which) {
 }
 printf "%d sequences, %d steps (refresh and certpolicyd each), %d passed, %d failed, %ds\n",
     scalar @which, $steps, $pass, $failed, time() - $t0;
+printf "violations: %d of safety, %d of liveness\n", $VIOL{safety}, $VIOL{liveness};
 printf "time in refresh %.1fs, in certpolicyd %.1fs\n", $TIME{refresh}, $TIME{answers};
 exit 0;
