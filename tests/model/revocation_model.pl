@@ -18,17 +18,29 @@
 # CA may move on, and each source (the three CRLs, the three responders)
 # serves the current answer, an old one (a replay), nothing (down), an
 # out-of-scope CRL, another key's answer... Then "certpolicy refresh" runs
-# and certpolicyd answers for every enrolled certificate. After each step:
-#   safety: a certificate that a verified answer has shown revoked (or on
-#           hold, not lifted by a later verified answer), or whose
-#           intermediate a verified answer has shown revoked, is not OK;
-#   liveness: a certificate good at the CA, under a good intermediate, is
-#           OK when the statuses the contract says refresh must hold for it
-#           and for its intermediate are good and fresh.
-# What refresh must hold is computed by the rules of DESIGN.md, "What a
-# status may become". Where the contract leaves a choice open (with
-# "ocsp, crl", whether the CRL is read when OCSP answered), every reading
-# is modelled and an invariant is enforced only when all readings agree.
+# and certpolicyd answers for every enrolled certificate.
+#
+# A verified answer for a certificate C, at a refresh at time now, is
+#   CRL:  one at hand (crl_source: every file; else C's distribution
+#         point) signed by the key of C's issuer, complete for C (a delta
+#         only with the base it names; an ARL only for a CA, a user-only CRL
+#         only for a client), thisUpdate <= now + clock_skew <= nextUpdate
+#         + clock_skew; of several, the highest cRLNumber, then thisUpdate;
+#   OCSP: the response of C's responder (AIA) signed by that key, with C's
+#         status, within its thisUpdate/nextUpdate;
+# read only by the methods of revocation_check. The status refresh must
+# hold for C folds each refresh's verified answers, oldest first, into the
+# last one: revoked is final; an answer older than the status is a replay;
+# a hold is lifted only by a good answer with a later thisUpdate; unknown
+# never replaces a definite status. After each step:
+#   safety: C is not answered OK when its status is revoked or on hold, or
+#           its intermediate's status is revoked;
+#   liveness: C is answered OK when it and its intermediate are good at the
+#           CA and both statuses are good and fresh (nextUpdate +
+#           clock_skew not passed).
+# Where the contract leaves a choice open (with "ocsp, crl", whether the
+# CRL is read when OCSP answered; how cRLNumber is tracked per key), every
+# reading is modelled and an invariant is enforced only when all agree.
 #
 # Environment: WORKDIR, RESULTS, GROUP, CERTPOLICY, CERTPOLICYD (from the
 # group script); CERTPOLICY_MODEL_SEED (base seed, default 1010),
@@ -44,6 +56,7 @@ use Digest::SHA qw(sha256_hex);
 use MIME::Base64 qw(decode_base64);
 use POSIX qw(strftime);
 use Time::HiRes ();
+use Time::Local ();
 use File::Path qw(make_path remove_tree);
 
 my $W = $ENV{WORKDIR} or die "WORKDIR not set\n";
@@ -113,6 +126,22 @@ sub run {
     }
     waitpid($pid, 0);
     die "failed ($?): @cmd (see $W/openssl.log)\n" if $?;
+}
+
+# capture - the output (stdout and stderr) of a command, run without a
+# shell, its input from a file; $? is its status
+sub capture {
+    my ($in, @cmd) = @_;
+    my $pid = open(my $fh, '-|') // die "fork: $!\n";
+    if ($pid == 0) {
+        open(STDIN, '<', $in // '/dev/null');
+        open(STDERR, '>&', \*STDOUT);
+        exec(@cmd) or POSIX::_exit(127);
+    }
+    local $/;
+    my $out = <$fh> // '';
+    close($fh);
+    return $out;
 }
 
 sub stamp { strftime('%Y%m%d%H%M%SZ', gmtime($_[0])) }
@@ -396,8 +425,10 @@ sub ocsp_gen {
         open(my $fh, '-|', 'openssl', 'ocsp', '-respin', $file, '-resp_text', '-noverify') or die;
         my ($line) = grep { /This Update:/ } <$fh>;
         close($fh);
-        my ($d) = $line =~ /This Update:\s*(.*\S)/;
-        $tu = `date -u -d '$d' +%s` + 0;
+        my ($mon, $day, $h, $m, $sec, $year) = $line =~ /This Update:\s*(\w+)\s+(\d+) (\d+):(\d+):(\d+) (\d+)/;
+        my %mi = (Jan => 0, Feb => 1, Mar => 2, Apr => 3, May => 4, Jun => 5, Jul => 6, Aug => 7, Sep => 8,
+                  Oct => 9, Nov => 10, Dec => 11);
+        $tu = Time::Local::timegm($sec, $m, $h, $day, $mi{$mon}, $year);
     }
     return $POOL{"$tl->{n}/$ca/$kind/$ep"} = { file => $file, kind => $kind, key => $ca, ep => $ep,
                                                tu => $tu, nu => $tu + $DAY };
@@ -736,7 +767,7 @@ sub conf_write {
         . "fetch_timeout = 2s\nclock_skew = 60s\n";
     $conf .= "client $_ cert=$CERT{$_}{pem}\n" for @{ $seq->{enrolled} };
     spew("$S/c.conf", $conf);
-    my $out = `'$CERTPOLICY' -c '$S/c.conf' compile --no-postmap 2>&1`;
+    my $out = capture(undef, $CERTPOLICY, '-c', "$S/c.conf", 'compile', '--no-postmap');
     die "compile failed: $out\n" if $?;
 }
 
@@ -819,8 +850,7 @@ sub answers {
     my ($seq) = @_;
     my $req = join('', map { "client_address=192.0.2.1\nccert_fingerprint=$CERT{$_}{fp}\n\n" } @{ $seq->{enrolled} });
     spew("$S/req", $req);
-    my @out = grep { /^action=/ } `'$CERTPOLICYD' -d '$S/db.cdb' -L '$S/d.log' <'$S/req' 2>&1`;
-    chomp(@out);
+    my @out = grep { /^action=/ } split(/\n/, capture("$S/req", $CERTPOLICYD, '-d', "$S/db.cdb", '-L', "$S/d.log"));
     my %a;
     @a{ @{ $seq->{enrolled} } } = @out;
     return \%a;
@@ -895,7 +925,7 @@ sub sequence_run {
             push(@what, serve(\%seq, $r, "ocsp-$ca", $ca));
         }
         my $t1 = Time::HiRes::time();
-        my $out = `'$CERTPOLICY' -c '$S/c.conf' refresh 2>&1`;
+        my $out = capture(undef, $CERTPOLICY, '-c', "$S/c.conf", 'refresh');
         $TIME{refresh} += Time::HiRes::time() - $t1;
         $t1 = Time::HiRes::time();
         my $now = time();
@@ -925,6 +955,9 @@ sub sequence_run {
                           . "; $CA_OF{$name}: " . seen_text(\%seq, $CA_OF{$name}),
                           'refresh said: ' . join("\n      ", grep { defined } (@rlog[0 .. ($#rlog < 5 ? $#rlog : 5)], (split(/\n/, $out))[-1])),
                           'certpolicyd logged: ' . ($dlog[-1] // 'nothing'),
+                          "certpolicy query --cert $name.pem: "
+                          . join('; ', grep { /revocation|status|outcome|action/i }
+                                 split(/\n/, capture(undef, $CERTPOLICY, '-c', "$S/c.conf", 'query', '--cert', $CERT{$name}{pem}))),
                           "rerun: CERTPOLICY_MODEL_SEED=$SEED CERTPOLICY_MODEL_ONLY=$i TESTS=$GROUP sh tests/run");
         }
         push(@log, "step $k: " . join(' | ', @what), "  answers: @got");
