@@ -167,10 +167,14 @@ sub http_start {
     my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 64,
                                   ReuseAddr => 1, Proto => 'tcp') or die "listen: $!\n";
     $PORT = $l->sockport;
+    my $parent = $$;
     $HTTP_PID = fork() // die "fork: $!\n";
     return if $HTTP_PID;
     $SIG{PIPE} = 'IGNORE';
+    my $sel = IO::Select->new($l);
     for (;;) {
+        POSIX::_exit(0) if getppid() != $parent;    # the driver is gone
+        next unless $sel->can_read(1);
         my $c = $l->accept or next;
         http_answer($c);
         close($c);
@@ -207,6 +211,7 @@ sub http_answer {
 }
 
 END { kill('TERM', $HTTP_PID) if $HTTP_PID && $$ != $HTTP_PID && defined $PORT }
+$SIG{INT} = $SIG{TERM} = sub { exit(1) };    # so that END stops the server
 
 # ---- the PKI ----------------------------------------------------------------
 
@@ -754,7 +759,7 @@ sub expect {
 # ---- one sequence ------------------------------------------------------------
 
 my $S = "$W/seq";
-my %TIME = (refresh => 0, answers => 0);
+my %TIME = (refresh => 0, answers => 0, model => 0, other => 0);
 my %VIOL = (safety => 0, liveness => 0);
 
 sub conf_write {
@@ -930,6 +935,8 @@ sub sequence_run {
         $t1 = Time::HiRes::time();
         my $now = time();
         model_refresh(\%seq, $now);
+        $TIME{model} += Time::HiRes::time() - $t1;
+        $t1 = Time::HiRes::time();
         my $ans = answers(\%seq);
         $TIME{answers} += Time::HiRes::time() - $t1;
         my @got = map { "$_=" . (($ans->{$_} // '(no answer)') =~ s/^action=//r =~ s/ .*//r) } @{ $seq{enrolled} };
@@ -1000,5 +1007,5 @@ for my $i (@which) {
 printf "%d sequences, %d steps (refresh and certpolicyd each), %d passed, %d failed, %ds\n",
     scalar @which, $steps, $pass, $failed, time() - $t0;
 printf "violations: %d of safety, %d of liveness\n", $VIOL{safety}, $VIOL{liveness};
-printf "time in refresh %.1fs, in certpolicyd %.1fs\n", $TIME{refresh}, $TIME{answers};
+printf "time in refresh %.1fs, in certpolicyd %.1fs, in the model %.1fs\n", $TIME{refresh}, $TIME{answers}, $TIME{model};
 exit 0;
