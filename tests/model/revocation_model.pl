@@ -672,6 +672,17 @@ sub rec_apply {
     }
 }
 
+# chain_now - an intermediate's status by this refresh's answers alone;
+# revoked stays revoked
+sub chain_now {
+    my ($rec, @answers) = @_;
+    return if $rec->{st} eq 'revoked';
+    my @a = grep { $_ && $_->{st} ne 'unknown' } @answers;
+    my ($r) = grep { $_->{st} eq 'revoked' } @a;
+    my ($g) = sort { $b->{tu} <=> $a->{tu} } grep { $_->{st} eq 'good' } @a;
+    %$rec = $r ? %$r : $g ? %$g : (st => 'none');
+}
+
 # acceptable - would this answer change or confirm the record
 sub acceptable {
     my ($rec, $a) = @_;
@@ -689,15 +700,21 @@ sub acceptable {
 # CRL of that key refresh read (ARLs, deltas and expired ones too), or over
 # the CRLs it used, or left to the thisUpdate rule. An invariant holds only
 # where all readings agree.
-my @READINGS = map { my $s = $_; map { "$s/$_" } qw(number-any number-used number-time) }
-    qw(both fallback-usable fallback-answered);
+#
+# The whole chain: an intermediate's status is kept from refresh to refresh
+# like a client's ("chain-kept"); or it counts only when this refresh got a
+# verified good answer for it, and a client's own good or unknown answers
+# of a refresh without one are not recorded, its revoked and hold answers
+# are ("chain-now").
+my @READINGS = map { my $c = $_; map { my $s = $_; map { "$s/$_/$c" } qw(number-any number-used number-time) }
+                     qw(both fallback-usable fallback-answered) } qw(chain-kept chain-now);
 
 sub model_refresh {
     my ($seq, $now) = @_;
     my $tl = $seq->{tl};
-    my @names = (@{ $seq->{enrolled} }, @{ $seq->{inters} });
+    my @names = (@{ $seq->{inters} }, @{ $seq->{enrolled} });    # intermediates first
     for my $rd (@READINGS) {
-        my ($srd, $nrd) = split(m{/}, $rd);
+        my ($srd, $nrd, $crd) = split(m{/}, $rd);
         my $maxnum = $nrd ne 'number-time' ? ($seq->{maxnum}{$rd} //= {}) : undef;
         my %read;
         for my $name (@names) {
@@ -727,6 +744,13 @@ sub model_refresh {
                 for my $c (grep { $_->{key} eq $CA_OF{$name} } @$crls) {
                     $read{ $c->{key} } = $c->{num} if $c->{num} > ($read{ $c->{key} } // 0);
                 }
+            }
+            if ($crd eq 'chain-now' && $name =~ /^ca/) {
+                chain_now($rec, @use);
+                next;
+            }
+            if ($crd eq 'chain-now' && $seq->{rec}{$rd}{ $CA_OF{$name} }{st} ne 'good') {
+                @use = grep { $_ && ($_->{st} eq 'revoked' || $_->{st} eq 'hold') } @use;
             }
             rec_apply($rec, @use);
         }
