@@ -45,7 +45,8 @@
 # Environment: WORKDIR, RESULTS, GROUP, CERTPOLICY, CERTPOLICYD (from the
 # group script); CERTPOLICY_MODEL_SEED (base seed, default 1010),
 # CERTPOLICY_MODEL_SEQUENCES (default 200), CERTPOLICY_MODEL_ONLY (run one
-# sequence by number), CERTPOLICY_MODEL_TIMELINES (default 10). Each
+# sequence by number), CERTPOLICY_MODEL_TIMELINES (default 10),
+# CERTPOLICY_MODEL_JOBS (processes running sequences, default 2). Each
 # sequence is one case; it walks all its steps and reports the first
 # violation with the whole sequence up to it, and how many steps violated.
 use strict;
@@ -68,6 +69,7 @@ my $SEED = $ENV{CERTPOLICY_MODEL_SEED} // 1010;
 my $NSEQ = $ENV{CERTPOLICY_MODEL_SEQUENCES} // 200;
 my $ONLY = $ENV{CERTPOLICY_MODEL_ONLY};
 my $NTL = $ENV{CERTPOLICY_MODEL_TIMELINES} // 10;
+my $JOBS = $ENV{CERTPOLICY_MODEL_JOBS} // 2;
 my $EPOCHS = 8;
 my $DAY = 86400;
 delete $ENV{CERTPOLICY_NOW};
@@ -159,11 +161,12 @@ sub spew {
 
 # ---- HTTP: files of a directory, read at each request --------------------
 
-my $SRV = "$W/srv";
+my $SRV_ROOT = "$W/srv";    # one directory per worker: w0, w1...
+my $SRV = "$SRV_ROOT/w0";
 my ($HTTP_PID, $PORT);
 
 sub http_start {
-    make_path($SRV);
+    make_path("$SRV_ROOT/w$_") for 0 .. $JOBS - 1;
     my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 64,
                                   ReuseAddr => 1, Proto => 'tcp') or die "listen: $!\n";
     $PORT = $l->sockport;
@@ -197,12 +200,12 @@ sub http_answer {
         my $n = sysread($c, $body, 65536, length $body);
         return unless $n;
     }
-    my ($path) = $head =~ m{^\S+\s+/([A-Za-z0-9._-]*)};
-    my $file = defined $path && $path ne '' ? "$SRV/$path" : '';
+    my ($path) = $head =~ m{^\S+\s+/(w\d+/[A-Za-z0-9._-]+)};
+    my $file = defined $path ? "$SRV_ROOT/$path" : '';
     my $msg;
     if ($file ne '' && -f $file) {
         my $data = slurp($file);
-        my $type = $path =~ /^ocsp/ ? 'application/ocsp-response' : 'application/pkix-crl';
+        my $type = $path =~ m{/ocsp} ? 'application/ocsp-response' : 'application/pkix-crl';
         $msg = "HTTP/1.0 200 OK\r\nContent-Type: $type\r\nContent-Length: " . length($data) . "\r\n\r\n$data";
     } else {
         $msg = "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n";
@@ -210,28 +213,40 @@ sub http_answer {
     syswrite($c, $msg);
 }
 
-END { kill('TERM', $HTTP_PID) if $HTTP_PID && $$ != $HTTP_PID && defined $PORT }
+my $MAIN_PID = $$;
+END { kill('TERM', $HTTP_PID) if $HTTP_PID && $$ == $MAIN_PID }
 $SIG{INT} = $SIG{TERM} = sub { exit(1) };    # so that END stops the server
 
 # ---- the PKI ----------------------------------------------------------------
 
+# The CA keys and the root are made once; each worker has its own copy of
+# the intermediates and clients, with the same keys and serial numbers, so
+# that the pool serves them all, but with distribution points and
+# responders under its own /wN/ on the HTTP server.
 my $PKI = "$W/pki";
-my %CERT;    # name -> { serial, exp, subj, fp, pem }
+my $WORKER = 0;
+my %CERTW;   # worker -> name -> { serial, exp, subj, fp, pem }
+my %CERT;    # this worker's
+sub pw { return "$PKI/w" . ($_[0] // $WORKER) }
+sub ca_pem { my ($ca, $w) = @_; return $ca eq 'root' ? "$PKI/root.pem" : pw($w) . "/$ca.pem" }
 
 sub ca_conf {
-    my ($ca, $ext) = @_;
-    my $url = "http://127.0.0.1:$PORT";
+    my ($ca, $w) = @_;
+    my $ext = $ca;
+    my $url = "http://127.0.0.1:$PORT/w$w";
+    my $pw = pw($w);
+    my $cert = ca_pem($ca, $w);
     return <<CNF;
 [ ca ]
 default_ca = CA_default
 [ CA_default ]
-dir = $PKI
-certificate = $PKI/$ca.pem
+dir = $pw
+certificate = $cert
 private_key = $PKI/$ca.key
 database = \$ENV::IDX
 crlnumber = \$ENV::CRLNUM
-new_certs_dir = $PKI/newcerts
-serial = $PKI/$ca.serial
+new_certs_dir = $pw/newcerts
+serial = $pw/$ca.serial
 default_md = sha256
 default_crl_days = 1
 policy = policy_any
@@ -288,43 +303,57 @@ sub pem_fp {
     return join(':', $hex =~ /(..)/g);
 }
 
+# issue - a certificate for name (its key made once, then reused) by ca,
+# in worker w's copy of the PKI
 sub issue {
-    my ($ca, $name, $cn, $ext) = @_;
-    my @before = split(/\n/, slurp("$PKI/$ca.issued"));
-    local $ENV{IDX} = "$PKI/$ca.issued";
-    local $ENV{CRLNUM} = "$PKI/$ca.unused-crlnumber";
-    run('openssl', 'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-        '-keyout', "$PKI/$name.key", '-subj', "/CN=$cn", '-out', "$PKI/$name.csr", '-config', "$PKI/$ca.cnf");
-    run('openssl', 'ca', '-batch', '-config', "$PKI/$ca.cnf", '-in', "$PKI/$name.csr", '-out', "$PKI/$name.pem",
+    my ($ca, $name, $cn, $ext, $w) = @_;
+    my $pw = pw($w);
+    my @before = split(/\n/, slurp("$pw/$ca.issued"));
+    local $ENV{IDX} = "$pw/$ca.issued";
+    local $ENV{CRLNUM} = "$pw/$ca.unused-crlnumber";
+    my @key = -f "$PKI/$name.key" ? ('-key', "$PKI/$name.key")
+        : ('-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', "$PKI/$name.key");
+    run('openssl', 'req', '-new', @key, '-subj', "/CN=$cn", '-out', "$pw/$name.csr", '-config', "$pw/$ca.cnf");
+    run('openssl', 'ca', '-batch', '-config', "$pw/$ca.cnf", '-in', "$pw/$name.csr", '-out', "$pw/$name.pem",
         '-notext', '-startdate', stamp(time() - $DAY), '-enddate', stamp(time() + 365 * $DAY),
         '-extensions', $ext);
-    my @f = split(/\t/, (split(/\n/, slurp("$PKI/$ca.issued")))[ scalar @before ]);
-    $CERT{$name} = { exp => $f[1], serial => $f[3], subj => $f[5], fp => pem_fp(slurp("$PKI/$name.pem")),
-                     pem => "$PKI/$name.pem" };
+    my @f = split(/\t/, (split(/\n/, slurp("$pw/$ca.issued")))[ scalar @before ]);
+    $CERTW{$w}{$name} = { exp => $f[1], serial => $f[3], subj => $f[5], fp => pem_fp(slurp("$pw/$name.pem")),
+                          pem => "$pw/$name.pem" };
 }
 
 sub pki_make {
     remove_tree($PKI);
-    make_path("$PKI/newcerts");
-    for my $ca (qw(root ca1 ca2)) {
-        spew("$PKI/$ca.cnf", ca_conf($ca, $ca));
-        spew("$PKI/$ca.issued", '');
-        spew("$PKI/$ca.serial", "1000\n");
+    make_path($PKI);
+    for my $w (0 .. $JOBS - 1) {
+        my $pw = pw($w);
+        make_path("$pw/newcerts");
+        for my $ca (qw(root ca1 ca2)) {
+            spew("$pw/$ca.cnf", ca_conf($ca, $w));
+            spew("$pw/$ca.issued", '');
+            spew("$pw/$ca.serial", "1000\n");
+        }
+        if ($w == 0) {
+            run('openssl', 'req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+                '-keyout', "$PKI/root.key", '-out', "$PKI/root.pem", '-subj', '/CN=Model Root', '-days', '3650',
+                '-config', "$pw/root.cnf", '-extensions', 'root_ext');
+        }
+        issue('root', 'ca1', 'Model CA', 'inter_ext', $w);
+        # The rollover: the same name, a new key; the root's index lists both.
+        issue('root', 'ca2', 'Model CA', 'inter_ext', $w);
+        issue('ca1', $_, $_, 'client_ext', $w) for qw(a1 a2 a3);
+        issue('ca2', $_, $_, 'client_ext', $w) for qw(b1 b2);
+        spew("$pw/cas-before.pem", slurp("$PKI/root.pem") . slurp("$pw/ca1.pem"));
+        spew("$pw/cas-after.pem", slurp("$PKI/root.pem") . slurp("$pw/ca1.pem") . slurp("$pw/ca2.pem"));
+        for my $name (keys %{ $CERTW{0} }) {    # what the pool relies on is the same
+            die "worker $w: $name has another serial\n" if $CERTW{$w}{$name}{serial} ne $CERTW{0}{$name}{serial};
+        }
     }
-    run('openssl', 'req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-        '-keyout', "$PKI/root.key", '-out', "$PKI/root.pem", '-subj', '/CN=Model Root', '-days', '3650',
-        '-config', "$PKI/root.cnf", '-extensions', 'root_ext');
-    issue('root', 'ca1', 'Model CA', 'inter_ext');
-    # The rollover: the same name, a new key; the root's index lists both.
-    issue('root', 'ca2', 'Model CA', 'inter_ext');
-    issue('ca1', $_, $_, 'client_ext') for qw(a1 a2 a3);
-    issue('ca2', $_, $_, 'client_ext') for qw(b1 b2);
-    spew("$PKI/cas-before.pem", slurp("$PKI/root.pem") . slurp("$PKI/ca1.pem"));
-    spew("$PKI/cas-after.pem", slurp("$PKI/root.pem") . slurp("$PKI/ca1.pem") . slurp("$PKI/ca2.pem"));
+    %CERT = %{ $CERTW{0} };
     # OCSP requests (no nonce: the responses are made once and served many times)
     for my $ca (qw(root ca1 ca2)) {
         my @subjects = grep { $CA_OF{$_} eq $ca } (@CLIENTS, 'ca1', 'ca2');
-        run('openssl', 'ocsp', '-issuer', "$PKI/$ca.pem", (map { ('-cert', $CERT{$_}{pem}) } @subjects),
+        run('openssl', 'ocsp', '-issuer', ca_pem($ca, 0), (map { ('-cert', $CERT{$_}{pem}) } @subjects),
             '-no_nonce', '-reqout', "$PKI/$ca.req");
     }
 }
@@ -408,7 +437,7 @@ sub crl_gen {
     local $ENV{IDX} = "$dir/idx";
     local $ENV{CRLNUM} = "$dir/$ca.crlnumber";
     local $ENV{DELTA_BASE} = $base // 0;
-    run('openssl', 'ca', '-config', "$PKI/$ca.cnf", '-gencrl', '-crlexts', $ext, '-out', $file,
+    run('openssl', 'ca', '-config', pw(0) . "/$ca.cnf", '-gencrl', '-crlexts', $ext, '-out', $file,
         '-crl_lastupdate', stamp($tu), '-crl_nextupdate', stamp($nu));
     my ($b64) = slurp($file) =~ /-----BEGIN X509 CRL-----(.*?)-----END X509 CRL-----/s;
     spew("$dir/$ca-$kind-$ep.der", decode_base64($b64));
@@ -423,8 +452,8 @@ sub ocsp_gen {
     spew("$dir/idx.attr", "unique_subject = no\n");    # two CAs of one name
     spew("$dir/idx", $idx);
     my $before = time();
-    run('openssl', 'ocsp', '-index', "$dir/idx", '-rsigner', "$PKI/$ca.pem", '-rkey', "$PKI/$ca.key",
-        '-CA', "$PKI/$ca.pem", '-reqin', "$PKI/$ca.req", '-respout', $file, '-ndays', '1');
+    run('openssl', 'ocsp', '-index', "$dir/idx", '-rsigner', ca_pem($ca, 0), '-rkey', "$PKI/$ca.key",
+        '-CA', ca_pem($ca, 0), '-reqin', "$PKI/$ca.req", '-respout', $file, '-ndays', '1');
     my $tu = $before;
     if (time() != $before) {    # the second turned: read the thisUpdate it got
         open(my $fh, '-|', 'openssl', 'ocsp', '-respin', $file, '-resp_text', '-noverify') or die;
@@ -549,7 +578,7 @@ sub pool_check {
     my ($tl) = @_;
     my @bad;
     my $n = $tl->{n};
-    my $cas = "$PKI/cas-after.pem";
+    my $cas = pw(0) . "/cas-after.pem";
     $CHECKS = 0;
     for my $ep (0 .. $EPOCHS - 1) {
         my $truth = $tl->{epochs}[$ep]{truth};
@@ -572,7 +601,7 @@ sub pool_check {
             my $pid = open(my $fh, '-|') // die "fork: $!\n";
             if ($pid == 0) {
                 open(STDERR, '>', '/dev/null');
-                exec('openssl', 'ocsp', '-respin', $POOL{"$n/$ca/ocsp/$ep"}{file}, '-issuer', "$PKI/$ca.pem",
+                exec('openssl', 'ocsp', '-respin', $POOL{"$n/$ca/ocsp/$ep"}{file}, '-issuer', ca_pem($ca, 0),
                      '-cert', $CERT{$x}{pem}, '-CAfile', $cas, '-no_nonce') or POSIX::_exit(127);
             }
             my ($st) = map { /: (good|revoked|unknown)$/ ? $1 : () } <$fh>;
@@ -791,7 +820,7 @@ sub conf_write {
     my $cas = $seq->{rolled} ? 'cas-after' : 'cas-before';
     my $src = $seq->{crlmode} eq 'files' ? join(', ', map { "$SRV/$_.crl" } qw(ca1 ca2 root)) : '';
     my $conf = "database = $S/db.cdb\nstatus_database = $S/status.cdb\n"
-        . "client_ca_file = $PKI/$cas.pem\nrevocation_check = $seq->{mode}\n"
+        . "client_ca_file = " . pw() . "/$cas.pem\nrevocation_check = $seq->{mode}\n"
         . "revocation_failure = $seq->{failure}\ncrl_source = $src\nocsp_nonce = no\n"
         . "fetch_timeout = 2s\nclock_skew = 60s\n";
     $conf .= "client $_ cert=$CERT{$_}{pem}\n" for @{ $seq->{enrolled} };
@@ -1015,12 +1044,37 @@ if (@disagree) {
 }
 print "pool: $NTL timelines of $EPOCHS epochs, $nart CRLs and OCSP responses made in ${pooltime}s, "
     . "checked against openssl in " . (time() - $t_check) . "s\n";
-my ($pass, $failed, $steps) = (0, 0, 0);
+# The sequences, by $JOBS processes (each its own PKI copy, served files
+# and state directory); each sequence's result is a file, reported in order.
 my @which = defined $ONLY ? ($ONLY) : (0 .. $NSEQ - 1);
+my $jobs = @which < $JOBS ? scalar @which : $JOBS;
+remove_tree("$W/out");
+make_path("$W/out");
+my @pids;
+for my $w (0 .. $jobs - 1) {
+    my $pid = fork() // die "fork: $!\n";
+    if ($pid == 0) {
+        ($WORKER, $SRV, $S) = ($w, "$SRV_ROOT/w$w", "$W/seq$w");
+        %CERT = %{ $CERTW{$w} };
+        my $steps = 0;
+        for my $k (grep { $_ % $jobs == $w } 0 .. $#which) {
+            my $i = $which[$k];
+            my ($good, $text, $n) = eval { sequence_run($i) };
+            ($good, $text, $n) = (0, "the driver failed: $@", 0) unless defined $good;
+            $steps += $n;
+            spew("$W/out/$i", ($good ? 'ok' : 'fail') . "\t$n\t$text");
+        }
+        spew("$W/out/stats.$w", join("\t", $steps, $VIOL{safety}, $VIOL{liveness},
+                                     $TIME{refresh}, $TIME{answers}, $TIME{model}));
+        POSIX::_exit(0);
+    }
+    push(@pids, $pid);
+}
+waitpid($_, 0) for @pids;
+my ($pass, $failed, $steps) = (0, 0, 0);
 for my $i (@which) {
-    my ($good, $text, $n) = sequence_run($i);
-    $steps += $n;
-    if ($good) {
+    my ($res, $n, $text) = -f "$W/out/$i" ? split(/\t/, slurp("$W/out/$i"), 3) : ('fail', 0, 'no result (its process ended early)');
+    if ($res eq 'ok') {
         ok("sequence $i ($n steps: $text)");
         $pass++;
     } else {
@@ -1028,8 +1082,18 @@ for my $i (@which) {
         $failed++;
     }
 }
-printf "%d sequences, %d steps (refresh and certpolicyd each), %d passed, %d failed, %ds\n",
-    scalar @which, $steps, $pass, $failed, time() - $t0;
+for my $w (0 .. $jobs - 1) {
+    next unless -f "$W/out/stats.$w";
+    my @st = split(/\t/, slurp("$W/out/stats.$w"));
+    $steps += $st[0];
+    $VIOL{safety} += $st[1];
+    $VIOL{liveness} += $st[2];
+    $TIME{refresh} += $st[3];
+    $TIME{answers} += $st[4];
+    $TIME{model} += $st[5];
+}
+printf "%d sequences, %d steps (refresh and certpolicyd each), %d passed, %d failed, %ds in all, by %d processes\n",
+    scalar @which, $steps, $pass, $failed, time() - $t0, $jobs;
 printf "violations: %d of safety, %d of liveness\n", $VIOL{safety}, $VIOL{liveness};
 printf "time in refresh %.1fs, in certpolicyd %.1fs, in the model %.1fs\n", $TIME{refresh}, $TIME{answers}, $TIME{model};
 exit 0;
