@@ -51,8 +51,6 @@
 # violation with the whole sequence up to it, and how many steps violated.
 use strict;
 use warnings;
-use IO::Socket::INET;
-use IO::Select;
 use Digest::SHA qw(sha256_hex);
 use MIME::Base64 qw(decode_base64);
 use POSIX qw(strftime);
@@ -158,58 +156,18 @@ sub spew {
     rename("$f.tmp", $f) or die "$f: $!\n";
 }
 
-# ---- HTTP: files of a directory, read at each request --------------------
+# ---- HTTP: files of a directory, read at each request (http_dir.pl) ----
 
 my $SRV_ROOT = "$W/srv";    # one directory per worker: w0, w1...
 my $SRV = "$SRV_ROOT/w0";
-my ($HTTP_PID, $PORT);
+my ($HTTP_PID, $HTTP_FH, $PORT);    # the handle stays open while it serves
 
 sub http_start {
     make_path("$SRV_ROOT/w$_") for 0 .. $JOBS - 1;
-    my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 64,
-                                  ReuseAddr => 1, Proto => 'tcp') or die "listen: $!\n";
-    $PORT = $l->sockport;
-    my $parent = $$;
-    $HTTP_PID = fork() // die "fork: $!\n";
-    return if $HTTP_PID;
-    $SIG{PIPE} = 'IGNORE';
-    my $sel = IO::Select->new($l);
-    for (;;) {
-        POSIX::_exit(0) if getppid() != $parent;    # the driver is gone
-        next unless $sel->can_read(1);
-        my $c = $l->accept or next;
-        http_answer($c);
-        close($c);
-    }
-}
-
-sub http_answer {
-    my ($c) = @_;
-    my $sel = IO::Select->new($c);
-    my $buf = '';
-    while ($buf !~ /\r\n\r\n/) {
-        return unless $sel->can_read(5);
-        my $n = sysread($c, $buf, 65536, length $buf);
-        return unless $n;
-    }
-    my ($head, $body) = split(/\r\n\r\n/, $buf, 2);
-    my $want = $head =~ /^Content-Length:\s*(\d+)/mi ? $1 : 0;
-    while (length($body) < $want) {
-        return unless $sel->can_read(5);
-        my $n = sysread($c, $body, 65536, length $body);
-        return unless $n;
-    }
-    my ($path) = $head =~ m{^\S+\s+/(w\d+/[A-Za-z0-9._-]+)};
-    my $file = defined $path ? "$SRV_ROOT/$path" : '';
-    my $msg;
-    if ($file ne '' && -f $file) {
-        my $data = slurp($file);
-        my $type = $path =~ m{/ocsp} ? 'application/ocsp-response' : 'application/pkix-crl';
-        $msg = "HTTP/1.0 200 OK\r\nContent-Type: $type\r\nContent-Length: " . length($data) . "\r\n\r\n$data";
-    } else {
-        $msg = "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n";
-    }
-    syswrite($c, $msg);
+    $HTTP_PID = open($HTTP_FH, '-|', $^X, "$FindBin::Bin/http_dir.pl", $SRV_ROOT) // die "http_dir.pl: $!\n";
+    $PORT = <$HTTP_FH>;    # once it listens
+    die "http_dir.pl did not start\n" unless defined $PORT && $PORT =~ /^(\d+)$/;
+    $PORT = $1;
 }
 
 my $MAIN_PID = $$;
