@@ -25,6 +25,11 @@ our @EXPORT = qw(pki_make timeline_make pool_make pool_check pw ca_pem %CERTW %C
                  $EPOCHS $CHECKS);
 
 our ($W, $PORT, $JOBS, $SEED);
+# The openssl configurations take their index, cRLNumber file and delta
+# base from the environment; a command sets those it uses.
+$ENV{IDX} = '/dev/null';
+$ENV{CRLNUM} = '/dev/null';
+$ENV{DELTA_BASE} = 0;
 our $EPOCHS = 8;
 my $DAY = 86400;
 

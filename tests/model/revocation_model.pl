@@ -74,13 +74,7 @@ my $NSEQ = $ENV{CERTPOLICY_MODEL_SEQUENCES} // 200;
 my $ONLY = $ENV{CERTPOLICY_MODEL_ONLY};
 my $NTL = $ENV{CERTPOLICY_MODEL_TIMELINES} // 10;
 my $JOBS = $ENV{CERTPOLICY_MODEL_JOBS} // 2;
-delete $ENV{CERTPOLICY_NOW};
-# the openssl configurations below take their index, cRLNumber file and
-# delta base from the environment
-$ENV{IDX} = "/dev/null";
-$ENV{CRLNUM} = "/dev/null";
-$ENV{DELTA_BASE} = 0;
-
+delete $ENV{CERTPOLICY_NOW};    # the programs under test read the real clock
 
 # ---- results ------------------------------------------------------------
 
@@ -115,7 +109,7 @@ $SIG{INT} = $SIG{TERM} = sub { exit(1) };    # so that END stops the server
 # ---- one sequence ------------------------------------------------------------
 
 my $S = "$W/seq";
-my %TIME = (refresh => 0, answers => 0, model => 0, other => 0);
+my %TIME = (refresh => 0, answers => 0, model => 0);
 my %VIOL = (safety => 0, liveness => 0);
 
 sub conf_write {
