@@ -15,6 +15,7 @@
 #include "clientset.h"
 #include "compile.h"
 #include "conf.h"
+#include "dbrec.h"
 #include "edit.h"
 #include "file_read.h"
 #include "list.h"
@@ -113,6 +114,75 @@ static void tool_release(struct clientset *set)
 
     clientset_free(set);
     conf_free(conf);
+}
+
+/*
+ * tool_compiled - 1 when the database holds the compile of exactly this
+ * source text (its certpolicy:source-sha256 record), else 0: missing,
+ * unreadable, compiled from another text or by an older version
+ */
+static int tool_compiled(const struct clientset *set)
+{
+    struct cdbfile db;
+    char   *val;
+    int     changed, bad, same = 0;
+
+    cdbfile_init(&db, set->conf->values[SET_DATABASE], NULL, NULL, NULL);
+    if (cdbfile_refresh(&db, &changed) && (val = cdbfile_get(&db, DBREC_SOURCE_KEY, &bad)) != NULL) {
+	same = *set->conf->text_sha256 && strcmp(val, set->conf->text_sha256) == 0;
+	free(val);
+    }
+    cdbfile_free(&db);
+    return (same);
+}
+
+static void tool_summary(const struct clientset *set, const char *verb);
+
+/*
+ * tool_compile_if_changed - refresh writes statuses for what certpolicyd
+ * answers from, so a source edited by hand and not compiled is compiled
+ * first (its settings, such as revocation_check, live in the database).
+ * Returns 0, or -1 when that compile failed (reported).
+ */
+static int tool_compile_if_changed(struct clientset *set)
+{
+    if (tool_compiled(set))
+	return (0);
+    printf("certpolicy: %s: the source differs from what was compiled into %s: "
+	   "compiling it first\n", set->conf->path, set->conf->values[SET_DATABASE]);
+    if (compile_run(set, 1) < 0)
+	return (-1);
+    tool_summary(set, "compiled");
+    return (0);
+}
+
+/*
+ * tool_refresh_enrolled - with revocation checking on, a newly enrolled
+ * certificate has no status yet and would be deferred until the next
+ * refresh: fetch every status now (bounded by fetch_timeout, as refresh
+ * is). Returns 0, or 1 when the refresh failed (the client is enrolled
+ * all the same; the message says what it gets meanwhile).
+ */
+static int tool_refresh_enrolled(struct tool *tool)
+{
+    struct clientset *set = tool_load(tool, 0, "");
+    int     ret = 0;
+
+    if (strcmp(set->conf->values[SET_REVOCATION_CHECK], "none") != 0) {
+	printf("certpolicy: fetching revocation statuses now (revocation_check = %s)\n",
+	       set->conf->values[SET_REVOCATION_CHECK]);
+	fflush(stdout);
+	if (refresh_run(set) != 0) {
+	    fprintf(stderr, "certpolicy: enrolled, but a status could not be fetched: until a "
+		    "refresh succeeds such a client gets %s\n",
+		    strcmp(set->conf->values[SET_REVOCATION_FAILURE], "permit") == 0 ?
+		    "permit_action with a warning (revocation_failure = permit)" :
+		    "unavailable_action");
+	    ret = 1;
+	}
+    }
+    tool_release(set);
+    return (ret);
 }
 
 /* tool_summary - the one-line summary of check and compile */
@@ -219,7 +289,9 @@ static int cmd_enroll(struct tool *tool, int argc, char **argv)
     req.nitems = argc - 2;
     req.run_postmap = 1;
     tool_lock(tool);
-    return (edit_enroll(&req) == 0 ? 0 : 1);
+    if (edit_enroll(&req) < 0)
+	return (1);
+    return (tool_refresh_enrolled(tool));
 }
 
 /* cmd_revoke - mark a client revoked, then compile */
@@ -284,7 +356,9 @@ static int cmd_refresh(struct tool *tool, int argc, char **argv)
 	usage("refresh takes no arguments");
     tool_lock(tool);
     set = tool_load(tool, 0, "");
-    ret = refresh_run(set);
+    ret = tool_compile_if_changed(set);
+    if (ret == 0)
+	ret = refresh_run(set);
     tool_release(set);
     return (ret == 0 ? 0 : 1);
 }
@@ -356,6 +430,10 @@ int     main(int argc, char **argv)
     log_open("certpolicy", LOG_SINK_STDERR);
     tool.config = CERTPOLICY_CONFDIR "/certpolicy.conf";
     bounds_init(&tool.bounds, bounds_tool, BOUND_TOOL_COUNT);
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)) {
+	fputs(usage_text, stdout);
+	exit(0);
+    }
     while ((ch = getopt(argc, argv, "+c:o:h")) != -1) {
 	switch (ch) {
 	case 'c':

@@ -91,7 +91,11 @@ int     main(int argc, char **argv)
 
     bounds_init(&bounds, bounds_daemon, BOUND_DAEMON_COUNT);
     log_open("certpolicyd", isatty(2) ? LOG_SINK_STDERR : LOG_SINK_SYSLOG);
-    while ((ch = getopt(argc, argv, "d:l:o:eL:u:v")) != -1) {
+    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+	fputs(usage_text, stdout);
+	exit(0);
+    }
+    while ((ch = getopt(argc, argv, "d:hl:o:eL:u:v")) != -1) {
 	switch (ch) {
 	case 'd':
 	    database = optarg;
@@ -115,6 +119,9 @@ int     main(int argc, char **argv)
 	case 'v':
 	    verbose++;
 	    break;
+	case 'h':
+	    fputs(usage_text, stdout);
+	    exit(0);
 	default:
 	    usage(NULL);
 	}

@@ -134,6 +134,9 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
 	klen = (size_t) snprintf(key, sizeof(key), DBREC_SETTING_PREFIX "%s", settings_table[i].name);
 	err |= compile_cdb_put(&cdbm, key, klen, conf->values[i], strlen(conf->values[i]));
     }
+    if (err == 0)
+	err |= compile_cdb_put(&cdbm, DBREC_SOURCE_KEY, strlen(DBREC_SOURCE_KEY),
+			       conf->text_sha256, strlen(conf->text_sha256));
     for (i = 0; err == 0 && i < set->nentries; i++) {
 	const struct entry *e = set->entries + i;
 	const struct conf_client *cl = conf->clients + e->client;

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <openssl/evp.h>
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -458,6 +460,19 @@ int     conf_unchanged(const struct conf *conf)
 }
 
 /* conf_parse - check the text of a source file named path */
+/* conf_text_digest - the SHA-256 of the source text, in hex, in conf->text_sha256 */
+static void conf_text_digest(struct conf *conf, const char *data, size_t len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0, i;
+
+    conf->text_sha256[0] = 0;
+    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+	return;
+    for (i = 0; i < mdlen; i++)
+	snprintf(conf->text_sha256 + 2 * i, 3, "%02x", md[i]);
+}
+
 struct conf *conf_parse(const char *path, const char *data, size_t len,
 			        const struct bounds *bounds)
 {
@@ -473,6 +488,7 @@ struct conf *conf_parse(const char *path, const char *data, size_t len,
     conf = mem_calloc(1, sizeof(*conf));
     conf->path = mem_strdup(path);
     conf->bounds = bounds;
+    conf_text_digest(conf, data, len);
     for (i = 0; i < SETTING_COUNT; i++)
 	if ((conf->values[i] = settings_normalize(settings_table + i, settings_table[i].defval,
 						  why, sizeof(why))) == NULL)

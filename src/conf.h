@@ -67,6 +67,7 @@ struct conf {
     size_t  ndiags;
     size_t  diags_cap;
     const struct bounds *bounds;
+    char    text_sha256[65];		/* of the text parsed, in hex */
 };
 
 /* conf_read - read and check path; NULL only if the file cannot be read */

@@ -4,6 +4,8 @@
  * Keys and values are text, so "cdb -d" shows a database as it is:
  *
  *   certpolicy:format      -> 1
+ *   certpolicy:source-sha256 -> the SHA-256 of the source text compiled
+ *                             (refresh compiles first when it differs)
  *   setting:NAME           -> the setting's normal form
  *   c:AB:CD:...            -> a certificate fingerprint (as Postfix sends it)
  *   p:AB:CD:...            -> a pinned public-key fingerprint
@@ -29,6 +31,7 @@
 #include "fprint.h"
 
 #define DBREC_FORMAT_KEY	"certpolicy:format"
+#define DBREC_SOURCE_KEY	"certpolicy:source-sha256"	/* of the source compiled */
 #define DBREC_FORMAT		"1"
 #define DBREC_SETTING_PREFIX	"setting:"
 #define DBREC_KEY_MAX		(2 + FPRINT_TEXT_MAX)

@@ -21,6 +21,7 @@ struct list_row {
     int     has_expiry;
     long long days_left;
     char    revocation[256];		/* "" when not shown */
+    int     revoked_by_ca;		/* the status database says revoked */
 };
 
 /* list_floor_days - whole days, rounded down (also below zero) */
@@ -41,6 +42,7 @@ static void list_revocation(const struct clientset *set, struct cdbfile *status,
 	return;
     }
     found = status->usable ? statusrec_lookup(status, cert->cert_fp + conf_digest(set->conf), &st) : 0;
+    row->revoked_by_ca = found > 0 && st.state == STATUS_REVOKED;
     if (found > 0)
 	statusrec_describe(&st, (long long) now, conf_number(set->conf, SET_CLOCK_SKEW),
 			   row->revocation, sizeof(row->revocation));
@@ -78,11 +80,12 @@ static void list_fill(const struct clientset *set, struct cdbfile *status, size_
 	    fprint_format(&set->entries[i].fp, row->fingerprint);
     }
     row->revocation[0] = 0;
+    row->revoked_by_ca = 0;
     if (status != NULL && !cl->revoked)
 	list_revocation(set, status, cert, now, row);
     else if (status != NULL)
 	strcpy(row->revocation, "-");
-    if (cl->revoked)
+    if (cl->revoked || row->revoked_by_ca)
 	row->state = "revoked";
     else if (cert != NULL && cert->not_after < now)
 	row->state = "expired";
@@ -112,22 +115,24 @@ size_t  list_print(const struct clientset *set, struct cdbfile *status, time_t n
 {
     struct list_row row;
     int     wname = 4, wstate = 5, wfp = 11;
-    size_t  i, shown = 0;
+    size_t  i, shown = 0, measured = 0;
     int     pass;
 
     /* Two passes: measure the columns, then print. */
     for (pass = 0; pass < 2; pass++) {
 	if (pass == 1 && json)
 	    printf("[");
-	if (pass == 1 && !json)
+	/* --expiring with nothing due prints nothing at all (cron mails output) */
+	if (pass == 1 && !json && (expiring < 0 || measured > 0))
 	    printf("%-*s  %-*s  %-*s  %-10s  %-5s%s\n", wname, "NAME", wstate, "STATE",
 		   wfp, "FINGERPRINT", "NOT_AFTER", "DAYS", status ? "  REVOCATION" : "");
 	for (i = 0; i < set->conf->nclients; i++) {
 	    list_fill(set, status, i, now, &row);
 	    if (expiring >= 0 && (!row.has_expiry || set->conf->clients[i].revoked
-				  || row.days_left > expiring))
+				  || row.revoked_by_ca || row.days_left > expiring))
 		continue;
 	    if (pass == 0) {
+		measured++;
 		if ((int) strlen(row.name) > wname)
 		    wname = (int) strlen(row.name);
 		if ((int) strlen(row.state) > wstate)

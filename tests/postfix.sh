@@ -57,9 +57,10 @@ smtpd_tls_ask_ccert = yes
 smtpd_tls_fingerprint_digest = sha256
 smtpd_relay_restrictions =
     permit_mynetworks
+    permit_auth_destination
     check_policy_service unix:private/certpolicy
     reject_unauth_destination
-smtpd_policy_service_default_action = DEFER_IF_PERMIT 4.3.5 Policy service unavailable
+smtpd_policy_service_default_action = DEFER 4.3.5 Policy service unavailable
 certpolicy_time_limit = 3600s
 CF
     cat >"$PF/etc/master.cf" <<CF

@@ -62,3 +62,14 @@ check_golden "missing source file" /dev/stdin "$T/o.out" <<OUT
 certpolicy: does-not-exist.conf: cannot open: No such file or directory
 exit 1
 OUT
+
+# --help and -h: the usage on standard output, exit 0, nothing on stderr.
+for prog in certpolicy certpolicyd; do
+    for opt in --help -h; do
+        "$BUILDDIR/src/$prog" $opt >"$T/help.out" 2>"$T/help.err"
+        echo "exit $?" >>"$T/help.out"
+        check_eq "$prog $opt: usage on stdout, exit 0" "usage: $prog ... exit 0" \
+            "$(head -1 "$T/help.out" | cut -d' ' -f1,2) ... $(tail -1 "$T/help.out")"
+        check_eq "$prog $opt: nothing on stderr" "" "$(cat "$T/help.err")"
+    done
+done

@@ -36,6 +36,8 @@ export SUBST_BOB_SHA256_PLAIN SUBST_DAVE_PUB_SHA256 SUBST_DAVE_PUB_SHA256_LOWER 
     SUBST_OUT SUBST_CONF SUBST_DBLEN SUBST_STLEN SUBST_RCLEN SUBST_TPLEN
 
 subst "$G/compile.conf.in" >"$T/compile.conf"
+SUBST_SOURCE_SHA256=$(sha256sum <"$T/compile.conf" | cut -d' ' -f1)
+export SUBST_SOURCE_SHA256
 for f in relay_clientcerts tls_policy certpolicy.cdb; do
     subst "$G/$f.ref" >"$T/$f.ref"
 done

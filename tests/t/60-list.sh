@@ -92,5 +92,7 @@ OUT
 check_eq "list --json: every client, bare fingerprints with nulls" \
     '  {"name": "bob", "state": "active", "fingerprint": "'"$BOBMD5"'", "not_after": null, "days_left": null, "revocation": "- (no certificate to check)"},' \
     "$(grep '"bob"' "$T/out")"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/list.conf" list --expiring 30
+check_eq "list --expiring: nothing due prints nothing at all (no header), exit 0" "exit 0" "$(cat "$T/out")"
 run_capture "$T/out" "$CERTPOLICY" -c "$T/list.conf" list --expiring soon
 check_eq "list --expiring needs a number" "exit 2" "$(tail -1 "$T/out")"

@@ -83,6 +83,22 @@ check_eq "database fixed: accepted again" "250 2.1.5 Ok" "$(rcpt dave)"
 check_eq "spawn: certpolicyd wrote nothing but answers (no policy errors in Postfix's log)" "" \
     "$(grep -i 'policy.*\(error\|warning\)\|4.3.5' "$PF/maillog")"
 
+# The policy service down (certpolicyd cannot even start): with the shipped
+# smtpd_policy_service_default_action an enrolled client gets a temporary
+# failure, never a permanent "Relay access denied", and relays again once
+# the service is back.
+mv "$PF/bin/certpolicyd" "$PF/bin/certpolicyd.real"
+printf '#!/bin/sh\nexit 1\n' >"$PF/bin/certpolicyd"
+chmod 0755 "$PF/bin/certpolicyd"
+pkill -f "^$PF/bin/certpolicyd -d"      # the running ones are gone too
+send dave
+outage=$(rcpt dave)
+check_eq "outage: an enrolled client gets a temporary failure" \
+    "450 4.3.5 $R: Recipient address rejected: Policy service unavailable" "$outage"
+mv "$PF/bin/certpolicyd.real" "$PF/bin/certpolicyd"
+send dave
+check_eq "outage over: the enrolled client relays again" "250 2.1.5 Ok" "$(rcpt dave)"
+
 # Revoked at the CA, not in the source: after "certpolicy refresh" Postfix
 # rejects the certificate, with no other change and no Postfix reload.
 openssl ca -config "$PKI/ca.cnf" -gencrl -out "$T/empty.crl" >/dev/null 2>&1
@@ -107,3 +123,4 @@ check_eq "revocation: bob rejected after refresh" \
     "554 5.7.1 $R: Recipient address rejected: Client certificate revoked" "$(rcpt bob)"
 check "revocation: logged as revoked by the CA" grep -q 'name=bob outcome=revoked .*reason="revoked by the CA (crl: keyCompromise)"' "$L"
 check_eq "revocation: still the same Postfix master" "$master" "$(cat "$PF/spool/pid/master.pid" 2>/dev/null | tr -d ' ')"
+

@@ -76,6 +76,7 @@ check "query: carol revoked by the CA, with the date and reason" \
 "$CERTPOLICY" -c "$T/c.conf" list >"$T/l" 2>&1
 check "list: a REVOCATION column with each status" grep -q 'REVOCATION$' "$T/l"
 check "list: carol's row says revoked by crl" grep -q '^carol .* revoked by crl on .* (keyCompromise)$' "$T/l"
+check "list: carol's state is revoked (by her CA)" grep -q '^carol  *revoked ' "$T/l"
 check "list: alice's row says until when it is fresh" grep -q '^alice .* good by crl (updated .*), fresh until ' "$T/l"
 
 # CRL over HTTP, from the certificates' distribution points: fetched once.

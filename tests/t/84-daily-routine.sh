@@ -1,0 +1,58 @@
+# What an administrator does by habit, done the way the README says:
+# settings added to the source by hand and then "certpolicy refresh" (no
+# compile), and a client enrolled while revocation checking is on. What
+# refresh reports must be what certpolicyd applies, and an enrolled client
+# must not be deferred until the next timer run.
+. "$SRCDIR/tests/lib.sh"
+CERTPOLICYD=$(certpolicyd_cmd)
+PKI=$T/pki
+sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
+(cd "$PKI" && openssl ca -config ca.cnf -revoke carol.pem -crl_reason keyCompromise >/dev/null 2>&1 \
+    && openssl ca -config ca.cnf -gencrl -out "$T/ca.crl" >/dev/null 2>&1)
+
+# answer NAME - certpolicyd's answer for NAME's certificate
+answer() {
+    printf 'client_address=192.0.2.1\nccert_fingerprint=%s\n\n' "$(fp_openssl "$PKI/$1.pem" sha256)" \
+        | "$CERTPOLICYD" -d "$T/db.cdb" -L /dev/null
+}
+
+cat >"$T/c.conf" <<CONF
+database = $T/db.cdb
+status_database = $T/status.cdb
+client alice cert=$PKI/alice.pem
+client carol cert=$PKI/carol.pem
+CONF
+check "compile without revocation checking" "$CERTPOLICY" -c "$T/c.conf" compile
+check_eq "carol permitted: nothing says she is revoked yet" "action=OK" "$(answer carol | head -1)"
+
+# README step 5, exactly: add the two settings, run refresh.
+cat >>"$T/c.conf" <<CONF
+client_ca_file = $PKI/ca.pem
+crl_source = $T/ca.crl
+revocation_check = crl
+CONF
+run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh
+check_eq "refresh after a hand edit: exit 0" "exit 0" "$(tail -1 "$T/out")"
+check "refresh says it compiles the changed source first" grep -q 'the source differs from what was compiled.*compiling it first' "$T/out"
+check "refresh reports carol revoked" grep -q '1 revoked' "$T/out"
+check_eq "certpolicyd applies it: carol rejected" "action=REJECT 5.7.1 Client certificate revoked" "$(answer carol | head -1)"
+check_eq "certpolicyd applies it: alice permitted" "action=OK" "$(answer alice | head -1)"
+"$CERTPOLICY" -c "$T/c.conf" query --cert "$PKI/carol.pem" >"$T/q" 2>&1
+check "query says what certpolicyd says" grep -q 'outcome: *revoked' "$T/q"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh
+check_not "a second refresh with nothing changed compiles nothing" grep -q 'compiling it first' "$T/out"
+
+# Enroll with revocation checking on: the status is fetched at once.
+run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" enroll bob "$PKI/bob.pem"
+check_eq "enroll bob: exit 0" "exit 0" "$(tail -1 "$T/out")"
+check "enroll says it fetches statuses now" grep -q 'fetching revocation statuses now' "$T/out"
+check_eq "bob permitted at once, not deferred until the next refresh" "action=OK" "$(answer bob | head -1)"
+
+# The CRL unreachable: enroll still enrolls, and says what bob gets meanwhile.
+mv "$T/ca.crl" "$T/ca.crl.away"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" enroll dave "$PKI/dave.pem"
+check "enroll dave with the CRL unreachable: enrolled" grep -q '^client dave ' "$T/c.conf"
+check "enroll dave with the CRL unreachable: says what dave gets until a refresh succeeds" \
+    grep -q 'until a refresh succeeds such a client gets unavailable_action' "$T/out"
+check_eq "enroll dave with the CRL unreachable: exit 1" "exit 1" "$(tail -1 "$T/out")"
+mv "$T/ca.crl.away" "$T/ca.crl"
