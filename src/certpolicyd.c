@@ -143,9 +143,14 @@ int     main(int argc, char **argv)
     }
     log_open("certpolicyd", to_stderr ? LOG_SINK_STDERR : LOG_SINK_SYSLOG);
     if (logfile != NULL && log_file(logfile) < 0) {
-	log_error_errno("-L %s", logfile);
-	exit(1);
+	/* Answering matters more than logging: say so where it can be seen. */
+	log_warn_errno("-L %s: cannot open the log file; logging to %s instead", logfile,
+		       to_stderr ? "standard error" : "syslog");
+	logfile = NULL;
     }
+    if (logfile == NULL && !to_stderr && !spawn && !log_syslog_reachable())
+	fprintf(stderr, "certpolicyd: warning: %s is not a socket: syslog messages are lost; "
+		"use -L FILE or -e\n", LOG_SYSLOG_SOCKET);
     if (nendpoints > bounds.value[BOUND_MAX_LISTEN_SOCKETS]) {
 	log_error("%d -l endpoints, more than max_listen_sockets (%lld)", nendpoints,
 		  bounds.value[BOUND_MAX_LISTEN_SOCKETS]);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,6 +75,14 @@ static void log_put(const char *line, size_t len)
 	log_flush();
     memcpy(log_held + log_held_len, line, len);
     log_held_len += len;
+}
+
+/* log_syslog_reachable - is there a local syslog socket to send to */
+int     log_syslog_reachable(void)
+{
+    struct stat st;
+
+    return (stat(LOG_SYSLOG_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode));
 }
 
 /* log_progname - the name given to log_open() */

@@ -41,6 +41,11 @@ int     log_file(const char *path);
 void    log_hold(void);
 void    log_flush(void);
 
+#define LOG_SYSLOG_SOCKET "/dev/log"
+
+/* log_syslog_reachable - 1 when the local syslog socket exists, else 0 */
+int     log_syslog_reachable(void);
+
 /* log_progname - the name given to log_open() */
 const char *log_progname(void);
 

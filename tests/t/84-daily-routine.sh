@@ -56,3 +56,20 @@ check "enroll dave with the CRL unreachable: says what dave gets until a refresh
     grep -q 'until a refresh succeeds such a client gets unavailable_action' "$T/out"
 check_eq "enroll dave with the CRL unreachable: exit 1" "exit 1" "$(tail -1 "$T/out")"
 mv "$T/ca.crl.away" "$T/ca.crl"
+
+# A log file certpolicyd cannot open never costs an answer: it says so
+# through syslog (or standard error with -e) and answers.
+printf 'client_address=192.0.2.1\nccert_fingerprint=%s\n\n' "$(fp_openssl "$PKI/alice.pem" sha256)" >"$T/req"
+check_eq "-L in a missing directory, spawn mode: still answered" "action=OK" \
+    "$("$CERTPOLICYD" -d "$T/db.cdb" -L "$T/no/such/dir/certpolicyd.log" <"$T/req" 2>"$T/spawn.err" | head -1)"
+check_eq "-L in a missing directory, spawn mode: nothing on stderr" "" "$(cat "$T/spawn.err")"
+"$CERTPOLICYD" -e -d "$T/db.cdb" -l "unix:$T/sock" -L "$T/no/such/dir/certpolicyd.log" 2>"$T/l.err" &
+srv=$!
+i=0
+while [ ! -S "$T/sock" ] && [ $i -lt 100 ] && kill -0 $srv 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+check_eq "-L in a missing directory, -l: still answered" "action=OK" \
+    "$("$BUILDDIR/tests/unit/policy_client" -n 1 -t 3000 "unix:$T/sock" <"$T/req" | head -1)"
+kill -TERM $srv 2>/dev/null
+wait $srv
+check "-L in a missing directory, -l -e: says why on standard error" \
+    grep -q 'cannot open the log file; logging to standard error instead' "$T/l.err"
