@@ -15,6 +15,7 @@
 #include "clientset.h"
 #include "htable.h"
 #include "mem.h"
+#include "reach.h"
 #include "timeutil.h"
 
 #define DAY 86400
@@ -139,6 +140,20 @@ static void clientset_client(struct clientset_state *st, size_t idx)
 	set->active++;
 }
 
+/*
+ * clientset_reach - warn when certpolicyd, run by spawn(8) as an
+ * unprivileged user, could not read a database setting's file
+ */
+static void clientset_reach(struct conf *conf, enum setting_id id)
+{
+    char    why[600];
+
+    if (!reach_others(conf->values[id], why, sizeof(why)))
+	conf_warn(conf, conf->set_line[id], "%s = %s: %s: certpolicyd run as another user "
+		  "(spawn's user=nobody) cannot read it", settings_table[id].name,
+		  conf->values[id], why);
+}
+
 /* clientset_build - resolve conf's clients */
 struct clientset *clientset_build(struct conf *conf, time_t now)
 {
@@ -155,6 +170,9 @@ struct clientset *clientset_build(struct conf *conf, time_t now)
     for (i = 0; i < conf->nclients; i++)
 	clientset_client(&st, i);
     htable_free(&st.seen);
+    clientset_reach(conf, SET_DATABASE);
+    if (strcmp(conf->values[SET_REVOCATION_CHECK], "none") != 0)
+	clientset_reach(conf, SET_STATUS_DATABASE);
     return (set);
 }
 

@@ -73,3 +73,20 @@ kill -TERM $srv 2>/dev/null
 wait $srv
 check "-L in a missing directory, -l -e: says why on standard error" \
     grep -q 'cannot open the log file; logging to standard error instead' "$T/l.err"
+
+# Root's umask 077 and the README's "mkdir -p /var/lib/certpolicy": the
+# directory is closed to the user spawn runs certpolicyd as; check and
+# compile say so.
+(umask 077 && mkdir -p "$T/var/lib/certpolicy")
+cat >"$T/u.conf" <<CONF
+database = $T/var/lib/certpolicy/certpolicy.cdb
+client alice cert=$PKI/alice.pem
+CONF
+run_capture "$T/out" "$CERTPOLICY" -c "$T/u.conf" check
+check "umask 077: check warns that other users cannot reach the database" \
+    grep -q "u.conf:1: warning: database = .*: directory $T/var is not searchable by other users (mode 0700)" "$T/out"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/u.conf" compile
+check "umask 077: compile warns too" grep -q "is not searchable by other users" "$T/out"
+chmod 0755 "$T/var" "$T/var/lib" "$T/var/lib/certpolicy"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/u.conf" check
+check_not "the directory opened: no warning" grep -q "not searchable\|not readable" "$T/out"
