@@ -219,7 +219,7 @@ int     policy_db_status(struct policy_db *db, const struct fprint *fp,
     int     found;
 
     if (cf == NULL)
-	return (0);
+	return (-1);
     if ((found = statusrec_lookup(cf, fp, rec)) == 0)
 	*why = "no revocation status";
     else if (found < 0)
@@ -235,7 +235,7 @@ int     policy_db_pin_status(struct policy_db *db, const struct fprint *fp,
     int     found;
 
     if (cf == NULL)
-	return (0);
+	return (-1);
     if ((found = statusrec_pin_lookup(cf, fp, rec)) == 0)
 	*why = "no revocation status for the pinned key (no enrolled certificate carries it)";
     else if (found < 0)

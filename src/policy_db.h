@@ -72,7 +72,8 @@ int     policy_db_key_certs(struct policy_db *db, const struct fprint *key,
 /*
  * policy_db_status - the revocation status of a certificate from
  * status_database (followed like the database itself): 1 found, 0 not
- * there or no usable status database (*why says which), -1 corrupt.
+ * there, -1 no usable status database (missing, unreadable, not a whole
+ * CDB, another format) or a corrupt record; *why says which.
  */
 int     policy_db_status(struct policy_db *db, const struct fprint *fp,
 			         struct statusrec *rec, const char **why);

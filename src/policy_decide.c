@@ -79,6 +79,15 @@ static void policy_revocation(struct policy_db *db, const struct fprint *fp, int
     int     found = pin ? policy_db_pin_status(db, fp, &st, &why)
     : policy_db_status(db, fp, &st, &why);
 
+    if (found < 0) {
+	/*
+	 * No usable status database (missing, being copied, another format)
+	 * or a corrupt record: an error, never revocation_failure's permit,
+	 * which is for a status that could not be fetched or went stale.
+	 */
+	policy_set(db, d, OUTCOME_ERROR, why);
+	return;
+    }
     if (found > 0 && st.state == STATUS_REVOKED) {
 	if (st.source == SOURCE_FILE)
 	    snprintf(note, sizeof(note), "pinned key revoked (a certificate with that key is "

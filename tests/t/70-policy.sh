@@ -118,20 +118,34 @@ subst "$G/outcomes.in" | "$CERTPOLICYD" -d "$T/actions.cdb" -L /dev/null >"$T/ac
 check_eq "revoked_action from the database" "action=554 5.7.1 Gone" "$(sed -n 9p "$T/actions.out")"
 check_eq "unknown_action from the database" "action=REJECT 5.7.1 Who are you" "$(sed -n 7p "$T/actions.out")"
 
-# Revocation checking on, and no status: unavailable (defer), or permit
-# with a warning under revocation_failure = permit.
+# Revocation checking on and no status database at all (missing, as while
+# it is copied in place): the error action, never a permit, whatever
+# revocation_failure says.
 sed "s|^database = .*|database = $T/rev.cdb\nstatus_database = $T/status.cdb\nrevocation_check = crl\nclient_ca_file = $PKI/ca.pem|" \
     "$T/policy.conf" >"$T/rev.conf"
 check "compile with revocation_check = crl" "$CERTPOLICY" -c "$T/rev.conf" compile
 printf 'ccert_fingerprint=%s\n\n' "$SUBST_ALICE" >"$T/alice.req"
 "$CERTPOLICYD" -d "$T/rev.cdb" -L "$T/rev.log" <"$T/alice.req" >"$T/rev.out" 2>&1
-check_eq "no status database: unavailable" "action=DEFER 4.7.0 Client certificate status unavailable" "$(head -1 "$T/rev.out")"
-check "no status database: logged" grep -q "name=alice outcome=unavailable action=\"DEFER 4.7.0 Client certificate status unavailable\" reason=\"status database $T/status.cdb: cannot open: No such file or directory\"" "$T/rev.log"
-sed -i "s|^revocation_check = crl|&\nrevocation_failure = permit|" "$T/rev.conf"
-check "compile with revocation_failure = permit" "$CERTPOLICY" -c "$T/rev.conf" compile
-"$CERTPOLICYD" -d "$T/rev.cdb" -L "$T/rev2.log" <"$T/alice.req" >"$T/rev.out" 2>&1
+check_eq "no status database: the error action" "action=DEFER 4.3.0 Client certificate service unavailable" "$(head -1 "$T/rev.out")"
+check "no status database: logged" grep -q "name=alice outcome=error action=\"DEFER 4.3.0 Client certificate service unavailable\" reason=\"status database $T/status.cdb: cannot open: No such file or directory\"" "$T/rev.log"
+sed "s|^revocation_check = crl|&\nrevocation_failure = permit|" "$T/rev.conf" >"$T/revp.conf"
+sed -i "s|^database = .*|database = $T/revp.cdb|" "$T/revp.conf"
+check "compile with revocation_failure = permit" "$CERTPOLICY" -c "$T/revp.conf" compile
+"$CERTPOLICYD" -d "$T/revp.cdb" -L "$T/rev2.log" <"$T/alice.req" >"$T/rev.out" 2>&1
+check_eq "no status database, revocation_failure = permit: still the error action" \
+    "action=DEFER 4.3.0 Client certificate service unavailable" "$(head -1 "$T/rev.out")"
+
+# A whole status database without alice's status: unavailable (defer), or
+# permit with a warning under revocation_failure = permit.
+printf 'database = %s\nstatus_database = %s\nrevocation_check = crl\nclient_ca_file = %s\nclient bob fingerprint=%s\n' \
+    "$T/empty.cdb" "$T/status.cdb" "$PKI/ca.pem" "$SUBST_BOB" >"$T/empty.conf"
+check "a status database with no certificate in it" "$CERTPOLICY" -c "$T/empty.conf" refresh
+"$CERTPOLICYD" -d "$T/rev.cdb" -L "$T/rev3.log" <"$T/alice.req" >"$T/rev.out" 2>&1
+check_eq "no status for alice: unavailable" "action=DEFER 4.7.0 Client certificate status unavailable" "$(head -1 "$T/rev.out")"
+check "no status for alice: logged" grep -q "name=alice outcome=unavailable action=\"DEFER 4.7.0 Client certificate status unavailable\" reason=\"no revocation status\"" "$T/rev3.log"
+"$CERTPOLICYD" -d "$T/revp.cdb" -L "$T/rev4.log" <"$T/alice.req" >"$T/rev.out" 2>&1
 check_eq "revocation_failure = permit: permitted" "action=OK" "$(head -1 "$T/rev.out")"
-check "revocation_failure = permit: with a warning" grep -q 'warning: client=.*name=alice outcome=permit action=OK reason="status database .*; permitted by revocation_failure = permit"' "$T/rev2.log"
+check "revocation_failure = permit: with a warning" grep -q 'warning: client=.*name=alice outcome=permit action=OK reason="no revocation status; permitted by revocation_failure = permit"' "$T/rev4.log"
 
 # A bad database: error, never a permit.
 bad_db() {

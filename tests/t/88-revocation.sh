@@ -208,19 +208,25 @@ check_not "CERTPOLICY_NOW in certpolicy's environment is ignored (no expiry warn
 check_eq "the test clock (tests/unit/fakeclock.so) does move certpolicyd's clock" \
     "action=REJECT 5.7.1 Client certificate expired" "$(AT=$((next + 86400 * 400)) answer alice)"
 
-# A broken status database: alice (good at the CA) is unavailable and
-# deferred, carol (revoked in it) is never permitted, and the log says
-# why. Missing, truncated at every eighth, random bytes, a future format,
-# and (as nobody) unreadable.
+# A broken status database is an error, as a broken database is: alice
+# (good at the CA) gets the error action (a temporary failure), carol
+# (revoked in it) is never permitted, even under revocation_failure =
+# permit, and the log says why. Missing, truncated at every eighth, random
+# bytes, a future format, and (as nobody) unreadable.
 CRLSRC=$T/ca.crl conf crl
 refresh
 cp "$STATUS" "$T/fresh-status.cdb"
 permitted() { [ "$(answer "$1")" = action=OK ]; }
 bad_status() {
     rm -f "$T/d.log"
-    check_eq "$1: alice unavailable" "action=DEFER 4.7.0 Client certificate status unavailable" "$(answer alice)"
+    check_eq "$1: alice gets the error action" "action=DEFER 4.3.0 Client certificate service unavailable" "$(answer alice)"
     check_not "$1: carol not permitted" permitted carol
     check "$1: logged why" grep -q "reason=\"status database $STATUS: $2" "$T/d.log"
+    sed -i 's/^revocation_check = .*/&\nrevocation_failure = permit/' "$T/c.conf"
+    "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
+    check_not "$1, revocation_failure = permit: carol not permitted" permitted carol
+    sed -i '/^revocation_failure = permit$/d' "$T/c.conf"
+    "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
 }
 rm -f "$STATUS"
 bad_status "status database missing" "cannot open: No such file or directory"
@@ -241,8 +247,8 @@ chmod 0644 "$NDIR/db.cdb"
 chmod 000 "$NDIR/fresh-status.cdb"
 printf 'ccert_fingerprint=%s\n\n' "$(fp_openssl "$PKI/alice.pem" sha256)" \
     | as_nobody "$NDIR/certpolicyd" -d "$NDIR/db.cdb" -L /dev/null >"$T/unreadable.out" 2>&1
-check_eq "status database unreadable: alice unavailable" \
-    "action=DEFER 4.7.0 Client certificate status unavailable" "$(head -1 "$T/unreadable.out")"
+check_eq "status database unreadable: alice gets the error action" \
+    "action=DEFER 4.3.0 Client certificate service unavailable" "$(head -1 "$T/unreadable.out")"
 
 # A failed source does not keep a status that is no longer fresh.
 CRLSRC=$T/missing.crl conf crl
