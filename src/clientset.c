@@ -154,6 +154,47 @@ static void clientset_reach(struct conf *conf, enum setting_id id)
 		  conf->values[id], why);
 }
 
+/*
+ * clientset_pins - a pin follows its key (DESIGN, "Pins follow their
+ * key"): when a client revoked in the source has a certificate with the
+ * pinned key, the pin is revoked too. Public-key fingerprints of every
+ * digest are keys of one table (their lengths differ).
+ */
+static void clientset_pins(struct clientset *set)
+{
+    struct htable revoked;
+    size_t  i;
+    int     d;
+
+    htable_init(&revoked);
+    for (i = 0; i < set->nentries; i++) {
+	const struct entry *e = set->entries + i;
+
+	if (e->cert == NULL || !set->conf->clients[e->client].revoked)
+	    continue;
+	for (d = 0; d < FPRINT_DIGEST_COUNT; d++)
+	    (void) htable_insert(&revoked, e->cert->pubkey_fp[d].bytes, e->cert->pubkey_fp[d].len,
+				 (void *) (e->client + 1));
+    }
+    for (i = 0; i < set->nentries; i++) {
+	struct entry *e = set->entries + i;
+	size_t  by;
+
+	e->key_revoked_by = NULL;
+	if (e->kind != ENTRY_PIN || set->conf->clients[e->client].revoked)
+	    continue;
+	by = (size_t) htable_insert(&revoked, e->fp.bytes, e->fp.len, NULL);
+	if (by != 0) {
+	    e->key_revoked_by = set->conf->clients + by - 1;
+	    conf_warn(set->conf, set->conf->clients[e->client].line,
+		      "client %s: the pinned key is that of a certificate of client %s, which is "
+		      "revoked: the pin permits nothing", set->conf->clients[e->client].name,
+		      e->key_revoked_by->name);
+	}
+    }
+    htable_free(&revoked);
+}
+
 /* clientset_build - resolve conf's clients */
 struct clientset *clientset_build(struct conf *conf, time_t now)
 {
@@ -170,6 +211,7 @@ struct clientset *clientset_build(struct conf *conf, time_t now)
     for (i = 0; i < conf->nclients; i++)
 	clientset_client(&st, i);
     htable_free(&st.seen);
+    clientset_pins(set);
     clientset_reach(conf, SET_DATABASE);
     if (strcmp(conf->values[SET_REVOCATION_CHECK], "none") != 0)
 	clientset_reach(conf, SET_STATUS_DATABASE);

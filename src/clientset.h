@@ -30,6 +30,9 @@ struct entry {
     struct fprint fp;
     size_t  client;			/* index in conf->clients */
     const struct cert *cert;		/* NULL for a bare fingerprint or a pin */
+    const struct conf_client *key_revoked_by;	/* a pin: a client revoked in the
+						 * source has a certificate with
+						 * this key; else NULL */
 };
 
 struct client_info {

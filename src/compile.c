@@ -142,6 +142,7 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
 	const struct conf_client *cl = conf->clients + e->client;
 	struct dbrec rec;
 	char   *value;
+	char    pin_reason[300];
 
 	rec.name = cl->name;
 	rec.name_len = strlen(cl->name);
@@ -152,6 +153,15 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
 	rec.revoked_at = cl->revoked ? (long long) cl->revoked_at : -1;
 	rec.reason = cl->reason;
 	rec.reason_len = cl->reason ? strlen(cl->reason) : 0;
+	if (e->key_revoked_by != NULL) {
+	    /* a pin of a key whose certificate is revoked in the source */
+	    snprintf(pin_reason, sizeof(pin_reason), "a certificate with the pinned key is "
+		     "revoked (client %s)", e->key_revoked_by->name);
+	    rec.revoked = 1;
+	    rec.revoked_at = (long long) e->key_revoked_by->revoked_at;
+	    rec.reason = pin_reason;
+	    rec.reason_len = strlen(pin_reason);
+	}
 	value = dbrec_encode(&rec);
 	klen = dbrec_key(e->kind, &e->fp, key);
 	err |= compile_cdb_put(&cdbm, key, klen, value, strlen(value));
@@ -271,7 +281,7 @@ static void compile_write_relay(const struct clientset *set, FILE *fp)
 	const struct entry *e = set->entries + i;
 	const struct conf_client *cl = set->conf->clients + e->client;
 
-	if (!cl->revoked && e->fp.digest == digest)
+	if (!cl->revoked && e->key_revoked_by == NULL && e->fp.digest == digest)
 	    fprintf(fp, "%s %s\n", fprint_format_lower(&e->fp, text), cl->name);
     }
 }

@@ -174,9 +174,25 @@ static int policy_key_cert(struct policy_db *db, const char *data, size_t len, s
     text[end - start] = 0;
     if (policy_fingerprint_strict(text, &certfp) < 0)
 	return (-1);
+    /* every certificate of a k: record is in the database: one missing is corruption */
     if ((found = policy_db_lookup(db, DBREC_KIND_CERT, &certfp, &rec)) <= 0)
-	return (found < 0 ? -1 : 0);
+	return (-1);
     memset(d, 0, sizeof(*d));
+
+    /*
+     * A certificate its CA revoked revokes the key even when it has
+     * expired since (a renewal with the same key must not bring the key
+     * back): the status is looked at before the validity.
+     */
+    if (db->revocation_on && !rec.revoked) {
+	policy_revocation(db, &certfp, 0, now, d);
+	if (d->outcome == OUTCOME_REVOKED || d->outcome == OUTCOME_ERROR) {
+	    d->name = rec.name;
+	    d->name_len = rec.name_len;
+	    return (1);
+	}
+	memset(d, 0, sizeof(*d));
+    }
     policy_enrolled(db, &rec, &certfp, 0, now, d);
     return (1);
 }
@@ -218,7 +234,7 @@ static void policy_decide_rpk(struct policy_db *db, const char *pubtext, time_t 
 	    policy_set(db, d, OUTCOME_ERROR, "corrupt database: bad key record");
 	    return;
 	}
-	if (one.outcome == OUTCOME_REVOKED) {
+	if (one.outcome == OUTCOME_REVOKED || one.outcome == OUTCOME_ERROR) {
 	    *d = one;
 	    d->rpk = 1;
 	    return;

@@ -90,3 +90,40 @@ check "umask 077: compile warns too" grep -q "is not searchable by other users" 
 chmod 0755 "$T/var" "$T/var/lib" "$T/var/lib/certpolicy"
 run_capture "$T/out" "$CERTPOLICY" -c "$T/u.conf" check
 check_not "the directory opened: no warning" grep -q "not searchable\|not readable" "$T/out"
+
+# A pin follows its key: a client revoked in the source revokes another
+# client's pin of the same key, in the database and in relay_clientcerts.
+cat >"$T/pin.conf" <<CONF
+database = $T/pin.cdb
+relay_clientcerts = texthash:$T/relay
+client carol cert=$PKI/carol.pem revoked=2026-11-20 reason="left"
+client henry pubkey_fingerprint=$(pubfp_openssl "$PKI/carol.pem" sha256)
+CONF
+run_capture "$T/out" "$CERTPOLICY" -c "$T/pin.conf" compile
+check "a pin of a revoked certificate's key: compile warns" grep -q "client henry: the pinned key is that of a certificate of client carol, which is revoked" "$T/out"
+check_eq "a pin of a revoked certificate's key: not in relay_clientcerts" "" "$(grep -v '^#' "$T/relay")"
+
+# A raw public key whose older certificate was revoked by the CA and has
+# expired since, renewed with the same key: the key stays revoked.
+(cd "$PKI" && openssl req -new -key carol.key -subj /CN=carol -out carol2.csr -config ca.cnf 2>/dev/null \
+    && openssl ca -batch -config ca.cnf -in carol2.csr -out carol-old.pem -notext \
+        -startdate "$(date -u -d '40 days ago' +%Y%m%d%H%M%SZ)" -enddate "$(date -u -d '2 days ago' +%Y%m%d%H%M%SZ)" \
+        -extensions client_ext >/dev/null 2>&1 \
+    && openssl ca -config ca.cnf -revoke carol-old.pem -crl_reason keyCompromise >/dev/null 2>&1 \
+    && openssl ca -batch -config ca.cnf -in carol2.csr -out carol-new.pem -notext \
+        -startdate "$(date -u -d '1 day ago' +%Y%m%d%H%M%SZ)" -enddate "$(date -u -d '300 days' +%Y%m%d%H%M%SZ)" \
+        -extensions client_ext >/dev/null 2>&1 \
+    && openssl ca -config ca.cnf -gencrl -out "$T/kim.crl" >/dev/null 2>&1)
+check "carol-old (revoked, expired) and carol-new (good), one key" test -s "$PKI/carol-new.pem"
+cat >"$T/kim.conf" <<CONF
+database = $T/kim.cdb
+status_database = $T/kim-status.cdb
+client_ca_file = $PKI/ca.pem
+crl_source = $T/kim.crl
+revocation_check = crl
+client kim cert=$PKI/carol-old.pem cert=$PKI/carol-new.pem
+CONF
+"$CERTPOLICY" -c "$T/kim.conf" refresh >"$T/out" 2>&1
+printf 'client_address=192.0.2.1\nccert_fingerprint=\nccert_pubkey_fingerprint=%s\n\n' "$(pubfp_openssl "$PKI/carol-new.pem" sha256)" >"$T/kim.req"
+check_eq "raw key of a revoked (now expired) certificate, renewed: rejected" \
+    "action=REJECT 5.7.1 Client certificate revoked" "$("$CERTPOLICYD" -d "$T/kim.cdb" -L /dev/null <"$T/kim.req" | head -1)"
