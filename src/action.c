@@ -69,13 +69,19 @@ static int action_status_ok(const char *text, char class, const char **why)
     return (1);
 }
 
-/* action_numeric - 4NN/5NN [text] */
+/* action_numeric - 4NN/5NN text */
 static int action_numeric(const char *text, const char **why)
 {
     if ((text[0] != '4' && text[0] != '5') || !isdigit((unsigned char) text[1])
 	|| !isdigit((unsigned char) text[2])
 	|| (text[3] != 0 && text[3] != ' ')) {
 	*why = "not an access(5) action";
+	return (-1);
+    }
+    if (text[3] == 0) {
+	/* smtpd_check.c, check_table_result(): an all-digit result means OK */
+	*why = "a code without text is an OK to Postfix (all-digit results permit): "
+	    "add a text, e.g. \"554 5.7.1 Access denied\"";
 	return (-1);
     }
     if (text[3] == ' ' && !action_status_ok(text + 4, text[0], why))
