@@ -304,6 +304,13 @@ static int edit_enroll_items(const struct edit_request *req, struct edit_text *a
 	if (edit_check_text(what, req->items[i], bad, sizeof(bad)) < 0) {
 	    log_error("%s: nothing was changed", bad);
 	    return (-1);
+	} else if (fprint_parse(req->items[i], &fp, &why) == 0
+		   && access(req->items[i], F_OK) == 0) {
+	    /* a file named like a fingerprint (planted in the directory?) */
+	    log_error("%s is both a fingerprint and a file in the current directory: give the "
+		      "file as ./%s or with its full path; nothing was changed",
+		      req->items[i], req->items[i]);
+	    return (-1);
 	} else if (access(req->items[i], F_OK) == 0) {
 	    if (realpath(req->items[i], path) == NULL) {
 		log_error_errno("%s", req->items[i]);

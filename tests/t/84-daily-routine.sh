@@ -127,3 +127,17 @@ CONF
 printf 'client_address=192.0.2.1\nccert_fingerprint=\nccert_pubkey_fingerprint=%s\n\n' "$(pubfp_openssl "$PKI/carol-new.pem" sha256)" >"$T/kim.req"
 check_eq "raw key of a revoked (now expired) certificate, renewed: rejected" \
     "action=REJECT 5.7.1 Client certificate revoked" "$("$CERTPOLICYD" -d "$T/kim.cdb" -L /dev/null <"$T/kim.req" | head -1)"
+
+# enroll NAME FINGERPRINT where a file of that name sits in the current
+# directory (planted by another user): refused, nothing enrolled.
+mkdir -p "$T/cwd"
+bobfp=$(fp_openssl "$PKI/bob.pem" sha256)
+cp "$PKI/erin.pem" "$T/cwd/$bobfp"
+printf 'database = %s/plant.cdb\n' "$T" >"$T/plant.conf"
+(cd "$T/cwd" && "$CERTPOLICY" -c "$T/plant.conf" enroll bob "$bobfp") >"$T/out" 2>&1
+check_eq "enroll FINGERPRINT with a file of that name here: refused (exit 1)" 1 $?
+check "... and says why" grep -q "is both a fingerprint and a file in the current directory" "$T/out"
+check_not "... and enrolls nothing" grep -q '^client' "$T/plant.conf"
+rm "$T/cwd/$bobfp"
+(cd "$T/cwd" && "$CERTPOLICY" -c "$T/plant.conf" enroll bob "$bobfp") >"$T/out" 2>&1
+check "without the file: the fingerprint is enrolled" grep -q "^client bob fingerprint=$bobfp" "$T/plant.conf"
