@@ -128,6 +128,8 @@ int     main(int argc, char **argv)
     }
     if (optind != argc)
 	usage("unexpected arguments");
+    if (to_stderr)
+	log_open("certpolicyd", LOG_SINK_STDERR);	/* -e holds for start-up errors too */
     if ((passed = listen_systemd()) < 0)
 	exit(1);
     spawn = passed == 0 && nendpoints == 0;

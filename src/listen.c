@@ -375,6 +375,18 @@ static int listen_systemd_env(void)
     return (n);
 }
 
+/* listen_is_listening - fd is a stream socket in the listening state */
+static int listen_is_listening(int fd)
+{
+    int     type = 0, accepting = 0;
+    socklen_t len = sizeof(type);
+
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM)
+	return (0);
+    len = sizeof(accepting);
+    return (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) == 0 && accepting);
+}
+
 /* listen_systemd - sockets passed by systemd, from fd 3 */
 int     listen_systemd(void)
 {
@@ -395,6 +407,12 @@ int     listen_systemd(void)
     n = listen_systemd_env();
 #endif
     for (fd = 3; n > 0 && fd < 3 + n; fd++) {
+	if (!listen_is_listening(fd)) {
+	    /* e.g. Accept=yes in the .socket unit passes a connection */
+	    log_error("LISTEN_FDS: descriptor %d is not a listening stream socket "
+		      "(use Accept=no in the socket unit)", fd);
+	    return (-1);
+	}
 	if (listen_prepare(fd) < 0) {
 	    log_error_errno("LISTEN_FDS: socket %d", fd);
 	    return (-1);

@@ -141,3 +141,11 @@ check_not "... and enrolls nothing" grep -q '^client' "$T/plant.conf"
 rm "$T/cwd/$bobfp"
 (cd "$T/cwd" && "$CERTPOLICY" -c "$T/plant.conf" enroll bob "$bobfp") >"$T/out" 2>&1
 check "without the file: the fingerprint is enrolled" grep -q "^client bob fingerprint=$bobfp" "$T/plant.conf"
+
+# A socket unit with Accept=yes (or anything but a listening socket) on
+# LISTEN_FDS: refused at start with the reason, no accept() loop.
+: >"$T/notasocket"
+timeout 10 sh -c 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" -e -d "$1" 3<"$2"' \
+    "$CERTPOLICYD" "$T/db.cdb" "$T/notasocket" >"$T/lfd.out" 2>&1
+check_eq "LISTEN_FDS with a file, not a listening socket: exit 1" 1 $?
+check "... with the reason" grep -q 'descriptor 3 is not a listening stream socket' "$T/lfd.out"
