@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/ocsp.h>
+#include <openssl/x509v3.h>
 
 #include "fetch.h"
 #include "log_ssl.h"
@@ -24,20 +26,110 @@ static long long ocspcheck_time(const ASN1_GENERALIZEDTIME *t)
     return ((long long) time_from_utc_tm(&tm));
 }
 
-/* ocspcheck_verify - trust, nonce, certificate, times; 0 or -1 (why) */
+/* ocspcheck_is_responder - does the response's ResponderID name x (by name or key hash) */
+static int ocspcheck_is_responder(OCSP_BASICRESP *bs, X509 *x)
+{
+    const ASN1_OCTET_STRING *keyhash = NULL;
+    const X509_NAME *name = NULL;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen;
+
+    if (!OCSP_resp_get0_id(bs, &keyhash, &name))
+	return (0);
+    if (name != NULL)
+	return (X509_NAME_cmp(name, X509_get_subject_name(x)) == 0);
+    return (keyhash != NULL && X509_pubkey_digest(x, EVP_sha1(), md, &mdlen)
+	    && ASN1_STRING_length(keyhash) == (int) mdlen
+	    && memcmp(ASN1_STRING_get0_data(keyhash), md, mdlen) == 0);
+}
+
+/* ocspcheck_signed_by - is the response signed by x's key (x named by its ResponderID) */
+static int ocspcheck_signed_by(const struct ocspcheck_opts *o, OCSP_BASICRESP *bs, X509 *x)
+{
+    STACK_OF(X509) *one = sk_X509_new_null();
+    int     ok = 0;
+
+    /* x alone, trusted as given: OpenSSL only checks the signature with its key */
+    if (one != NULL && sk_X509_push(one, x))
+	ok = OCSP_basic_verify(bs, one, o->store, OCSP_NOINTERN | OCSP_TRUSTOTHER) == 1;
+    sk_X509_free(one);
+    return (ok);
+}
+
+/*
+ * ocspcheck_delegated - is x a responder the issuer's key certified (RFC
+ * 6960 4.2.2.2): issued under that name and key, id-kp-OCSPSigning,
+ * valid now (clock_skew allowed); NULL or why not
+ */
+static const char *ocspcheck_delegated(const struct ocspcheck_opts *o, X509 *x, X509 *issuer)
+{
+    long long from = ocspcheck_time(X509_get0_notBefore(x));
+    long long until = ocspcheck_time(X509_get0_notAfter(x));
+
+    if (X509_check_issued(issuer, x) != X509_V_OK
+	|| X509_verify(x, X509_get0_pubkey(issuer)) != 1)
+	return ("its certificate is not signed by the key that signed the certificate");
+    if ((X509_get_extension_flags(x) & EXFLAG_XKUSAGE) == 0
+	|| (X509_get_extended_key_usage(x) & XKU_OCSP_SIGN) == 0)
+	return ("its certificate has no id-kp-OCSPSigning");
+    if (from < 0 || until < 0 || from > o->now + o->skew || until + o->skew < o->now)
+	return ("its certificate is not valid now");
+    return (NULL);
+}
+
+/*
+ * ocspcheck_signer - the response is signed by the issuer's key, or by a
+ * responder that key certified (in the response or in client_ca_file).
+ * Issuers are keys, not names: every candidate the ResponderID names is
+ * tried, since two CAs may share a name. 0, or -1 (why).
+ */
+static int ocspcheck_signer(const struct ocspcheck_opts *o, OCSP_BASICRESP *bs, X509 *issuer,
+			            char *why, size_t why_len)
+{
+    const STACK_OF(X509) *lists[2] = {OCSP_resp_get0_certs(bs), o->cas};
+    const char *not = NULL;
+    char    reason[1024] = "";
+    X509   *x;
+    int     l, i, named = 0;
+
+    if (ocspcheck_is_responder(bs, issuer)) {
+	named = 1;
+	if (ocspcheck_signed_by(o, bs, issuer))
+	    return (0);
+	log_ssl_reason(reason, sizeof(reason));
+    }
+    for (l = 0; l < 2; l++) {
+	for (i = 0; i < sk_X509_num(lists[l]); i++) {
+	    x = sk_X509_value(lists[l], i);
+	    if (X509_cmp(x, issuer) == 0 || !ocspcheck_is_responder(bs, x))
+		continue;
+	    named = 1;
+	    if ((not = ocspcheck_delegated(o, x, issuer)) != NULL)
+		continue;
+	    if (ocspcheck_signed_by(o, bs, x))
+		return (0);
+	    log_ssl_reason(reason, sizeof(reason));
+	}
+    }
+    ERR_clear_error();
+    snprintf(why, why_len, "response not signed by the CA or a responder it authorized: %s",
+	     !named ? "its responder ID names neither the key that signed the certificate nor "
+	     "a responder certificate at hand" : *reason ? reason : not ? not : "signature failure");
+    return (-1);
+}
+
+/* ocspcheck_verify - signer, nonce, certificate, times; 0 or -1 (why) */
 static int ocspcheck_verify(const struct ocspcheck_opts *o, OCSP_REQUEST *req,
-			            OCSP_BASICRESP *bs, OCSP_CERTID *id, struct statusrec *st,
-			            int *nonce_missing, char *why, size_t why_len)
+			            OCSP_BASICRESP *bs, OCSP_CERTID *id, X509 *issuer,
+			            struct statusrec *st, int *nonce_missing, char *why,
+			            size_t why_len)
 {
     ASN1_GENERALIZEDTIME *revtime = NULL, *thisupd = NULL, *nextupd = NULL;
     char    reason[1024];
     int     status, code = -1, nonce;
 
-    if (OCSP_basic_verify(bs, o->cas, o->store, 0) <= 0) {
-	snprintf(why, why_len, "response not signed by the CA or a responder it authorized: %s",
-		 log_ssl_reason(reason, sizeof(reason)));
+    if (ocspcheck_signer(o, bs, issuer, why, why_len) < 0)
 	return (-1);
-    }
     nonce = OCSP_check_nonce(req, bs);
     if (o->nonce && nonce == 0) {
 	snprintf(why, why_len, "the response's nonce is not the request's (replayed?)");
@@ -111,7 +203,7 @@ int     ocspcheck_status(const struct ocspcheck_opts *o, const char *url, X509 *
 	snprintf(why, why_len, "not a basic OCSP response");
 	goto done;
     }
-    ret = ocspcheck_verify(o, req, bs, id, st, nonce_missing, why, why_len);
+    ret = ocspcheck_verify(o, req, bs, id, issuer, st, nonce_missing, why, why_len);
 
 done:
     OPENSSL_free(der);

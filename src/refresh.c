@@ -459,6 +459,7 @@ static int refresh_setup(struct refresh *r)
     r->ocsp.max_size = (size_t) conf_number(r->conf, SET_OCSP_MAX_SIZE);
     r->ocsp.timeout = (int) conf_number(r->conf, SET_FETCH_TIMEOUT);
     r->ocsp.skew = r->skew;
+    r->ocsp.now = (long long) r->now;
     r->nums = crlnum_new();
     memset(&co, 0, sizeof(co));
     co.iss = &r->iss;
