@@ -34,6 +34,7 @@ struct refresh_result {
     int     answered;			/* a source gave a verified answer */
     int     have;			/* st is to be recorded */
     int     had;			/* prev is the recorded status */
+    int     partial;			/* a CA above had no status (refresh_chain) */
 };
 
 struct refresh {
@@ -51,6 +52,7 @@ struct refresh {
     long long skew;
     size_t  counts[3];			/* good, revoked, unknown */
     size_t  failed, kept;
+    size_t  partial;			/* recorded, but a CA above had no status */
     int     write_error;
     struct statusrec *st;		/* one per entry: what is recorded */
     struct statusrec *prev;		/* one per entry: what was recorded, read first */
@@ -164,14 +166,18 @@ static void refresh_report_ca(void *ctx, const char *ca, const char *method, con
 
 /*
  * refresh_chain - the CAs above the certificate (castatus): a revoked CA
- * revokes it; a CA without a status leaves it without an answer; else
- * its status is fresh no longer than theirs. Returns the number of
- * answers left (n or 0).
+ * revokes it; else its status is fresh no longer than theirs. A CA
+ * without a status makes an otherwise good (or unknown) certificate
+ * unavailable, but its own verified hold still counts: revoked comes
+ * before unavailable, and a revocation by its own source was already
+ * taken (refresh_answers). Returns the number of answers left (n, 1 or
+ * 0); *partial is set when the chain left the certificate without a
+ * complete status.
  */
 static size_t refresh_chain(struct refresh *r, int issuer, const char *who,
-			            struct statusrec *answers, size_t n)
+			            struct statusrec *answers, size_t n, int *partial)
 {
-    struct statusrec ca;
+    struct statusrec ca, own;
     size_t  i;
 
     switch (castatus_chain(r->chain, issuer, &ca)) {
@@ -181,23 +187,35 @@ static size_t refresh_chain(struct refresh *r, int issuer, const char *who,
     case CASTATUS_UNAVAILABLE:
 	log_error("%s: no status for its issuing CA at depth %d (the whole chain is checked)",
 		  who, ca.depth);
-	return (0);
+	break;
     case CASTATUS_TOO_LONG:
 	log_error("%s: more than %d CAs above it before the trust anchor (the limit): no status",
 		  who, STATUSREC_DEPTH_MAX);
-	return (0);
+	break;
     case CASTATUS_GOOD:
 	for (i = 0; i < n; i++)
 	    if (answers[i].next_update > ca.next_update)
 		answers[i].next_update = ca.next_update;
 	return (n);
     }
-    return (0);
+    *partial = 1;
+    if (n == 0)
+	return (0);
+    statusmerge_combine(answers, n, &own);
+    if (own.state != STATUS_REVOKED)
+	return (0);
+    log_warn("%s: its own answer (on hold, by %s) is recorded without its CA's", who,
+	      own.source == SOURCE_OCSP ? "ocsp" : "crl");
+    answers[0] = own;
+    return (1);
 }
 
-/* refresh_answers - every method of revocation_check, then the chain: the answers */
+/*
+ * refresh_answers - every method of revocation_check, then the chain: the
+ * answers to combine (*partial: see refresh_chain)
+ */
 static size_t refresh_answers(struct refresh *r, const struct cert *cert, const char *who,
-			              struct statusrec *answers)
+			              struct statusrec *answers, int *partial)
 {
     const char *m = r->conf->values[SET_REVOCATION_CHECK];
     size_t  n = 0, len, i;
@@ -217,7 +235,7 @@ static size_t refresh_answers(struct refresh *r, const struct cert *cert, const 
     for (i = 0; i < n; i++)
 	if (answers[i].state == STATUS_REVOKED && !statusrec_is_hold(answers + i))
 	    return (n);				/* revoked itself: the chain adds nothing */
-    return (refresh_chain(r, issuer, who, answers, n));
+    return (refresh_chain(r, issuer, who, answers, n, partial));
 }
 
 /* refresh_one - one certificate; the result goes to r->st[i], r->res[i] */
@@ -232,7 +250,7 @@ static void refresh_one(struct refresh *r, size_t i)
 
     snprintf(who, sizeof(who), "client %s (serial %s)", r->conf->clients[e->client].name,
 	     e->cert->serial);
-    if ((n = refresh_answers(r, e->cert, who, answers)) > 0) {
+    if ((n = refresh_answers(r, e->cert, who, answers, &res->partial)) > 0) {
 	statusmerge_combine(answers, n, &verdict);
 	res->answered = 1;
     }
@@ -412,6 +430,8 @@ static void refresh_write(struct refresh *r)
 	    continue;
 	if (r->res[i].answered && r->res[i].have)
 	    r->counts[r->st[i].state]++;
+	if (r->res[i].answered && r->res[i].partial)
+	    r->partial++;
 	if (!r->res[i].answered) {
 	    r->failed++;
 	    r->kept += r->res[i].have;
@@ -555,7 +575,7 @@ int     refresh_run(const struct clientset *set)
 	   "%zu failed (%zu kept their previous status); %zu CRLs fetched\n",
 	   r.total, r.counts[STATUS_GOOD], r.counts[STATUS_REVOKED], r.counts[STATUS_UNKNOWN],
 	   r.failed, r.kept, crlcheck_fetches(r.crl));
-    ret = r.failed ? 1 : 0;
+    ret = r.failed || r.partial ? 1 : 0;
 
 done:
     refresh_cleanup(&r);
