@@ -34,6 +34,11 @@ void    statusmerge_combine(const struct statusrec *answers, size_t n, struct st
 	*out = *best[1];
     else
 	*out = *best[0];
+    if (out->state != STATUS_GOOD)
+	return;
+    for (i = 0; i < n; i++)			/* fresh while any good answer is */
+	if (answers[i].state == STATUS_GOOD && answers[i].next_update > out->next_update)
+	    out->next_update = answers[i].next_update;
 }
 
 /* statusmerge_keep - a recorded status kept when nothing answered */
@@ -76,6 +81,9 @@ int     statusmerge(const struct statusrec *verdict, const struct statusrec *rec
 	*out = *recorded;
 	if (verdict->state != recorded->state)
 	    *refused = "the answer is older than the recorded status (replayed?)";
+	else if (recorded->state == STATUS_GOOD && recorded->next_update + skew < now
+		 && verdict->next_update > recorded->next_update)
+	    out->next_update = verdict->next_update;	/* an older good, still fresh */
     } else if (verdict->state == STATUS_UNKNOWN && recorded->state == STATUS_GOOD) {
 	*out = *recorded;
 	*refused = "unknown never replaces a definite status";

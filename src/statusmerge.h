@@ -10,14 +10,22 @@
  * (certificateHold, RFC 5280 5.3.1, only when no good answer is newer
  * than it: a hold may be released); otherwise good beats unknown (unknown
  * never replaces a definite status); among equals the newest thisUpdate.
+ * A good verdict is fresh until the latest nextUpdate of this run's good
+ * answers (each verified and fresh: the certificate is good while any of
+ * them is).
  *
  * Against the recorded status: revoked is final (no answer and no failure
  * erases it); a hold is lifted only by an answer whose thisUpdate is later
  * than the hold's; an answer older than the recorded status is a replay
  * and refused (a revocation excepted: it always wins; and a good answer
  * replaces a recorded unknown, which is no definite status, as within one
- * run); unknown never replaces a recorded good. With no answer at all, a revocation is kept
- * for ever and a good status while it is fresh (nextUpdate + clock_skew).
+ * run); unknown never replaces a recorded good. A good answer older than
+ * a recorded good status that is no longer fresh (nextUpdate + clock_skew
+ * passed), itself fresh, keeps that status (source, thisUpdate) and gives
+ * it its nextUpdate: with "ocsp, crl", a CRL older than the responder's
+ * last answer keeps a certificate good once that answer has expired.
+ * With no answer at all, a revocation is kept for ever and a good status
+ * while it is fresh (nextUpdate + clock_skew).
  */
 #ifndef CERTPOLICY_STATUSMERGE_H
 #define CERTPOLICY_STATUSMERGE_H
