@@ -94,6 +94,7 @@ database = $T/db.cdb
 status_database = $STATUS
 client_ca_file = $T/cas.pem
 revocation_check = $1
+revocation_failure = ${FAILURE:-defer}
 crl_source = ${CRLSRC:-}
 fetch_timeout = 2s
 fetch_concurrency = ${CONC:-8}
@@ -199,6 +200,34 @@ check "chain: each client says why" \
 check_eq "chain: ivy unavailable" "$DEF" "$(answer ivy)"
 check_eq "chain: ian revoked itself all the same" "$REJ" "$(answer ian)"
 
+# Revoked comes before unavailable: a client's own verified hold counts
+# though its issuing CA's status cannot be had (no CRL of the root at
+# hand), whether the client was good before or had no status, and under
+# revocation_failure = permit too. The CA's failure only leaves a good
+# client without a status.
+issue hal
+CNF=$I/ca.cnf gencrl "$T/inter-hal-good.crl"
+openssl ca -config "$I/ca.cnf" -revoke "$T/hal.pem" -crl_hold holdInstructionReject >/dev/null 2>&1
+CNF=$I/ca.cnf gencrl "$T/inter-hal-held.crl"
+HAL="client ivy cert=$T/ivy.pem
+client hal cert=$T/hal.pem"
+rm -f "$STATUS"
+CLIENTS=$HAL CRLSRC="$T/root.crl, $T/inter-hal-good.crl" conf crl
+refresh
+check_eq "own hold, CA without status: hal good at first" "good	crl		0" "$(state hal)"
+for failure in defer permit; do
+    [ $failure = permit ] && rm -f "$STATUS"
+    FAILURE=$failure CLIENTS=$HAL CRLSRC=$T/inter-hal-held.crl conf crl
+    refresh
+    check_eq "own hold by crl, CA without status ($failure): hal on hold" "revoked	crl	certificateHold	0" \
+        "$(state hal)"
+    check_eq "own hold by crl, CA without status ($failure): hal rejected" "$REJ" "$(answer hal)"
+    check "own hold by crl, CA without status ($failure): says the CA has none" \
+        grep -q "client hal (serial [0-9A-F]*): no status for its issuing CA at depth 1" "$T/out"
+    check_eq "own hold by crl, CA without status ($failure): exit 1" "exit 1" "$(tail -1 "$T/out")"
+done
+check_eq "own hold by crl, CA without status: ivy (good) has no status" "" "$(state ivy)"
+
 # The whole chain by OCSP: the root's responder answers for the
 # intermediate (from the intermediate's AIA), the intermediate's for the
 # clients.
@@ -212,7 +241,15 @@ conf ocsp
 refresh
 check_eq "chain by ocsp: ivy revoked through its intermediate" "revoked	ocsp	cACompromise	1" "$(state ivy)"
 check_eq "chain by ocsp: ivy rejected" "$REJ" "$(answer ivy)"
-stop "$ROCSPPID" "$IOCSPPID"
+stop "$ROCSPPID"
+rm -f "$STATUS"
+FAILURE=permit CLIENTS=$HAL conf ocsp
+refresh
+check_eq "own hold by ocsp, the root's responder down (permit): hal on hold" \
+    "revoked	ocsp	certificateHold	0" "$(state hal)"
+check_eq "own hold by ocsp, the root's responder down (permit): hal rejected" "$REJ" "$(answer hal)"
+check_eq "own hold by ocsp, the root's responder down (permit): ivy has no status" "" "$(state ivy)"
+stop "$IOCSPPID"
 
 # CRL sources are fetched in parallel: three that never answer cost one
 # fetch_timeout (2s), not three one after the other (6s); the certificates
