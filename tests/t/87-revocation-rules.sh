@@ -173,6 +173,41 @@ check "1c: says unknown never replaces a definite status" \
     grep -q "client alice .*refused \"unknown to ocsp.*unknown never replaces a definite status" "$T/out"
 stop "$OCSPPID"
 
+# "ocsp, crl": both sources are asked at each refresh, and a good status
+# is fresh while a verified good answer behind it is. The responder's
+# answers live a minute, the CRL (an hour older) a week: the newer OCSP
+# answer is recorded, fresh until the CRL's nextUpdate; and once a
+# recorded OCSP answer has expired, the older CRL, still fresh, keeps
+# alice good instead of leaving her unavailable.
+gencrl "$T/week.crl" -crl_lastupdate "$(stamp '1 hour ago')" -crl_nextupdate "$(stamp '7 days')"
+week=$(date -u -d "$(openssl crl -in "$T/week.crl" -inform DER -noout -nextupdate | cut -d= -f2)" +%s)
+serve "$P_OCSP" openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 1
+OCSPPID=$SPID
+ALICE="client alice cert=$PKI/alice.pem"
+nextupdate() { cdb -q "$STATUS" "s:$(fp_openssl alice.pem sha256)" | cut -f4; }
+rm -f "$STATUS"
+CLIENTS=$ALICE CRLSRC=$T/week.crl conf "ocsp, crl"
+refresh
+check_eq "ocsp, crl, both good: the newer answer (ocsp) is recorded" "good	ocsp	" "$(state alice)"
+check_eq "ocsp, crl, both good: fresh until the CRL's nextUpdate" "$week" "$(nextupdate)"
+rm -f "$STATUS"
+CLIENTS=$ALICE CRLSRC=$T/nowhere.crl conf "ocsp, crl"
+refresh
+check_eq "ocsp, crl, the CRL unreachable: good by ocsp" "good	ocsp	" "$(state alice)"
+check "ocsp, crl, the CRL unreachable: fresh for the responder's minute" \
+    test "$(nextupdate)" -le $(( $(date +%s) + 70 ))
+stop "$OCSPPID"
+pa() { printf 'client_address=192.0.2.1\nccert_fingerprint=%s\n\n' "$(fp_openssl alice.pem sha256)"; }
+check_eq "ocsp, crl: 10 minutes later the OCSP answer has expired" "$DEF" \
+    "$(pa | at_clock +600 "$CERTPOLICYD" -d "$T/db.cdb" -L "$T/d.log" | head -1)"
+CLIENTS=$ALICE CRLSRC=$T/week.crl conf "ocsp, crl"
+run_capture "$T/out" at_clock +600 "$CERTPOLICY" -c "$T/c.conf" refresh
+check_eq "ocsp, crl, 10 minutes later, the responder down: the older CRL keeps alice good" \
+    "good	ocsp	" "$(state alice)"
+check_eq "ocsp, crl, 10 minutes later: fresh until the CRL's nextUpdate" "$week" "$(nextupdate)"
+check_eq "ocsp, crl, 10 minutes later: alice permitted" "action=OK" \
+    "$(pa | at_clock +600 "$CERTPOLICYD" -d "$T/db.cdb" -L "$T/d.log" | head -1)"
+
 # 2. Only complete CRLs. A delta CRL alone, a delta with its base, an
 # ARL, CRLs with scopes or critical extensions refresh does not implement.
 cat >>ca.cnf <<CNF
@@ -345,6 +380,48 @@ check_eq "3: only the new CA's CRL: it verifies, newbie revoked" "revoked	crl	ke
 check_eq "3: only the new CA's CRL: nina good" "good	crl	" "$(state nina "$T/nina.pem")"
 check "3: only the new CA's CRL: the old CA's certificates have none" \
     grep -q "client alice .*: crl: no CRL of its issuer in crl_source" "$T/out"
+
+# 3, by OCSP. The new CA's own responder ("openssl ocsp -rsigner" with
+# the CA certificate: ResponderID by the name both CAs share) is verified
+# by the key that signed the certificate, whichever CA comes first in
+# client_ca_file, as "openssl ocsp -CAfile" verifies it; so is a responder
+# that the new key certified (id-kp-OCSPSigning). The old CA's responder,
+# of the same name, never answers for the new key's certificates.
+TWO="client newbie cert=$T/newbie.pem
+client nina cert=$T/nina.pem"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/ca2/ocsp.key" 2>/dev/null
+openssl req -new -key "$T/ca2/ocsp.key" -subj "/CN=ocsp" -out "$T/ca2/ocsp.csr" -config ca.cnf 2>/dev/null
+openssl ca -batch -config "$T/ca2/ca.cnf" -in "$T/ca2/ocsp.csr" -out "$T/ca2/ocsp.pem" -notext -days 30 \
+    -extensions ocsp_ext >/dev/null 2>&1 || fail "3 (ocsp): the new CA's delegated responder" "openssl ca failed"
+for signer in ca ocsp; do
+    serve "$P_OCSP" openssl ocsp -index "$T/ca2/index.txt" -port "$P_OCSP" -rsigner "$T/ca2/$signer.pem" \
+        -rkey "$T/ca2/$signer.key" -CA "$T/ca2/ca.pem" -nmin 10
+    OCSPPID=$SPID
+    for order in old-new new-old; do
+        check "3 (ocsp, $signer, $order): openssl ocsp -CAfile verifies the new key's response" sh -c \
+            "openssl ocsp -issuer '$T/ca2/ca.pem' -cert '$T/nina.pem' -CAfile '$T/$order.pem' \
+                -url http://127.0.0.1:$P_OCSP/ 2>&1 | grep -q '^Response verify OK'"
+        rm -f "$STATUS"
+        CAFILE=$T/$order.pem CLIENTS=$TWO conf ocsp
+        refresh
+        check_eq "3 (ocsp, $signer, $order): newbie revoked by the new key's responder" \
+            "revoked	ocsp	keyCompromise" "$(state newbie "$T/newbie.pem")"
+        check_eq "3 (ocsp, $signer, $order): nina good by ocsp" "good	ocsp	" "$(state nina "$T/nina.pem")"
+        check_eq "3 (ocsp, $signer, $order): nina permitted" "action=OK" "$(answer nina "$T/nina.pem")"
+        check_eq "3 (ocsp, $signer, $order): newbie rejected" "$REJ" "$(answer newbie "$T/newbie.pem")"
+        check_eq "3 (ocsp, $signer, $order): exit 0" "exit 0" "$(tail -1 "$T/out")"
+    done
+    stop "$OCSPPID"
+done
+responder
+rm -f "$STATUS"
+CAFILE=$T/new-old.pem CLIENTS=$TWO conf ocsp
+refresh
+check "3 (ocsp): the old key's responder is refused for the new key's certificates" \
+    grep -q "client nina (serial [0-9A-F]*): ocsp http://127.0.0.1:$P_OCSP/: response not signed by the CA or a responder it authorized" "$T/out"
+check_eq "3 (ocsp): the old key's responder: nina gets no status" "" "$(state nina "$T/nina.pem")"
+check_eq "3 (ocsp): the old key's responder: nina not permitted" "$DEF" "$(answer nina "$T/nina.pem")"
+stop "$OCSPPID"
 
 # 4. Workers share no tinycdb lookup state: every cdb_find made slow (as a
 # legal thread schedule may), 24 certificates, half of them revoked, 8
