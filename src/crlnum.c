@@ -17,7 +17,8 @@
 struct crlnum_row {
     unsigned char keyid[CRLNUM_KEYID];
     unsigned char scope[CRLNUM_SCOPE];
-    BIGNUM *max[2];			/* complete, delta; NULL: none seen */
+    BIGNUM *max[2];			/* complete, delta, by earlier refreshes; NULL: none */
+    BIGNUM *run[2];			/* the same, by this refresh */
 };
 
 struct crlnum {
@@ -41,6 +42,8 @@ void    crlnum_free(struct crlnum *cn)
     for (i = 0; i < cn->nrows; i++) {
 	BN_free(cn->rows[i].max[0]);
 	BN_free(cn->rows[i].max[1]);
+	BN_free(cn->rows[i].run[0]);
+	BN_free(cn->rows[i].run[1]);
     }
     pthread_mutex_destroy(&cn->lock);
     free(cn->rows);
@@ -167,14 +170,23 @@ int     crlnum_check(struct crlnum *cn, const unsigned char *keyid, const unsign
 	OPENSSL_free(seen);
 	OPENSSL_free(got);
 	ret = -1;
-    } else if (row->max[delta] == NULL || BN_cmp(bn, row->max[delta]) > 0) {
-	BN_free(row->max[delta]);
-	row->max[delta] = bn;
+    } else if (row->run[delta] == NULL || BN_cmp(bn, row->run[delta]) > 0) {
+	BN_free(row->run[delta]);
+	row->run[delta] = bn;			/* for the next refresh */
 	bn = NULL;
     }
     pthread_mutex_unlock(&cn->lock);
     BN_free(bn);
     return (ret);
+}
+
+/* crlnum_highest - the highest number of a row, earlier or in this refresh (NULL: none) */
+static const BIGNUM *crlnum_highest(const struct crlnum_row *row, size_t delta)
+{
+    if (row->max[delta] == NULL || (row->run[delta] != NULL
+				    && BN_cmp(row->run[delta], row->max[delta]) > 0))
+	return (row->run[delta]);
+    return (row->max[delta]);
 }
 
 char   *crlnum_value(const struct crlnum *cn)
@@ -187,7 +199,8 @@ char   *crlnum_value(const struct crlnum *cn)
     *out = 0;
     for (i = 0; i < cn->nrows; i++) {
 	for (j = 0; j < 2; j++)
-	    num[j] = cn->rows[i].max[j] ? BN_bn2dec(cn->rows[i].max[j]) : NULL;
+	    num[j] = crlnum_highest(cn->rows + i, j) ? BN_bn2dec(crlnum_highest(cn->rows + i, j))
+		: NULL;
 	n = 0;
 	for (j = 0; j < CRLNUM_KEYID; j++)
 	    n += snprintf(line + n, sizeof(line) - (size_t) n, "%02x", cn->rows[i].keyid[j]);

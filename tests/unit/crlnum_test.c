@@ -3,7 +3,12 @@
  *
  * Each input line is one command:
  *   check KEY SCOPE complete|delta NUMBER   a CRL (KEY: one hex byte, repeated;
- *                                           SCOPE likewise; NUMBER decimal or "-")
+ *                                           SCOPE likewise; NUMBER decimal or "-"),
+ *                                           in a refresh of its own: then the
+ *                                           table is stored and read back, as
+ *                                           the next refresh reads it
+ *   run KEY SCOPE complete|delta NUMBER...  several CRLs in one refresh, then
+ *                                           stored and read back
  *   load TEXT                               a stored value, "|" written for newline
  *   fill N                                  N more CA keys (to cross CRLNUM_MAX)
  *   dump                                    the value as stored ("\n" shown as "|")
@@ -20,7 +25,7 @@
 
 #include "crlnum.h"
 
-/* check - one CRL */
+/* check - the CRLs of one refresh, all of one key, scope and kind */
 static void check(struct crlnum *cn, const char *args)
 {
     unsigned char keyid[CRLNUM_KEYID], scope[CRLNUM_SCOPE];
@@ -28,21 +33,39 @@ static void check(struct crlnum *cn, const char *args)
     char    kind[16], num[64], why[256] = "";
     ASN1_INTEGER *n = NULL;
     BIGNUM *bn = NULL;
+    int     used, more = 0;
 
-    if (sscanf(args, "%x %x %15s %63s", &key, &sc, kind, num) != 4) {
+    if (sscanf(args, "%x %x %15s %n", &key, &sc, kind, &used) != 3) {
 	printf("malformed\n");
 	return;
     }
     memset(keyid, (int) key, sizeof(keyid));
     memset(scope, (int) sc, sizeof(scope));
-    if (strcmp(num, "-") != 0 && BN_dec2bn(&bn, num) > 0)
-	n = BN_to_ASN1_INTEGER(bn, NULL);
-    if (crlnum_check(cn, keyid, scope, strcmp(kind, "delta") == 0, n, why, sizeof(why)) < 0)
-	printf("refused: %s\n", why);
-    else
-	printf("accepted\n");
-    ASN1_INTEGER_free(n);
-    BN_free(bn);
+    for (args += used; sscanf(args, "%63s %n", num, &used) == 1; args += used) {
+	if (strcmp(num, "-") != 0 && BN_dec2bn(&bn, num) > 0)
+	    n = BN_to_ASN1_INTEGER(bn, NULL);
+	if (crlnum_check(cn, keyid, scope, strcmp(kind, "delta") == 0, n, why, sizeof(why)) < 0)
+	    printf("%srefused: %s", more++ ? "; " : "", why);
+	else
+	    printf("%saccepted", more++ ? "; " : "");
+	ASN1_INTEGER_free(n);
+	BN_free(bn);
+	n = NULL;
+	bn = NULL;
+    }
+    printf("\n");
+}
+
+/* next_refresh - the table as the next refresh reads it from status.cdb */
+static struct crlnum *next_refresh(struct crlnum *cn)
+{
+    char   *value = crlnum_value(cn);
+    struct crlnum *next = crlnum_new();
+
+    crlnum_load(next, value);
+    free(value);
+    crlnum_free(cn);
+    return (next);
 }
 
 int     main(void)
@@ -60,8 +83,9 @@ int     main(void)
 	if (*line == 0 || *line == '#')
 	    continue;
 	printf("[%s] ", line);
-	if (strncmp(line, "check ", 6) == 0) {
-	    check(cn, line + 6);
+	if (strncmp(line, "check ", 6) == 0 || strncmp(line, "run ", 4) == 0) {
+	    check(cn, line + (*line == 'c' ? 6 : 4));
+	    cn = next_refresh(cn);
 	} else if (strncmp(line, "load ", 5) == 0) {
 	    for (i = 5, j = 0; line[i]; i++)
 		text[j++] = line[i] == '|' ? '\n' : line[i];
