@@ -382,20 +382,23 @@ check "3: only the new CA's CRL: the old CA's certificates have none" \
     grep -q "client alice .*: crl: no CRL of its issuer in crl_source" "$T/out"
 
 # 3, by OCSP. The new CA's own responder ("openssl ocsp -rsigner" with
-# the CA certificate: ResponderID by the name both CAs share) is verified
-# by the key that signed the certificate, whichever CA comes first in
-# client_ca_file, as "openssl ocsp -CAfile" verifies it; so is a responder
-# that the new key certified (id-kp-OCSPSigning). The old CA's responder,
-# of the same name, never answers for the new key's certificates.
+# the CA certificate: ResponderID by the name both CAs share, or by its
+# key's hash) is verified by the key that signed the certificate,
+# whichever CA comes first in client_ca_file, as "openssl ocsp -CAfile"
+# verifies it; so is a responder that the new key certified
+# (id-kp-OCSPSigning). The old CA's responder, of the same name, never
+# answers for the new key's certificates.
 TWO="client newbie cert=$T/newbie.pem
 client nina cert=$T/nina.pem"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/ca2/ocsp.key" 2>/dev/null
 openssl req -new -key "$T/ca2/ocsp.key" -subj "/CN=ocsp" -out "$T/ca2/ocsp.csr" -config ca.cnf 2>/dev/null
 openssl ca -batch -config "$T/ca2/ca.cnf" -in "$T/ca2/ocsp.csr" -out "$T/ca2/ocsp.pem" -notext -days 30 \
     -extensions ocsp_ext >/dev/null 2>&1 || fail "3 (ocsp): the new CA's delegated responder" "openssl ca failed"
-for signer in ca ocsp; do
-    serve "$P_OCSP" openssl ocsp -index "$T/ca2/index.txt" -port "$P_OCSP" -rsigner "$T/ca2/$signer.pem" \
-        -rkey "$T/ca2/$signer.key" -CA "$T/ca2/ca.pem" -nmin 10
+for signer in ca ca-keyid ocsp; do
+    idopt=
+    [ $signer = ca-keyid ] && idopt=-resp_key_id
+    serve "$P_OCSP" openssl ocsp -index "$T/ca2/index.txt" -port "$P_OCSP" -rsigner "$T/ca2/${signer%-keyid}.pem" \
+        -rkey "$T/ca2/${signer%-keyid}.key" -CA "$T/ca2/ca.pem" -nmin 10 $idopt
     OCSPPID=$SPID
     for order in old-new new-old; do
         check "3 (ocsp, $signer, $order): openssl ocsp -CAfile verifies the new key's response" sh -c \
