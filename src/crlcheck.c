@@ -62,7 +62,13 @@ void    crlcheck_free(struct crlcheck *cc)
 
 size_t  crlcheck_fetches(const struct crlcheck *cc)
 {
-    return (cc->nsrc);
+    size_t  i, n = 0;
+
+    /* only the sources that were read: a failed fetch is no CRL fetched */
+    for (i = 0; i < cc->nsrc; i++)
+	if (cc->src[i]->crls != NULL)
+	    n++;
+    return (n);
 }
 
 /* crlcheck_judge - signer by key, times, cRLNumber: ci->why when unusable */

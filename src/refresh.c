@@ -65,7 +65,10 @@ struct refresh {
     size_t  done;
     size_t  total;
     int     progress;
-    pthread_mutex_t lock;		/* next_fetch, next, done, progress output */
+    size_t  no_responder;		/* certificates without an OCSP responder */
+    char    no_responder_first[256];	/* the first of them */
+    pthread_mutex_t lock;		/* next_fetch, next, done, progress output,
+					 * no_responder */
 };
 
 /* refresh_report - one source's problem for one certificate (crlcheck) */
@@ -142,7 +145,11 @@ static int refresh_ocsp(struct refresh *r, const struct cert *cert, int issuer,
     int     nonce_missing;
 
     if (url == NULL) {
-	log_error("%s: ocsp: no ocsp_responder and no OCSP responder in the certificate", who);
+	/* said once per run, after the workers (one line per cause) */
+	pthread_mutex_lock(&r->lock);
+	if (r->no_responder++ == 0)
+	    snprintf(r->no_responder_first, sizeof(r->no_responder_first), "%s", who);
+	pthread_mutex_unlock(&r->lock);
 	return (0);
     }
     if (ocspcheck_status(&r->ocsp, url, cert->x509, sk_X509_value(r->iss.cas, issuer), st,
@@ -245,7 +252,7 @@ static void refresh_one(struct refresh *r, size_t i)
     struct statusrec answers[REFRESH_METHODS], verdict;
     struct refresh_result *res = r->res + i;
     const char *refused;
-    char    who[256], was[256], said[256];
+    char    who[256], was[256], said[256], until[32];
     size_t  n;
 
     snprintf(who, sizeof(who), "client %s (serial %s)", r->conf->clients[e->client].name,
@@ -262,8 +269,9 @@ static void refresh_one(struct refresh *r, size_t i)
 		 statusrec_describe(r->prev + i, (long long) r->now, r->skew, was, sizeof(was)),
 		 refused);
     if (!n && res->have)
-	log_warn("%s: kept its previous status (%s, fresh until %lld)", who,
-		 statusrec_state_name(r->st[i].state), r->st[i].next_update);
+	log_warn("%s: kept its previous status (%s, fresh until %s)", who,
+		 statusrec_state_name(r->st[i].state),
+		 statusrec_iso(r->st[i].next_update, until, sizeof(until)));
 }
 
 /* refresh_wanted - does entry i get a status */
@@ -571,6 +579,12 @@ int     refresh_run(const struct clientset *set)
 	goto done;
     }
     atomic_release(&af);
+    if (r.no_responder > 0)
+	log_warn("ocsp: %zu certificate%s (%s%s) have no OCSP responder: no ocsp_responder "
+		 "setting and none in the certificate (AIA)%s", r.no_responder,
+		 r.no_responder == 1 ? "" : "s", r.no_responder_first,
+		 r.no_responder > 1 ? " and others" : "",
+		 strstr(r.conf->values[SET_REVOCATION_CHECK], "crl") ? "; their CRLs answer for them" : "");
     printf("certpolicy: refreshed %zu certificates: %zu good, %zu revoked, %zu unknown, "
 	   "%zu failed (%zu kept their previous status); %zu CRLs fetched\n",
 	   r.total, r.counts[STATUS_GOOD], r.counts[STATUS_REVOKED], r.counts[STATUS_UNKNOWN],

@@ -175,7 +175,7 @@ int     statusrec_pin_lookup(struct cdbfile *cf, const struct fprint *fp, struct
 }
 
 /* statusrec_iso - seconds as YYYY-MM-DDTHH:MM:SSZ */
-static char *statusrec_iso(long long when, char *buf, size_t len)
+char   *statusrec_iso(long long when, char *buf, size_t len)
 {
     time_t  t = (time_t) when;
     struct tm tm;

@@ -95,4 +95,7 @@ char   *statusrec_describe(const struct statusrec *rec, long long now, long long
 /* statusrec_state_name - "good", "revoked", "unknown" */
 const char *statusrec_state_name(enum status_state state);
 
+/* statusrec_iso - seconds since the epoch as YYYY-MM-DDTHH:MM:SSZ in buf[len] (21 bytes) */
+char   *statusrec_iso(long long when, char *buf, size_t len);
+
 #endif

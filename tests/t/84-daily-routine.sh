@@ -55,6 +55,8 @@ check "enroll dave with the CRL unreachable: enrolled" grep -q '^client dave ' "
 check "enroll dave with the CRL unreachable: says what dave gets until a refresh succeeds" \
     grep -q 'until a refresh succeeds such a client gets unavailable_action' "$T/out"
 check_eq "enroll dave with the CRL unreachable: exit 1" "exit 1" "$(tail -1 "$T/out")"
+check "a failed fetch is not counted as a CRL fetched" grep -q '; 0 CRLs fetched$' "$T/out"
+check "kept statuses say until when, as a date" grep -q 'kept its previous status (good, fresh until [0-9-]*T[0-9:]*Z)' "$T/out"
 mv "$T/ca.crl.away" "$T/ca.crl"
 
 # A log file certpolicyd cannot open never costs an answer: it says so
@@ -149,3 +151,26 @@ timeout 10 sh -c 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" -e -d "$1" 3<"$2"' \
     "$CERTPOLICYD" "$T/db.cdb" "$T/notasocket" >"$T/lfd.out" 2>&1
 check_eq "LISTEN_FDS with a file, not a listening socket: exit 1" 1 $?
 check "... with the reason" grep -q 'descriptor 3 is not a listening stream socket' "$T/lfd.out"
+
+# revocation_check = ocsp, crl with certificates that name no OCSP
+# responder: said once per run, not once per certificate; the CRL answers.
+for who in nia noa; do
+    (cd "$PKI" && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$who.key" \
+        -subj "/CN=$who" -out "$who.csr" 2>/dev/null \
+        && printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n' >noaia.ext \
+        && openssl x509 -req -in "$who.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
+            -extfile noaia.ext -out "$who.pem" 2>/dev/null)
+done
+cat >"$T/noaia.conf" <<CONF
+database = $T/noaia.cdb
+status_database = $T/noaia-status.cdb
+client_ca_file = $PKI/ca.pem
+crl_source = $T/ca.crl
+revocation_check = ocsp, crl
+client nia cert=$PKI/nia.pem
+client noa cert=$PKI/noa.pem
+CONF
+run_capture "$T/out" "$CERTPOLICY" -c "$T/noaia.conf" refresh
+check_eq "no OCSP responder: one line for the run, not one per certificate" 1 "$(grep -c 'have no OCSP responder' "$T/out")"
+check "no OCSP responder: says the CRLs answer" grep -q '2 certificates (.*nia.* and others) have no OCSP responder.*their CRLs answer for them' "$T/out"
+check "no OCSP responder: the CRL answered for both" grep -q ' 2 good, 0 revoked, 0 unknown, 0 failed' "$T/out"
