@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -31,7 +33,7 @@ int     atomic_open(struct atomic_file *af, const char *target, mode_t mode)
     af->temp = mem_alloc(len);
     af->fp = NULL;
     af->backup = NULL;
-    af->kept = 0;
+    af->kept = af->linked = af->adopted = 0;
     snprintf(af->temp, len, "%.*s.%s.XXXXXX", (int) dirlen, target, target + dirlen);
     if ((af->fd = mkstemp(af->temp)) < 0) {
 	log_error_errno("cannot create a temporary file for %s", target);
@@ -62,7 +64,8 @@ void    atomic_adopt(struct atomic_file *af, const char *temp, const char *targe
     af->fd = -1;
     af->fp = NULL;
     af->backup = NULL;
-    af->kept = 0;
+    af->kept = af->linked = 0;
+    af->adopted = 1;
 }
 
 /* atomic_close - flush, fsync and close */
@@ -166,8 +169,9 @@ int     atomic_keep(struct atomic_file *af)
     af->backup = mem_alloc(len);
     snprintf(af->backup, len, "%s.prev", af->temp);
     (void) unlink(af->backup);
-    if (link(af->target, af->backup) < 0
-	&& (errno == ENOENT || atomic_copy(af->target, af->backup) < 0)) {
+    if (link(af->target, af->backup) == 0)
+	af->linked = 1;
+    else if (errno == ENOENT || atomic_copy(af->target, af->backup) < 0) {
 	free(af->backup);
 	af->backup = NULL;
 	if (errno != ENOENT) {
@@ -218,6 +222,17 @@ int     atomic_commit(struct atomic_file *af)
     return (0);
 }
 
+/* atomic_unlink_tmp - remove NAME.tmp, the other program's temporary file */
+static void atomic_unlink_tmp(const char *name)
+{
+    size_t  len = strlen(name) + sizeof(".tmp");
+    char   *tmp = mem_alloc(len);
+
+    snprintf(tmp, len, "%s.tmp", name);
+    (void) unlink(tmp);
+    free(tmp);
+}
+
 /* atomic_abort - remove the temporary file */
 void    atomic_abort(struct atomic_file *af)
 {
@@ -227,8 +242,11 @@ void    atomic_abort(struct atomic_file *af)
 	close(af->fd);
     af->fp = NULL;
     af->fd = -1;
-    if (af->temp != NULL)
+    if (af->temp != NULL) {
 	(void) unlink(af->temp);
+	if (af->adopted)
+	    atomic_unlink_tmp(af->temp);
+    }
     if (af->backup != NULL)
 	(void) unlink(af->backup);
     free(af->backup);
@@ -242,4 +260,45 @@ void    atomic_release(struct atomic_file *af)
     free(af->temp);
     free(af->target);
     af->temp = af->target = NULL;
+}
+
+/* atomic_swept - name is ".BASE.XXXXXX" or ".BASE.XXXXXX.SUFFIX" */
+static int atomic_swept(const char *name, const char *base)
+{
+    size_t  blen = strlen(base);
+    int     i;
+
+    if (name[0] != '.' || strncmp(name + 1, base, blen) != 0 || name[blen + 1] != '.')
+	return (0);
+    name += blen + 2;
+    for (i = 0; i < 6; i++)
+	if (!isalnum((unsigned char) name[i]))
+	    return (0);
+    return (name[6] == 0 || name[6] == '.');
+}
+
+/* atomic_sweep - remove temporary files a killed run left beside target */
+int     atomic_sweep(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    char   *dir = slash ? mem_strndup(target, slash == target ? 1 : (size_t) (slash - target))
+    : mem_strdup(".");
+    struct dirent *de;
+    struct stat st;
+    DIR    *dp;
+    int     dfd, removed = 0;
+
+    if (*base != 0 && (dp = opendir(dir)) != NULL) {
+	dfd = dirfd(dp);
+	while ((de = readdir(dp)) != NULL) {
+	    if (atomic_swept(de->d_name, base)
+		&& fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+		&& S_ISREG(st.st_mode) && unlinkat(dfd, de->d_name, 0) == 0)
+		removed++;
+	}
+	closedir(dp);
+    }
+    free(dir);
+    return (removed);
 }

@@ -28,6 +28,8 @@ struct atomic_file {
     FILE   *fp;				/* stdio on fd, for text outputs */
     char   *backup;			/* link to the target's previous version */
     int     kept;			/* atomic_keep() ran: backup, or no target */
+    int     linked;			/* backup is a hard link, not a copy */
+    int     adopted;			/* written by another program (postmap) */
 };
 
 /*
@@ -39,7 +41,11 @@ int     atomic_open(struct atomic_file *af, const char *target, mode_t mode);
 /* atomic_stdio - a FILE * for writing text to the temporary file */
 FILE   *atomic_stdio(struct atomic_file *af);
 
-/* atomic_adopt - track a temporary file another program wrote (postmap) */
+/*
+ * atomic_adopt - track a temporary file another program wrote (postmap);
+ * atomic_abort() then also removes that program's own temporary name,
+ * TEMP.tmp (postmap's, left behind when it fails on a full disk)
+ */
 void    atomic_adopt(struct atomic_file *af, const char *temp, const char *target);
 
 /* atomic_close - flush, fsync and close the temporary file; 0 or -1 (logged) */
@@ -68,5 +74,16 @@ void    atomic_abort(struct atomic_file *af);
 
 /* atomic_release - release memory after a commit */
 void    atomic_release(struct atomic_file *af);
+
+/*
+ * atomic_sweep - remove what a run killed before it could clean up left
+ * beside target: regular files named ".BASENAME.XXXXXX" (six letters or
+ * digits, as mkstemp() makes them) or that followed by ".SUFFIX" (the
+ * ".prev" backups, postmap's indexes and its ".tmp" files). Only for a
+ * caller that holds the writer lock, so no such file is in use. Returns
+ * the number of files removed (errors are ignored: a file that cannot be
+ * removed is left, like before).
+ */
+int     atomic_sweep(const char *target);
 
 #endif
