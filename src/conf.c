@@ -23,6 +23,7 @@
 #include "htable.h"
 #include "mem.h"
 #include "srcline.h"
+#include "srcpaths.h"
 #include "srcword.h"
 #include "timeutil.h"
 #include "tls_policy.h"
@@ -128,6 +129,7 @@ static void conf_setting(struct conf_state *st, char *text, int line)
     char   *normal;
     char    why[512];
     int     id;
+    const unsigned char *cp;
     struct srcwords words = {0};
     const char *werr;
 
@@ -157,7 +159,13 @@ static void conf_setting(struct conf_state *st, char *text, int line)
 	srcword_free(&words);
     }
     if ((normal = settings_normalize(settings_table + id, value, why, sizeof(why))) == NULL) {
-	conf_error(conf, line, "%s = %s: %s", text, value, why);
+	/* A value with a control character is not echoed (a terminal escape). */
+	for (cp = (const unsigned char *) value; *cp >= 0x20 && *cp != 0x7f; cp++)
+	     /* void */ ;
+	if (*cp)
+	    conf_error(conf, line, "%s: %s", text, why);
+	else
+	    conf_error(conf, line, "%s = %s: %s", text, value, why);
 	return;
     }
     free(conf->values[id]);
@@ -407,6 +415,7 @@ static void conf_cross_check(struct conf *conf)
     if (strcmp(conf->values[SET_DATABASE], conf->values[SET_STATUS_DATABASE]) == 0)
 	conf_error(conf, conf->set_line[SET_STATUS_DATABASE],
 		   "database and status_database name the same file");
+    srcpaths_check(conf);
 }
 
 /*

@@ -267,6 +267,31 @@ const char *settings_map_suffix(const char *type)
     return (NULL);
 }
 
+/*
+ * settings_control - a control character in a value that names files or
+ * a command (a newline there could end a line of a generated map, a
+ * terminal escape would reach the screen): 0, or -1 with why. A tab
+ * separates the words of a list or a command and is allowed there.
+ */
+static int settings_control(const struct setting_def *def, const char *value,
+			            char *why, size_t why_len)
+{
+    int     tab_ok = def->type == SETTING_SOURCES || def->type == SETTING_COMMAND;
+    const unsigned char *cp;
+
+    if (def->type != SETTING_PATH && def->type != SETTING_MAP && def->type != SETTING_URL
+	&& !tab_ok)
+	return (0);
+    for (cp = (const unsigned char *) value; *cp; cp++) {
+	if ((*cp < 0x20 && !(tab_ok && *cp == '\t')) || *cp == 0x7f) {
+	    snprintf(why, why_len, "contains a control character (0x%02x at byte %zu)",
+		     *cp, (size_t) (cp - (const unsigned char *) value) + 1);
+	    return (-1);
+	}
+    }
+    return (0);
+}
+
 /* settings_normalize - validate a value and return its normal form */
 char   *settings_normalize(const struct setting_def *def, const char *value,
 			           char *why, size_t why_len)
@@ -282,6 +307,8 @@ char   *settings_normalize(const struct setting_def *def, const char *value,
 	snprintf(why, why_len, "must not be empty");
 	return (NULL);
     }
+    if (settings_control(def, value, why, why_len) < 0)
+	return (NULL);
     switch (def->type) {
     case SETTING_WORD:
 	return (settings_word(def, value, why, why_len));
