@@ -4,11 +4,14 @@
  * Parses the command line and calls the modules. Exit status: 0 success,
  * 1 the input or the work failed, 2 usage.
  */
+#include "config.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic_file.h"
 #include "bounds.h"
 #include "cdbfile.h"
 #include "cert.h"
@@ -17,17 +20,17 @@
 #include "conf.h"
 #include "dbrec.h"
 #include "edit.h"
+#include "edit_check.h"
 #include "file_read.h"
 #include "list.h"
 #include "log.h"
 #include "query.h"
 #include "refresh.h"
 #include "settings.h"
+#include "sigguard.h"
 #include "srclock.h"
 #include "statusrec.h"
 #include "timeutil.h"
-
-#include "config.h"
 
 #ifndef CERTPOLICY_CONFDIR
 #define CERTPOLICY_CONFDIR "/etc/certpolicy"
@@ -91,19 +94,60 @@ static struct clientset *tool_load(struct tool *tool, int with_warnings, const c
     return (set);
 }
 
+static struct srclock tool_srclock = {-1, NULL, 0};
+
+/* tool_unlock - at exit: release the writer lock (and remove its file) */
+static void tool_unlock(void)
+{
+    srclock_release(&tool_srclock);
+}
+
+/*
+ * tool_unguard - the end of a writer's run: a SIGINT, SIGTERM or SIGHUP
+ * that arrived meanwhile (the run stopped for it) now ends the process,
+ * after the lock file is removed (exit handlers do not run then)
+ */
+static void tool_unguard(void)
+{
+    fflush(stdout);
+    if (sigguard_pending())
+	tool_unlock();
+    sigguard_release();
+}
+
 /*
  * tool_lock - one writer at a time: wait at most lock_wait seconds for the
- * lock on the source, held until the process exits; exits 1 on failure
+ * lock on the source, held until the process exits; exits 1 on failure.
+ * Then the temporary files a killed writer left beside the source go.
  */
 static void tool_lock(struct tool *tool)
 {
-    static struct srclock lock;
     char    why[512];
+    char   *real;
 
-    if (srclock_take(&lock, tool->config, tool->bounds.value[BOUND_LOCK_WAIT],
+    if (srclock_take(&tool_srclock, tool->config, tool->bounds.value[BOUND_LOCK_WAIT],
 		     why, sizeof(why)) < 0) {
 	log_error("%s: %s: nothing was changed", tool->config, why);
 	exit(1);
+    }
+    atexit(tool_unlock);
+    real = realpath(tool->config, NULL);
+    (void) atomic_sweep(real ? real : tool->config);
+    free(real);
+}
+
+/*
+ * tool_check_config - -c is held to the rules of a path in the source: a
+ * control character (a newline could end a map's comment line) is
+ * refused; exits 2
+ */
+static void tool_check_config(const char *config)
+{
+    char    why[256];
+
+    if (edit_check_text("-c", config, why, sizeof(why)) < 0) {
+	log_error("%s", why);
+	exit(EXIT_USAGE);
     }
 }
 
@@ -116,26 +160,6 @@ static void tool_release(struct clientset *set)
     conf_free(conf);
 }
 
-/*
- * tool_compiled - 1 when the database holds the compile of exactly this
- * source text (its certpolicy:source-sha256 record), else 0: missing,
- * unreadable, compiled from another text or by an older version
- */
-static int tool_compiled(const struct clientset *set)
-{
-    struct cdbfile db;
-    char   *val;
-    int     changed, bad, same = 0;
-
-    cdbfile_init(&db, set->conf->values[SET_DATABASE], NULL, NULL, NULL);
-    if (cdbfile_refresh(&db, &changed) && (val = cdbfile_get(&db, DBREC_SOURCE_KEY, &bad)) != NULL) {
-	same = *set->conf->text_sha256 && strcmp(val, set->conf->text_sha256) == 0;
-	free(val);
-    }
-    cdbfile_free(&db);
-    return (same);
-}
-
 static void tool_summary(const struct clientset *set, const char *verb);
 
 /*
@@ -146,7 +170,7 @@ static void tool_summary(const struct clientset *set, const char *verb);
  */
 static int tool_compile_if_changed(struct clientset *set)
 {
-    if (tool_compiled(set))
+    if (compile_current(set->conf))
 	return (0);
     printf("certpolicy: %s: the source differs from what was compiled into %s: "
 	   "compiling it first\n", set->conf->path, set->conf->values[SET_DATABASE]);
@@ -230,8 +254,10 @@ static int cmd_compile(struct tool *tool, int argc, char **argv)
 	usage("compile takes no arguments besides --no-postmap");
     tool_lock(tool);
     set = tool_load(tool, 1, ": nothing was written");
+    sigguard_hold();
     if ((ret = compile_run(set, run_postmap)) == 0)
 	tool_summary(set, "compiled");
+    tool_unguard();
     tool_release(set);
     return (ret == 0 ? 0 : 1);
 }
@@ -278,6 +304,7 @@ static int cmd_list(struct tool *tool, int argc, char **argv)
 static int cmd_enroll(struct tool *tool, int argc, char **argv)
 {
     struct edit_request req;
+    int     ret;
 
     if (argc < 3)
 	usage("enroll needs a NAME and at least one CERTFILE or FINGERPRINT");
@@ -289,7 +316,10 @@ static int cmd_enroll(struct tool *tool, int argc, char **argv)
     req.nitems = argc - 2;
     req.run_postmap = 1;
     tool_lock(tool);
-    if (edit_enroll(&req) < 0)
+    sigguard_hold();
+    ret = edit_enroll(&req);
+    tool_unguard();
+    if (ret < 0)
 	return (1);
     return (tool_refresh_enrolled(tool));
 }
@@ -319,7 +349,10 @@ static int cmd_revoke(struct tool *tool, int argc, char **argv)
     req.name = argv[optind];
     req.run_postmap = 1;
     tool_lock(tool);
-    return (edit_revoke(&req) == 0 ? 0 : 1);
+    sigguard_hold();
+    ch = edit_revoke(&req);
+    tool_unguard();
+    return (ch == 0 ? 0 : 1);
 }
 
 /* cmd_query - what certpolicyd answers now */
@@ -452,6 +485,7 @@ int     main(int argc, char **argv)
     }
     if (optind == argc)
 	usage("no command given");
+    tool_check_config(tool.config);
     if (strcmp(argv[optind], "version") == 0) {
 	printf("certpolicy %s\n", PACKAGE_VERSION);
 	return (0);

@@ -4,7 +4,9 @@
  * The caller holds the writer lock (srclock), so the source read here is
  * the latest one and no other certpolicy changes it meanwhile; an editor
  * that writes it anyway is caught by its identity (device, inode, size,
- * mtime), checked again just before anything is replaced. Values from the
+ * mtime), checked again just before anything is replaced, and through a
+ * descriptor kept open on the file read until its replacement is in
+ * place (compile_run_with). Values from the
  * command line are checked like source values first, and the edited text
  * must parse to exactly the change asked for (edit_check). A source that
  * is a symlink is written at its target, with the target's mode and
@@ -15,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +45,7 @@ struct edit_text {
 /* The source as it was read, under the lock. */
 struct edit_source {
     char   *target;			/* the file itself, symlinks resolved */
+    int     fd;				/* open on it, to see a write after the read */
     struct stat st;			/* its identity when read */
     struct edit_text text;
     struct conf *conf;
@@ -107,6 +111,8 @@ static void edit_source_free(struct edit_source *src)
 {
     if (src->conf)
 	conf_free(src->conf);
+    if (src->fd >= 0)
+	close(src->fd);
     free(src->text.data);
     free(src->target);
 }
@@ -114,11 +120,13 @@ static void edit_source_free(struct edit_source *src)
 /* edit_load - the source, its identity and its parse; -1 (logged) if it has errors */
 static int edit_load(const struct edit_request *req, struct edit_source *src)
 {
-    struct stat after;
+    struct stat after, by_path;
     char    why[512];
 
     memset(src, 0, sizeof(*src));
-    if ((src->target = realpath(req->config, NULL)) == NULL || stat(src->target, &src->st) < 0) {
+    src->fd = -1;
+    if ((src->target = realpath(req->config, NULL)) == NULL
+	|| (src->fd = open(src->target, O_RDONLY | O_CLOEXEC)) < 0 || fstat(src->fd, &src->st) < 0) {
 	log_error("%s: cannot open: %s", req->config, strerror(errno));
 	edit_source_free(src);
 	return (-1);
@@ -130,7 +138,8 @@ static int edit_load(const struct edit_request *req, struct edit_source *src)
 	edit_source_free(src);
 	return (-1);
     }
-    if (stat(src->target, &after) < 0 || !file_same(&src->st, &after)) {
+    if (fstat(src->fd, &after) < 0 || !file_same(&src->st, &after)
+	|| stat(src->target, &by_path) < 0 || !file_same(&src->st, &by_path)) {
 	log_error("%s: the file changed while it was read; try again", req->config);
 	edit_source_free(src);
 	return (-1);
@@ -138,6 +147,8 @@ static int edit_load(const struct edit_request *req, struct edit_source *src)
     src->text.cap = src->text.len + 1;
     src->eol = edit_eol(&src->text);
     src->conf = conf_parse(req->config, src->text.data, src->text.len, req->bounds);
+    src->conf->source = src->st;
+    src->conf->read_file = 1;
     conf_flush(src->conf, 0);
     if (src->conf->errors) {
 	log_error("%s: fix the errors above first: nothing was changed", req->config);
@@ -190,8 +201,12 @@ static int edit_landed(const struct edit_request *req, const struct edit_source 
  * the target's mode and owner; 0 or -1 (logged)
  */
 static int edit_write(const struct edit_source *src, const struct edit_text *t,
-		              struct atomic_file *af)
+		              struct compile_source *out)
 {
+    struct atomic_file *af = &out->file;
+
+    out->read_fd = src->fd;
+    out->read_st = src->st;
     if (atomic_open(af, src->target, src->st.st_mode & 07777) < 0)
 	return (-1);
     if (fchown(af->fd, src->st.st_uid, src->st.st_gid) < 0 && geteuid() == 0) {
@@ -214,7 +229,7 @@ static int edit_commit(const struct edit_request *req, struct edit_source *src,
 {
     struct conf *conf, *expected;
     struct clientset *set = NULL;
-    struct atomic_file af;
+    struct compile_source af;
     char    why[512];
     int     ret = -1;
 
@@ -242,6 +257,59 @@ static int edit_commit(const struct edit_request *req, struct edit_source *src,
     conf_free(expected);
     conf_free(conf);
     return (ret);
+}
+
+/*
+ * edit_compile_current - the source already says what was asked (a retry
+ * after a run that was killed, a line edited by hand): when the database
+ * was compiled from another text, compile this one and succeed; else 1,
+ * for the caller to say what it says when there is nothing to do
+ */
+static int edit_compile_current(const struct edit_request *req, struct edit_source *src,
+				        const char *state)
+{
+    struct clientset *set;
+    int     ret;
+
+    if (compile_current(src->conf))
+	return (1);
+    printf("certpolicy: %s: client %s %s in the source, but %s was compiled "
+	   "from another text: compiling it\n", req->config, req->name, state,
+	   src->conf->values[SET_DATABASE]);
+    set = clientset_build(src->conf, time_now());
+    conf_flush(src->conf, 0);
+    if (src->conf->errors) {
+	log_error("%s: fix the errors above first: nothing was changed", req->config);
+	ret = -1;
+    } else if ((ret = compile_run(set, req->run_postmap)) == 0) {
+	printf("certpolicy: %s: compiled %zu clients (%zu active, %zu revoked)\n",
+	       req->config, src->conf->nclients, set->active, set->revoked);
+    }
+    clientset_free(set);
+    return (ret);
+}
+
+/* edit_has_items - the client already has every certificate and fingerprint of added */
+static int edit_has_items(const struct edit_request *req, const struct conf_client *cl,
+			          const struct edit_text *added)
+{
+    struct conf *want = edit_expected(req, added);
+    const struct conf_client *w = want->nclients == 1 ? want->clients : NULL;
+    size_t  i, j;
+    int     has = w != NULL && !w->has_pin;
+
+    for (i = 0; has && i < w->ncerts; i++) {
+	for (j = 0; j < cl->ncerts && strcmp(cl->certs[j], w->certs[i]) != 0; j++)
+	     /* void */ ;
+	has = j < cl->ncerts;
+    }
+    for (i = 0; has && i < w->nfps; i++) {
+	for (j = 0; j < cl->nfps && !fprint_equal(cl->fps + j, w->fps + i); j++)
+	     /* void */ ;
+	has = j < cl->nfps;
+    }
+    conf_free(want);
+    return (has);
 }
 
 /* edit_change - insert added into the client's line, or append a new line */
@@ -338,6 +406,7 @@ int     edit_enroll(const struct edit_request *req)
     struct edit_source src;
     struct edit_text added;
     const struct conf_client *cl;
+    int     ret;
 
     if (edit_check_name(req) < 0)
 	return (-1);
@@ -351,6 +420,12 @@ int     edit_enroll(const struct edit_request *req)
 	return (-1);
     }
     cl = edit_find(src.conf, req->name);
+    if (cl != NULL && !cl->revoked && edit_has_items(req, cl, &added)
+	&& (ret = edit_compile_current(req, &src, "already has these certificates")) <= 0) {
+	free(added.data);
+	edit_source_free(&src);
+	return (ret);
+    }
     if (cl != NULL && cl->revoked) {
 	log_error("%s:%d: client %s is revoked; edit its line to enroll it again",
 		  req->config, cl->line, req->name);
@@ -388,18 +463,20 @@ int     edit_revoke(const struct edit_request *req)
     struct edit_text added;
     const struct conf_client *cl;
     char    today[11];
+    int     ret;
 
     if (edit_check_name(req) < 0 || edit_revoke_values(req) < 0)
 	return (-1);
     if (edit_load(req, &src) < 0)
 	return (-1);
     if ((cl = edit_find(src.conf, req->name)) == NULL || cl->revoked) {
-	if (cl == NULL)
+	ret = cl == NULL ? 1 : edit_compile_current(req, &src, "is already revoked");
+	if (ret > 0 && cl == NULL)
 	    log_error("%s: no client %s", req->config, req->name);
-	else
+	else if (ret > 0)
 	    log_error("%s:%d: client %s is already revoked", req->config, cl->line, req->name);
 	edit_source_free(&src);
-	return (-1);
+	return (ret > 0 ? -1 : ret);
     }
     memset(&added, 0, sizeof(added));
     edit_attr(&added, "revoked", req->date ? req->date : time_format_date(time_now(), today));

@@ -15,7 +15,11 @@
  * The caller holds the writer lock (srclock) for the whole call: the
  * source is read under it, so no change made by another certpolicy
  * writer is lost; a change made meanwhile without the lock (an editor) is
- * caught before anything is replaced.
+ * caught before anything is replaced, or put back with every output.
+ * When the source already says what was asked (revoke of a revoked
+ * client, enroll of certificates the client has) but the database was
+ * compiled from another text (a run killed between its renames, a hand
+ * edit), the source is compiled as it is and the call succeeds.
  */
 #ifndef CERTPOLICY_EDIT_H
 #define CERTPOLICY_EDIT_H
