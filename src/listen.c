@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -26,6 +27,13 @@
 #include "mem.h"
 
 #define LISTEN_BACKLOG 128
+
+/*
+ * LISTEN_PROBE_MS - how long "does another server answer on this unix
+ * socket?" waits for its connection before it takes the silence as a yes
+ * (a server that is stopped, or busy with a full listen queue)
+ */
+#define LISTEN_PROBE_MS 1000
 
 /* listen_prepare - non-blocking, close-on-exec */
 static int listen_prepare(int fd)
@@ -118,43 +126,100 @@ static char *listen_unix_spec(const char *spec, struct listen_unix_opts *o)
     return (path);
 }
 
-/* listen_unix_free_path - a path where a new socket may go: nothing, or a stale socket */
-static int listen_unix_free_path(const char *path)
+/*
+ * listen_unix_probe - connect to the socket at sun without blocking for
+ * more than LISTEN_PROBE_MS: 1 when something answers or may answer (a
+ * connection made, in progress or refused for a full queue: EAGAIN), 0
+ * when it is refused (a stale socket), -1 with errno for anything else
+ */
+static int listen_unix_probe(const struct sockaddr_un *sun)
+{
+    struct pollfd pfd;
+    socklen_t len = sizeof(int);
+    int     fd, err = 0, ret;
+
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
+	return (-1);
+    if (connect(fd, (const struct sockaddr *) sun, sizeof(*sun)) == 0) {
+	ret = 1;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+	ret = 1;				/* its queue is full: it is there */
+    } else if (errno == EINPROGRESS) {
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	if (poll(&pfd, 1, LISTEN_PROBE_MS) <= 0
+	    || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err == 0)
+	    ret = 1;				/* answered, or still no word: taken */
+	else
+	    ret = (errno = err) == ECONNREFUSED ? 0 : -1;
+    } else {
+	ret = errno == ECONNREFUSED || errno == ENOENT ? 0 : -1;
+    }
+    err = errno;
+    close(fd);
+    errno = err;
+    return (ret);
+}
+
+/*
+ * listen_unix_free_path - a path where a new socket may go: 0 when there
+ * is nothing, 1 when there is a stale socket (its identity in *stale), -1
+ * (logged) when another server answers there or it cannot be told
+ */
+static int listen_unix_free_path(const char *path, struct stat *stale)
 {
     struct sockaddr_un sun;
-    struct stat st;
-    int     fd, answered, err;
+    int     answered;
 
-    if (lstat(path, &st) < 0) {
+    if (lstat(path, stale) < 0) {
 	if (errno == ENOENT)
 	    return (0);
 	log_error_errno("unix:%s", path);
 	return (-1);
     }
-    if (!S_ISSOCK(st.st_mode)) {
+    if (!S_ISSOCK(stale->st_mode)) {
 	log_error("unix:%s: exists and is not a socket: not replaced", path);
 	return (-1);
     }
     memset(&sun, 0, sizeof(sun));
     sun.sun_family = AF_UNIX;
     strcpy(sun.sun_path, path);
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-	log_error_errno("unix:%s", path);
-	return (-1);
-    }
-    answered = connect(fd, (struct sockaddr *) &sun, sizeof(sun)) == 0;
-    err = errno;
-    close(fd);
-    if (answered) {
+    if ((answered = listen_unix_probe(&sun)) > 0) {
 	log_error("unix:%s: another server answers on this socket", path);
 	return (-1);
     }
     /* Only a refused connection proves the socket stale (EACCES proves nothing). */
-    if (err != ECONNREFUSED && err != ENOENT) {
-	errno = err;
+    if (answered < 0) {
 	log_error_errno("unix:%s: cannot tell whether another server answers on this socket", path);
 	return (-1);
     }
+    return (1);
+}
+
+/*
+ * listen_unix_place - move the socket "s" in tmpfd to base in dirfd, but
+ * never over a file that is there now: another instance started at the
+ * same moment may have put its socket there since the path was found
+ * free. A stale socket is removed first, only while it is still the one
+ * probed. renameat2(RENAME_NOREPLACE) where the system has it, else a
+ * hard link (which never replaces) and the removal of the old name.
+ */
+static int listen_unix_place(int tmpfd, int dirfd, const char *base, const struct stat *stale)
+{
+    struct stat now;
+
+    if (stale != NULL && fstatat(dirfd, base, &now, AT_SYMLINK_NOFOLLOW) == 0
+	&& now.st_dev == stale->st_dev && now.st_ino == stale->st_ino)
+	(void) unlinkat(dirfd, base, 0);
+#ifdef RENAME_NOREPLACE
+    if (renameat2(tmpfd, "s", dirfd, base, RENAME_NOREPLACE) == 0)
+	return (0);
+    if (errno != ENOSYS && errno != EINVAL)
+	return (-1);
+#endif
+    if (linkat(tmpfd, "s", dirfd, base, 0) < 0)
+	return (-1);
+    (void) unlinkat(tmpfd, "s", 0);
     return (0);
 }
 
@@ -168,7 +233,7 @@ static int listen_unix_free_path(const char *path)
  * file's identity in *made, or -1 (errno set; *step says what failed).
  */
 static int listen_unix_make(int dirfd, const char *base, const struct listen_unix_opts *o,
-			            struct stat *made, const char **step)
+			            const struct stat *stale, struct stat *made, const char **step)
 {
     char    tmpname[] = ".certpolicyd.XXXXXX";
     struct sockaddr_un sun;
@@ -209,8 +274,10 @@ static int listen_unix_make(int dirfd, const char *base, const struct listen_uni
 	err = errno;
     if (err == 0) {
 	*step = "cannot move the socket into place";
-	if (renameat(tmpfd, "s", dirfd, base) < 0)
+	if (listen_unix_place(tmpfd, dirfd, base, stale) < 0)
 	    err = errno;
+	if (err == EEXIST)
+	    *step = "another server took this path meanwhile";
     }
     if (err == 0) {
 	(void) unlinkat(dirfd, tmpname, AT_REMOVEDIR);
@@ -234,10 +301,10 @@ static int listen_unix(const char *spec)
 {
     struct listen_unix_opts o;
     struct sockaddr_un sun;
-    struct stat st;
+    struct stat st, stale;
     const char *step = "";
     char   *path, *dir, *slash;
-    int     fd = -1, dirfd = -1, cwd = -1;
+    int     fd = -1, dirfd = -1, cwd = -1, free_path;
 
     if ((path = listen_unix_spec(spec, &o)) == NULL)
 	return (-1);
@@ -246,12 +313,13 @@ static int listen_unix(const char *spec)
     if (strlen(path) >= sizeof(sun.sun_path) || (slash && slash[1] == 0) || *path == 0) {
 	log_error("unix:%s: %s", path, *path && strlen(path) >= sizeof(sun.sun_path) ?
 		  "path too long" : "expected unix:PATH");
-    } else if (listen_unix_free_path(path) == 0) {
+    } else if ((free_path = listen_unix_free_path(path, &stale)) >= 0) {
 	if ((cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
 	    || (dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 	    step = "cannot open its directory (or the working directory)";
 	else
-	    fd = listen_unix_make(dirfd, slash ? slash + 1 : path, &o, &st, &step);
+	    fd = listen_unix_make(dirfd, slash ? slash + 1 : path, &o,
+				  free_path ? &stale : NULL, &st, &step);
 	if (fd < 0 || listen(fd, LISTEN_BACKLOG) < 0 || listen_prepare(fd) < 0) {
 	    log_error_errno("unix:%s: %s", path, fd < 0 ? step : "cannot listen");
 	    if (fd >= 0)
