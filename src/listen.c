@@ -269,6 +269,11 @@ static int listen_unix_make(int dirfd, const char *base, const struct listen_uni
 	if (fchownat(tmpfd, "s", o->uid, o->gid, AT_SYMLINK_NOFOLLOW) < 0)
 	    err = errno;
     }
+    /* Listening before it is in place: a server probing the path then is answered. */
+    if (err == 0 && listen(fd, LISTEN_BACKLOG) < 0) {
+	*step = "cannot listen";
+	err = errno;
+    }
     /* Its identity, for removal at exit, while nobody else can reach it. */
     if (err == 0 && fstatat(tmpfd, "s", made, AT_SYMLINK_NOFOLLOW) < 0)
 	err = errno;

@@ -90,6 +90,62 @@ kill -TERM $srv
 wait $srv
 check_eq "at exit: a file that is no longer its socket stays" other "$(cat "$T/m.sock")"
 rm -f "$T/m.sock" "$T/m.sock.moved"
+
+# A second server while the first is stopped with its listen queue full:
+# the probe does not wait for an accept that never comes (a non-blocking
+# connect; a full queue counts as an answer), it refuses at once.
+"$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/q.sock" -e -L "$T/q.log" &
+qsrv=$!
+wait_for test -S "$T/q.sock"
+kill -STOP $qsrv
+rm -f "$T/q.full"
+# perl fills the queue (non-blocking connects until EAGAIN), says so, and
+# holds the connections until q.release exists.
+perl -e 'use Socket; use Fcntl; my @s; my $n = 0;
+    for (1 .. 5000) { socket(my $fh, PF_UNIX, SOCK_STREAM, 0) or die;
+        fcntl($fh, F_SETFL, O_NONBLOCK); last unless connect($fh, pack_sockaddr_un($ARGV[0]));
+        push @s, $fh; $n++ }
+    open(my $f, ">", $ARGV[1]) or die; print $f "$n\n"; close $f;
+    select(undef, undef, undef, 0.05) until -e $ARGV[2];' "$T/q.sock" "$T/q.full" "$T/q.release" &
+filler=$!
+wait_for test -s "$T/q.full"
+run_capture "$T/q2.out" timeout 10 "$CERTPOLICYD" -d "$T/c.cdb" -e -l "unix:$T/q.sock"
+check_eq "a second server while the first is stopped, its queue full ($(cat "$T/q.full") connections): refused, not blocked" \
+    "exit 1" "$(tail -1 "$T/q2.out")"
+check "a second server while the first is stopped, its queue full: says why" \
+    grep -q "unix:$T/q.sock: another server answers on this socket" "$T/q2.out"
+: >"$T/q.release"
+wait $filler
+kill -CONT $qsrv
+kill -TERM $qsrv
+wait $qsrv
+rm -f "$T/q.sock" "$T/q.full" "$T/q.release"
+
+# Two servers started at the same moment on a free path: one listens,
+# the other refuses (the socket is put in place without replacing one
+# placed meanwhile). 20 rounds.
+both=0 none=0 n=0
+while [ $n -lt 20 ]; do
+    rm -f "$T/r.sock"
+    "$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/r.sock" -e -L "$T/r.log" 2>"$T/r1.err" &
+    r1=$!
+    "$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/r.sock" -e -L "$T/r.log" 2>"$T/r2.err" &
+    r2=$!
+    # until one has given up (or 5 seconds)
+    i=0
+    while kill -0 $r1 2>/dev/null && kill -0 $r2 2>/dev/null && [ $i -lt 100 ]; do
+        i=$((i + 1))
+        sleep 0.05
+    done
+    if kill -0 $r1 2>/dev/null && kill -0 $r2 2>/dev/null; then both=$((both + 1)); fi
+    if ! kill -0 $r1 2>/dev/null && ! kill -0 $r2 2>/dev/null; then none=$((none + 1)); fi
+    kill -TERM $r1 $r2 2>/dev/null
+    wait $r1 $r2
+    n=$((n + 1))
+done
+check_eq "two servers started together on one path, 20 rounds: never both running" 0 $both
+check_eq "two servers started together on one path, 20 rounds: always one running" 0 $none
+rm -f "$T/r.sock"
 # As Postfix's private/ sockets are: postfix:postfix 0660, in a directory
 # postfix can write. smtpd (user postfix) connects; another user cannot.
 if [ "$(id -u)" = 0 ] && id postfix >/dev/null 2>&1; then
