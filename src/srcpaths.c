@@ -61,7 +61,8 @@ static void srcpaths_add(struct srcpaths_file *f, size_t *n, const char *what, i
     p->path = mem_alloc(len);
     snprintf(p->path, len, "%s%s", path, suffix);
     p->norm = srcpaths_norm(p->path);
-    p->exists = stat(p->path, &p->st) == 0;
+    /* An output is replaced by rename: a symlink at its name is its own file. */
+    p->exists = (id < 0 ? stat(p->path, &p->st) : lstat(p->path, &p->st)) == 0;
 }
 
 /* srcpaths_check - report each pair that names the same file */

@@ -8,7 +8,8 @@
  * with another map's index, and Postfix's lookups would find nothing.
  * Paths are compared normalized (the directory resolved by realpath(),
  * the last name as given) and, for files that exist, by device and inode
- * (hard links, symlinks).
+ * (hard links; the source's symlinks followed, an output's not, since an
+ * output replaces whatever is at its name).
  *
  * DIAGNOSTICS: each clash is a conf_error() at the line of the later
  * setting; nothing else is reported.

@@ -248,11 +248,13 @@ done
 # 9. Two settings (or the source) naming the same file are refused by
 # check and compile, before anything is written.
 fresh
-# same CONF_EDIT MESSAGE_PART - refused with that message, nothing written
+# same CONF_EDIT LABEL MESSAGE [COMMAND] - refused with that message,
+# nothing written (COMMAND runs after the edit)
 same() {
     fresh
     cp "$C" "$T/same.before"
     sed -i "$1" "$C"
+    eval "${4:-:}"
     cp "$C" "$T/same.conf"
     sums "$OUT" >"$T/same.sums"
     run_capture "$T/out" "$CERTPOLICY" -c "$C" check
@@ -271,9 +273,8 @@ same "s|^database = .*|database = $OUT/../out.d/./relay_clientcerts.cdb|" "datab
     "^$C:3: database ($OUT/../out.d/./relay_clientcerts.cdb) and relay_clientcerts's postmap index ($OUT/relay_clientcerts.cdb) are the same file"
 same "s|^relay_clientcerts = .*|relay_clientcerts = cdb:$OUT/status|; s|^status_database = .*|status_database = $OUT/status.cdb|" \
     "status_database = the relay map's index" "status_database ($OUT/status.cdb) and relay_clientcerts's postmap index"
-ln -s "$C" "$T/link.conf"
-same "s|^status_database = .*|status_database = $T/link.conf|" "status_database = a symlink to the source" \
-    "the source file ($C) and status_database ($T/link.conf) are the same file"
+same "s|^status_database = .*|status_database = $T/link.conf|" "status_database = a hard link to the source" \
+    "the source file ($C) and status_database ($T/link.conf) are the same file" 'ln -f "$C" "$T/link.conf"'
 rm -f "$T/link.conf"
 
 # 10. A full disk under the relay map: postmap's own temporary files go
