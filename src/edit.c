@@ -420,8 +420,13 @@ int     edit_enroll(const struct edit_request *req)
 	return (-1);
     }
     cl = edit_find(src.conf, req->name);
-    if (cl != NULL && !cl->revoked && edit_has_items(req, cl, &added)
-	&& (ret = edit_compile_current(req, &src, "already has these certificates")) <= 0) {
+    if (cl != NULL && !cl->revoked && edit_has_items(req, cl, &added)) {
+	/* Nothing to add: compile if the database is of another text, else done. */
+	if ((ret = edit_compile_current(req, &src, "already has these certificates")) > 0) {
+	    printf("certpolicy: %s:%d: client %s already has these certificates: nothing to do\n",
+		   req->config, cl->line, req->name);
+	    ret = 0;
+	}
 	free(added.data);
 	edit_source_free(&src);
 	return (ret);

@@ -19,7 +19,8 @@
  * When the source already says what was asked (revoke of a revoked
  * client, enroll of certificates the client has) but the database was
  * compiled from another text (a run killed between its renames, a hand
- * edit), the source is compiled as it is and the call succeeds.
+ * edit), the source is compiled as it is and the call succeeds. An enroll
+ * of certificates the client has, compiled, changes nothing and succeeds.
  */
 #ifndef CERTPOLICY_EDIT_H
 #define CERTPOLICY_EDIT_H

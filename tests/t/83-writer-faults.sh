@@ -138,6 +138,13 @@ run_capture "$T/out" "$CERTPOLICY" -c "$C" enroll dave "$PKI/dave.pem"
 check_eq "enroll of a client added by hand, not compiled: exit 0" "exit 0" "$(tail -1 "$T/out")"
 check "enroll of a client added by hand, not compiled: dave active everywhere" active_everywhere dave
 check_eq "enroll of a client added by hand, not compiled: one line for dave" 1 "$(grep -c '^client dave ' "$C")"
+cp "$C" "$T/again.before"
+run_capture "$T/out" "$CERTPOLICY" -c "$C" enroll dave "$PKI/dave.pem"
+check_golden "enroll of certificates a client has, compiled: nothing to do" /dev/stdin "$T/out" <<OUT
+certpolicy: $C:6: client dave already has these certificates: nothing to do
+exit 0
+OUT
+check_golden "enroll of certificates a client has, compiled: the source unchanged" "$T/again.before" "$C"
 
 # 6. SIGTERM, SIGINT or SIGHUP while compile or revoke runs postmap: the
 # temporary files are removed, nothing is replaced, and the process ends
