@@ -389,6 +389,7 @@ static int cmd_refresh(struct tool *tool, int argc, char **argv)
 	usage("refresh takes no arguments");
     tool_lock(tool);
     set = tool_load(tool, 0, "");
+    (void) atomic_sweep(set->conf->values[SET_STATUS_DATABASE]);
     ret = tool_compile_if_changed(set);
     if (ret == 0)
 	ret = refresh_run(set);

@@ -146,6 +146,15 @@ exit 0
 OUT
 check_golden "enroll of certificates a client has, compiled: the source unchanged" "$T/again.before" "$C"
 
+# Leftovers of a killed refresh (its temporary status database and the
+# .prev link) go with the next refresh; a file of another name stays.
+fresh
+: >"$OUT/.status.cdb.Ab12Cd"
+: >"$OUT/.status.cdb.Ab12Cd.prev"
+: >"$OUT/.status.cdb.keep"
+"$CERTPOLICY" -c "$C" refresh >/dev/null 2>&1
+check_eq "refresh removes a killed refresh's temporary files, only those" ".status.cdb.keep" "$(leftovers "$OUT")"
+
 # 6. SIGTERM, SIGINT or SIGHUP while compile or revoke runs postmap: the
 # temporary files are removed, nothing is replaced, and the process ends
 # by that signal.
