@@ -18,7 +18,9 @@
 #include "file_read.h"
 #include "mem.h"
 
-#define CDBFILE_RECHECK_MS 250		/* stat at least this often, watched or not */
+#define CDBFILE_RECHECK_MS 250
+
+static char *cdbfile_inflight;		/* a value being copied from the mapping */		/* stat at least this often, watched or not */
 
 void    cdbfile_init(struct cdbfile *cf, const char *path,
 		             int (*check) (struct cdbfile *, void *),
@@ -151,6 +153,8 @@ int     cdbfile_refresh(struct cdbfile *cf, int *changed)
 /* cdbfile_fault - forget a file that changed under a lookup */
 void    cdbfile_fault(struct cdbfile *cf)
 {
+    free(cdbfile_inflight);
+    cdbfile_inflight = NULL;
     if (cf->fd < 0 && !cf->examined)
 	return;
     cdbfile_close(cf);
@@ -178,8 +182,23 @@ char   *cdbfile_value(struct cdbfile *cf, int *bad)
     unsigned len = cdb_datalen(&cf->cdb);
     const char *val = cdb_get(&cf->cdb, len, cdb_datapos(&cf->cdb));
 
+    char   *copy;
+
     *bad = val == NULL || memchr(val, 0, len) != NULL;
-    return (*bad ? NULL : mem_strndup(val, len));
+    if (*bad)
+	return (NULL);
+
+    /*
+     * The copy is made from the mapping, which a file truncated in place
+     * can take away under it (SIGBUS, see cdbfile_fault): until it is
+     * returned it is kept where cdbfile_fault() can free it.
+     */
+    cdbfile_inflight = mem_alloc((size_t) len + 1);
+    memcpy(cdbfile_inflight, val, len);
+    cdbfile_inflight[len] = 0;
+    copy = cdbfile_inflight;
+    cdbfile_inflight = NULL;
+    return (copy);
 }
 
 /* cdbfile_find - a record's value in place */

@@ -35,7 +35,7 @@ static void policy_db_forget(void *ctx)
  * database. Scanning stops at the first other record; whatever it did
  * not find is then looked up by key (a database written otherwise).
  */
-static void policy_db_scan(struct cdbfile *cf, char **format, char **vals)
+static void policy_db_scan(struct cdbfile *cf, char *format, size_t fmtlen, char **vals)
 {
     unsigned pos;
     char    name[64];
@@ -49,8 +49,14 @@ static void policy_db_scan(struct cdbfile *cf, char **format, char **vals)
 	if ((key = cdb_getkey(&cf->cdb)) == NULL)
 	    return;
 	if (klen == sizeof(DBREC_FORMAT_KEY) - 1 && memcmp(key, DBREC_FORMAT_KEY, klen) == 0) {
-	    if (*format == NULL)
-		*format = cdbfile_value(cf, &bad);
+	    /* copied to the caller's buffer, not the heap: a fault here leaks nothing */
+	    unsigned vlen = cdb_datalen(&cf->cdb);
+	    const char *v = cdb_get(&cf->cdb, vlen, cdb_datapos(&cf->cdb));
+
+	    if (*format == 0 && v != NULL && vlen < fmtlen && memchr(v, 0, vlen) == NULL) {
+		memcpy(format, v, vlen);
+		format[vlen] = 0;
+	    }
 	    continue;
 	}
 	if (klen <= plen || klen - plen >= sizeof(name) || memcmp(key, DBREC_SETTING_PREFIX, plen) != 0)
@@ -66,13 +72,12 @@ static void policy_db_scan(struct cdbfile *cf, char **format, char **vals)
 static int policy_db_check(struct cdbfile *cf, void *ctx)
 {
     struct policy_db *db = ctx;
-    char    key[64], why[256];
+    char    key[64], why[256], format[32] = "";
     char   *val = NULL, *normal;
     int     bad, i;
 
-    policy_db_scan(cf, &val, db->settings);
-    if (val == NULL)
-	val = cdbfile_get(cf, DBREC_FORMAT_KEY, &bad);
+    policy_db_scan(cf, format, sizeof(format), db->settings);
+    val = *format ? mem_strdup(format) : cdbfile_get(cf, DBREC_FORMAT_KEY, &bad);
     if (val == NULL || strcmp(val, DBREC_FORMAT) != 0) {
 	snprintf(cf->why, sizeof(cf->why), val ? "database format %.20s, expected "
 		 DBREC_FORMAT " (recompile it with this version)" :
