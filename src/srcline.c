@@ -13,13 +13,16 @@
 #include "srcline.h"
 
 #define SRCLINE_BLANK(c) ((c) == ' ' || (c) == '\t' || (c) == '\r')
+#define SRCLINE_BOM "\xEF\xBB\xBF"		/* UTF-8 byte order mark */
+#define SRCLINE_BOM_LEN 3
 
 /* srcline_init - read lines from data[len] */
 void    srcline_init(struct srcline *sl, const char *data, size_t len, size_t max_line)
 {
     sl->data = data;
     sl->len = len;
-    sl->pos = 0;
+    sl->pos = len >= SRCLINE_BOM_LEN && memcmp(data, SRCLINE_BOM, SRCLINE_BOM_LEN) == 0 ?
+	SRCLINE_BOM_LEN : 0;
     sl->lineno = 0;
     sl->max_line = max_line;
     sl->buf = mem_alloc(max_line + 1);

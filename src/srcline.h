@@ -5,7 +5,9 @@
  * are ignored; a line that starts with white space continues the previous
  * logical line (joined with one space), even across comment lines, as in
  * Postfix's main.cf. Trailing white space (and a CR) is dropped. A logical
- * line is numbered by its first physical line.
+ * line is numbered by its first physical line. A UTF-8 byte order mark at
+ * the start of the data (Windows editors write one) is skipped; offsets
+ * still count from the start of the data.
  *
  * The reader works on a buffer in memory and never reads outside it. A
  * logical line longer than the limit is refused (the error names the
