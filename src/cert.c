@@ -3,8 +3,7 @@
  *
  * The file is read into memory first (at most max_size bytes), so that a
  * huge or endless file (a FIFO, /dev/zero) is refused rather than read.
- * The format is recognised from the content: PEM if it holds a PEM
- * certificate block, else DER, else PKCS#12.
+ * Which certificate the file stands for is certfile's business.
  */
 #include "config.h"
 
@@ -21,63 +20,12 @@
 #include <openssl/x509v3.h>
 
 #include "cert.h"
+#include "certfile.h"
 #include "file_read.h"
 #include "log.h"
 #include "log_ssl.h"
 #include "mem.h"
 #include "timeutil.h"
-
-/* cert_parse - PEM, DER or PKCS#12 bytes to an X509 */
-static X509 *cert_parse(const unsigned char *data, size_t len, const char *password,
-			        char *why, size_t why_len)
-{
-    const unsigned char *p = data;
-    X509   *x509 = NULL;
-    BIO    *bio;
-    PKCS12 *p12;
-    char    reason[512];
-
-    if (len > 0 && memmem(data, len, "-----BEGIN", 10) != NULL) {
-	if ((bio = BIO_new_mem_buf(data, (int) len)) == NULL)
-	    log_fatal("out of memory");
-	x509 = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	BIO_free(bio);
-	if (x509 == NULL) {
-	    snprintf(why, why_len, "no PEM certificate: %s",
-		     log_ssl_reason(reason, sizeof(reason)));
-	}
-	return (x509);
-    }
-    if ((x509 = d2i_X509(NULL, &p, (long) len)) != NULL) {
-	if (p != data + len) {
-	    X509_free(x509);
-	    snprintf(why, why_len, "trailing data after the DER certificate");
-	    return (NULL);
-	}
-	return (x509);
-    }
-    ERR_clear_error();
-    p = data;
-    if ((p12 = d2i_PKCS12(NULL, &p, (long) len)) != NULL) {
-	EVP_PKEY *key = NULL;
-
-	if (!PKCS12_parse(p12, password ? password : "", &key, &x509, NULL)
-	    && (password != NULL || !PKCS12_parse(p12, NULL, &key, &x509, NULL))) {
-	    snprintf(why, why_len, "cannot open the PKCS#12 file%s: %s",
-		     password ? " with that password" : " without a password"
-		     " (use --password-file)", log_ssl_reason(reason, sizeof(reason)));
-	    x509 = NULL;
-	} else if (x509 == NULL) {
-	    snprintf(why, why_len, "the PKCS#12 file holds no certificate");
-	}
-	EVP_PKEY_free(key);
-	PKCS12_free(p12);
-	return (x509);
-    }
-    ERR_clear_error();
-    snprintf(why, why_len, "not a certificate (neither PEM, DER nor PKCS#12)");
-    return (NULL);
-}
 
 /* cert_fingerprints - every digest of the certificate and of its key */
 static int cert_fingerprints(struct cert *cert, X509 *x509)
@@ -196,7 +144,7 @@ struct cert *cert_load(const char *path, size_t max_size, const char *password,
     if ((data = (unsigned char *) file_read_all(path, max_size, "max_cert_size",
 						&len, why, why_len)) == NULL)
 	return (NULL);
-    x509 = cert_parse(data, len, password, why, why_len);
+    x509 = certfile_parse(data, len, password, why, why_len);
     free(data);
     if (x509 == NULL)
 	return (NULL);
@@ -220,6 +168,7 @@ struct cert *cert_load(const char *path, size_t max_size, const char *password,
     cert->issuer = cert_name(X509_get_issuer_name(x509));
     cert->subject = cert_name(X509_get_subject_name(x509));
     cert_urls(cert, x509);
+    cert->is_ca = certfile_is_ca(x509);
     cert->x509 = x509;
     return (cert);
 }

@@ -1,7 +1,8 @@
 /*
  * cert - what certpolicy needs to know about one certificate
  *
- * Loads a certificate from a PEM, DER or PKCS#12 file and extracts the
+ * Loads a certificate from a file (PEM, DER, PKCS#7 or PKCS#12; a chain
+ * stands for its end-entity certificate: see certfile.h) and extracts the
  * Postfix-format fingerprints of the certificate (digest of its DER form)
  * and of its public key (digest of the DER SubjectPublicKeyInfo), for
  * every digest; its serial number, issuer, validity and the CRL and OCSP
@@ -29,13 +30,16 @@ struct cert {
     time_t  not_after;
     char  **crl_urls;			/* NULL-terminated */
     char  **ocsp_urls;			/* NULL-terminated */
+    int     is_ca;			/* basicConstraints CA:TRUE */
 };
 
 /*
- * cert_load - read the first certificate in path. A PKCS#12 file is tried
- * with the password (NULL: empty password). Files over max_size bytes are
- * refused. Returns a new cert, or NULL with a reason in why[why_len]
- * (OpenSSL's error queue included and drained).
+ * cert_load - read the certificate that path stands for (certfile.h: the
+ * end-entity certificate of a chain). A PKCS#12 file is tried with the
+ * password (NULL: empty password). Files over max_size bytes are refused.
+ * Returns a new cert, or NULL with a reason in why[why_len] (OpenSSL's
+ * error queue included and drained). A CA certificate is returned with
+ * is_ca set: refusing it as a client is the caller's business.
  */
 struct cert *cert_load(const char *path, size_t max_size, const char *password,
 		               char *why, size_t why_len);

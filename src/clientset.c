@@ -111,6 +111,13 @@ static void clientset_client(struct clientset_state *st, size_t idx)
 		       cl->certs[i], why);
 	    continue;
 	}
+	if (cert->is_ca) {
+	    conf_error(conf, cl->cert_lines[i], "client %s: cert=%s: %s is a CA certificate "
+		       "(basicConstraints CA:TRUE), never a client's: name the client's own "
+		       "certificate", cl->name, cl->certs[i], cert->subject);
+	    cert_free(cert);
+	    continue;
+	}
 	set->certs = mem_realloc(set->certs, set->ncerts + 1, sizeof(*set->certs));
 	set->certs[set->ncerts++] = cert;
 	if (info->newest == NULL || cert->not_after > info->newest->not_after)

@@ -38,7 +38,7 @@ run_capture "$T/out" "$CERTPOLICY" fingerprint --password-file "$T/wrongpass" "$
 check "PKCS#12 with a wrong password: says so" grep -q "cannot open the PKCS#12 file with that password" "$T/out"
 run_capture "$T/out" "$CERTPOLICY" fingerprint "$PKI/ca.cnf" "$PKI/nonexistent.pem" "$PKI/bob.pem"
 check_golden "bad files, then a good one" /dev/stdin "$T/out" <<OUT
-certpolicy: $PKI/ca.cnf: not a certificate (neither PEM, DER nor PKCS#12)
+certpolicy: $PKI/ca.cnf: not a certificate (neither PEM, DER, PKCS#7 nor PKCS#12)
 certpolicy: $PKI/nonexistent.pem: cannot open: No such file or directory
 $PKI/bob.pem: fingerprint sha256 $(fp_openssl "$PKI/bob.pem" sha256)
 $PKI/bob.pem: pubkey_fingerprint sha256 $(pubfp_openssl "$PKI/bob.pem" sha256)

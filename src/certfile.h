@@ -1,0 +1,46 @@
+/*
+ * certfile - the certificate a file stands for, in the forms administrators have
+ *
+ * One reader for every place a certificate file is named (cert=, enroll,
+ * fingerprint, query --cert). The form is recognised from the content:
+ *
+ *   PEM    any number of blocks, CERTIFICATE, X509 CERTIFICATE, TRUSTED
+ *          CERTIFICATE or PKCS7; other blocks (keys) and text around the
+ *          blocks (the "Bag Attributes" lines of openssl pkcs12 output)
+ *          are skipped; CRLF line ends and a leading UTF-8 byte order mark
+ *          are accepted;
+ *   DER    one certificate, or a PKCS#7 SignedData (.p7b) with certificates;
+ *   PKCS#12  with a password (NULL: tried empty, then absent), including
+ *          the legacy encryption of Windows and macOS exports (RC2-40,
+ *          3DES): OpenSSL's legacy provider is loaded for it, with the
+ *          default one.
+ *
+ * A file with several certificates (a chain, in any order) stands for its
+ * end-entity certificate: the one that issued none of the others (issued
+ * = its key verifies the other's signature and its subject is the other's
+ * issuer). Among such certificates a CA certificate (basicConstraints
+ * CA:TRUE) gives way to one that is not; more than one left is refused,
+ * naming their subjects. A PKCS#12 file stands for the certificate of its
+ * private key.
+ *
+ * Never prints: failures come back as a reason (OpenSSL's error queue
+ * drained into it).
+ */
+#ifndef CERTPOLICY_CERTFILE_H
+#define CERTPOLICY_CERTFILE_H
+
+#include <stddef.h>
+
+struct x509_st;
+
+/*
+ * certfile_parse - the certificate that data[len] stands for, or NULL
+ * with the reason in why[why_len]. The caller frees it with X509_free().
+ */
+struct x509_st *certfile_parse(const unsigned char *data, size_t len, const char *password,
+			               char *why, size_t why_len);
+
+/* certfile_is_ca - basicConstraints CA:TRUE (RFC 5280, 4.2.1.9) */
+int     certfile_is_ca(struct x509_st *x509);
+
+#endif

@@ -1,0 +1,133 @@
+# Certificate files as administrators have them, made with the openssl CLI:
+# a chain in any order (CA first, as openssl pkcs7 -print_certs writes it),
+# .p7b in DER and PEM, "Bag Attributes" text, CRLF, a UTF-8 byte order
+# mark, legacy PKCS#12 (RC2-40, 3DES). Every reader (fingerprint, cert=,
+# enroll, query --cert) takes the end-entity certificate; a CA certificate
+# is never enrolled; unrelated certificates in one file are refused.
+. "$SRCDIR/tests/lib.sh"
+pki
+postfix_config
+F=$T/files
+mkdir -p "$F"
+ALICE=$(fp_openssl "$PKI/alice.pem" sha256)
+ALICE_PUB=$(pubfp_openssl "$PKI/alice.pem" sha256)
+
+# An intermediate CA under the test CA, and a client under it.
+cat >"$F/ext.cnf" <<'CNF'
+[ inter ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+[ leaf ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = clientAuth
+CNF
+openssl req -new -newkey rsa:2048 -nodes -keyout "$F/inter.key" -subj "/CN=Test Intermediate" \
+    -out "$F/inter.csr" 2>/dev/null
+openssl x509 -req -in "$F/inter.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -set_serial 77 \
+    -days 30 -extfile "$F/ext.cnf" -extensions inter -out "$F/inter.pem" 2>/dev/null
+openssl req -new -newkey rsa:2048 -nodes -keyout "$F/hank.key" -subj "/CN=hank" \
+    -out "$F/hank.csr" 2>/dev/null
+openssl x509 -req -in "$F/hank.csr" -CA "$F/inter.pem" -CAkey "$F/inter.key" -set_serial 78 \
+    -days 30 -extfile "$F/ext.cnf" -extensions leaf -out "$F/hank.pem" 2>/dev/null
+HANK=$(fp_openssl "$F/hank.pem" sha256)
+
+# The shapes of one certificate (alice) and of a chain (hank).
+openssl crl2pkcs7 -nocrl -certfile "$PKI/ca.pem" -certfile "$PKI/alice.pem" -outform DER -out "$F/alice.p7b"
+openssl crl2pkcs7 -nocrl -certfile "$PKI/ca.pem" -certfile "$PKI/alice.pem" -out "$F/alice-pem.p7b"
+openssl pkcs7 -in "$F/alice-pem.p7b" -print_certs -out "$F/alice-printcerts.pem"
+openssl pkcs12 -in "$PKI/alice.p12" -passin pass: -nokeys -out "$F/alice-bags.pem" 2>/dev/null
+sed 's/$/\r/' "$PKI/alice.pem" >"$F/alice-crlf.pem"
+{ printf '\357\273\277'; cat "$F/alice-crlf.pem"; } >"$F/alice-bom.pem"
+cat "$PKI/ca.pem" "$F/hank.pem" "$F/inter.pem" >"$F/hank-scrambled.pem"
+cat "$F/inter.pem" "$PKI/ca.pem" "$F/hank.pem" "$PKI/ca.pem" >"$F/hank-repeated.pem"
+openssl crl2pkcs7 -nocrl -certfile "$F/inter.pem" -certfile "$PKI/ca.pem" -certfile "$F/hank.pem" \
+    -outform DER -out "$F/hank.p7b"
+echo 'export password' >"$F/pass"
+openssl pkcs12 -export -legacy -in "$PKI/alice.pem" -inkey "$PKI/alice.key" -certfile "$PKI/ca.pem" \
+    -passout "file:$F/pass" -out "$F/alice-legacy.pfx"
+openssl pkcs12 -export -legacy -certpbe PBE-SHA1-RC2-40 -keypbe PBE-SHA1-3DES -in "$PKI/alice.pem" \
+    -inkey "$PKI/alice.key" -passout "file:$F/pass" -out "$F/alice-rc2.pfx"
+check "the legacy .pfx is RC2-40 encrypted" sh -c \
+    "openssl pkcs12 -legacy -in '$F/alice-rc2.pfx' -passin 'file:$F/pass' -info -noout 2>&1 | grep -q 'pbeWithSHA1And40BitRC2-CBC'"
+
+for f in alice.p7b alice-pem.p7b alice-printcerts.pem alice-bags.pem alice-crlf.pem alice-bom.pem \
+    alice-legacy.pfx alice-rc2.pfx; do
+    opts=
+    case $f in *.pfx) opts="--password-file $F/pass" ;; esac
+    # shellcheck disable=SC2086
+    run_capture "$T/out" "$CERTPOLICY" fingerprint $opts "$F/$f"
+    check_golden "fingerprint $f: alice's certificate" /dev/stdin "$T/out" <<OUT
+$F/$f: fingerprint sha256 $ALICE
+$F/$f: pubkey_fingerprint sha256 $ALICE_PUB
+exit 0
+OUT
+done
+for f in hank-scrambled.pem hank-repeated.pem hank.p7b; do
+    "$CERTPOLICY" fingerprint "$F/$f" >"$T/out" 2>&1
+    check_eq "fingerprint $f: the end-entity certificate of the chain" \
+        "$F/$f: fingerprint sha256 $HANK" "$(head -1 "$T/out")"
+done
+
+# Legacy PKCS#12 without OpenSSL's legacy provider: that is what is said,
+# not a wrong password; a wrong password is still one.
+mkdir -p "$T/no-modules"
+run_capture "$T/out" env OPENSSL_MODULES="$T/no-modules" "$CERTPOLICY" fingerprint \
+    --password-file "$F/pass" "$F/alice-rc2.pfx"
+check "legacy .pfx, no legacy provider: says the provider is missing" \
+    grep -q "alice-rc2.pfx: cannot decrypt the PKCS#12 file: OpenSSL's legacy provider, needed for the RC2 and 3DES encryption of older exports, cannot be loaded (.*legacy.*RC2-40-CBC" "$T/out"
+check_not "legacy .pfx, no legacy provider: no word of a password" grep -q "password" "$T/out"
+echo wrong >"$T/wrong"
+run_capture "$T/out" "$CERTPOLICY" fingerprint --password-file "$T/wrong" "$F/alice-rc2.pfx"
+check_golden "legacy .pfx, wrong password: says so" /dev/stdin "$T/out" <<OUT
+certpolicy: $F/alice-rc2.pfx: cannot open the PKCS#12 file with that password: mac verify failure
+exit 1
+OUT
+
+# Unrelated certificates in one file: refused, naming their subjects. A
+# CA beside a client certificate gives way to it.
+cat "$PKI/alice.pem" "$PKI/bob.pem" >"$F/two.pem"
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$F/two.pem"
+check_golden "two unrelated clients in one file: refused with both subjects" /dev/stdin "$T/out" <<OUT
+certpolicy: $F/two.pem: holds 2 unrelated end-entity certificates ("CN=alice", "CN=bob"): put each in a file of its own
+exit 1
+OUT
+cat "$F/inter.pem" "$PKI/alice.pem" >"$F/alice-other-ca.pem"
+"$CERTPOLICY" fingerprint "$F/alice-other-ca.pem" >"$T/out" 2>&1
+check_eq "a client beside a CA it does not belong to: the client" \
+    "$F/alice-other-ca.pem: fingerprint sha256 $ALICE" "$(head -1 "$T/out")"
+
+# cert= and enroll: the end-entity certificate is what gets enrolled; a CA
+# certificate (alone, or a CA-only chain) never is.
+OUT=$T/out.d
+mkdir -p "$OUT"
+cat >"$T/c.conf" <<CONF
+database = $OUT/certpolicy.cdb
+relay_clientcerts = cdb:$OUT/relay_clientcerts
+client hank cert=$F/hank-scrambled.pem
+CONF
+check "compile: cert= a scrambled chain" "$CERTPOLICY" -c "$T/c.conf" compile
+check_eq "compile: hank's own fingerprint is in the relay map" hank \
+    "$(postmap -q "$(echo "$HANK" | tr A-F a-f)" "cdb:$OUT/relay_clientcerts")"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" enroll alice "$F/alice-printcerts.pem"
+check_eq "enroll a CA-first chain (pkcs7 -print_certs): exit 0" "exit 0" "$(tail -1 "$T/out")"
+check_eq "enroll a CA-first chain: alice's fingerprint is in the relay map" alice \
+    "$(postmap -q "$(echo "$ALICE" | tr A-F a-f)" "cdb:$OUT/relay_clientcerts")"
+check_eq "enroll a CA-first chain: the CA's fingerprint is not" "" \
+    "$(postmap -q "$(fp_openssl "$PKI/ca.pem" sha256 | tr A-F a-f)" "cdb:$OUT/relay_clientcerts")"
+"$CERTPOLICY" -c "$T/c.conf" query --cert "$F/alice.p7b" >"$T/out" 2>&1
+check "query --cert a .p7b: permit for alice" grep -qx "outcome: permit" "$T/out"
+cp "$T/c.conf" "$T/before.conf"
+sums "$OUT" >"$T/before.sums"
+cat "$PKI/ca.pem" "$F/inter.pem" >"$F/cas.pem"
+for f in "$PKI/ca.pem" "$F/cas.pem"; do
+    run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" enroll ivan "$f"
+    check "enroll $(basename "$f"): refused as a CA certificate" \
+        grep -q "client ivan: cert=$f: CN=Test .* is a CA certificate (basicConstraints CA:TRUE), never a client's" "$T/out"
+    check_eq "enroll $(basename "$f"): exit 1" "exit 1" "$(tail -1 "$T/out")"
+    check_golden "enroll $(basename "$f"): the source is unchanged" "$T/before.conf" "$T/c.conf"
+    sums "$OUT" >"$T/after.sums"
+    check_golden "enroll $(basename "$f"): the outputs are unchanged" "$T/before.sums" "$T/after.sums"
+done
+run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" enroll ivan "$F/two.pem"
+check "enroll two unrelated clients in one file: refused with their subjects" \
+    grep -q "holds 2 unrelated end-entity certificates (\"CN=alice\", \"CN=bob\")" "$T/out"
