@@ -29,10 +29,23 @@
 #include "tls_policy.h"
 #include "tls_value.h"
 
+/*
+ * A tls line, kept until the whole file is read: its rules depend on
+ * fingerprint_digest, which may be set on a later line.
+ */
+struct conf_tls_line {
+    struct srcwords words;		/* "tls" NEXTHOP LEVEL ..., copied */
+    char   *key;			/* the next-hop in lower case */
+    int     line;
+};
+
 struct conf_state {
     struct conf *conf;
     struct htable names;		/* client name -> struct conf_client index+1 */
-    struct htable nexthops;		/* tls next-hop -> line */
+    struct htable nexthops;		/* tls next-hop, lower case -> line */
+    struct conf_tls_line *tls_lines;
+    size_t  ntls_lines;
+    size_t  tls_lines_cap;
     char   *dir;			/* of the source, for relative cert= paths */
     size_t  line_end;			/* offset where the current line's text ends */
     int     clients_over;		/* max_clients crossed, reported */
@@ -320,10 +333,36 @@ static void conf_tls_report(void *ctx, int warning, const char *text)
 	conf_error(d->conf, d->line, "tls: %s", text);
 }
 
-/* conf_tls - tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...] */
-static void conf_tls(struct conf_state *st, struct srcwords *words, int line)
+/* conf_tls_keep - copy a tls line for conf_tls(), after the whole file */
+static void conf_tls_keep(struct conf_state *st, const struct srcwords *words, int line)
+{
+    struct conf_tls_line *t;
+    char   *cp;
+    size_t  i;
+
+    st->tls_lines = mem_grow(st->tls_lines, st->ntls_lines, &st->tls_lines_cap, sizeof(*t));
+    t = st->tls_lines + st->ntls_lines++;
+    memset(t, 0, sizeof(*t));
+    t->line = line;
+    t->words.word = mem_calloc(words->count, sizeof(char *));
+    for (i = 0; i < words->count; i++)
+	t->words.word[i] = mem_strdup(words->word[i]);
+    t->words.count = t->words.cap = words->count;
+    if (words->count >= 2)
+	for (t->key = mem_strdup(words->word[1]), cp = t->key; *cp; cp++)
+	    *cp = (char) tolower((unsigned char) *cp);
+}
+
+/*
+ * conf_tls - tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...], after the whole file.
+ * Next-hops are compared in lower case, as Postfix looks them up (postmap
+ * folds keys; of two that fold the same it keeps the first).
+ */
+static void conf_tls(struct conf_state *st, const struct conf_tls_line *tl)
 {
     struct conf *conf = st->conf;
+    const struct srcwords *words = &tl->words;
+    int     line = tl->line;
     struct conf_tls_diag d = {conf, line};
     struct tls_policy_diag diag = {conf_tls_report, &d};
     struct conf_tls *t;
@@ -341,8 +380,16 @@ static void conf_tls(struct conf_state *st, struct srcwords *words, int line)
 	    return;
 	}
     }
-    if (tls_policy_check(words->word[1], words->word + 2, (int) words->count - 2, &diag) > 0)
+    if (tls_policy_check(words->word[1], words->word + 2, (int) words->count - 2,
+			 (int) conf_digest(conf), &diag) > 0)
 	return;
+    prev = htable_insert(&st->nexthops, tl->key, strlen(tl->key), (void *) (size_t) line);
+    if (prev != NULL) {
+	conf_error(conf, line, "duplicate tls next-hop \"%s\" (first on line %d; Postfix "
+		   "compares next-hops without regard to case)", words->word[1],
+		   (int) (size_t) prev);
+	return;
+    }
     conf->tls = mem_grow(conf->tls, conf->ntls, &conf->tls_cap, sizeof(*conf->tls));
     t = conf->tls + conf->ntls++;
     t->nexthop = mem_strdup(words->word[1]);
@@ -355,10 +402,23 @@ static void conf_tls(struct conf_state *st, struct srcwords *words, int line)
 	    strcat(t->policy, " ");
 	strcat(t->policy, words->word[i]);
     }
-    prev = htable_insert(&st->nexthops, t->nexthop, strlen(t->nexthop), (void *) (size_t) line);
-    if (prev != NULL)
-	conf_error(conf, line, "duplicate tls next-hop \"%s\" (first on line %d)",
-		   t->nexthop, (int) (size_t) prev);
+}
+
+/* conf_tls_all - check and keep the tls lines, in file order */
+static void conf_tls_all(struct conf_state *st)
+{
+    size_t  i, j;
+
+    for (i = 0; i < st->ntls_lines; i++)
+	conf_tls(st, st->tls_lines + i);
+    htable_free(&st->nexthops);			/* its keys are freed below */
+    for (i = 0; i < st->ntls_lines; i++) {
+	for (j = 0; j < st->tls_lines[i].words.count; j++)
+	    free(st->tls_lines[i].words.word[j]);
+	free(st->tls_lines[i].words.word);
+	free(st->tls_lines[i].key);
+    }
+    free(st->tls_lines);
 }
 
 /* conf_line - one logical line */
@@ -380,7 +440,7 @@ static void conf_line(struct conf_state *st, char *text, int line)
     else if (strcmp(words.word[0], "client") == 0)
 	conf_client(st, &words, line);
     else if (strcmp(words.word[0], "tls") == 0)
-	conf_tls(st, &words, line);
+	conf_tls_keep(st, &words, line);
     else
 	conf_error(st->conf, line, "expected NAME = VALUE, client NAME ... or tls NEXTHOP ...");
     srcword_free(&words);
@@ -516,6 +576,8 @@ struct conf *conf_parse(const char *path, const char *data, size_t len,
     }
     htable_init(&st.names);
     htable_init(&st.nexthops);
+    st.tls_lines = NULL;
+    st.ntls_lines = st.tls_lines_cap = 0;
     srcline_init(&sl, data, len, (size_t) bounds->value[BOUND_MAX_LINE_LENGTH]);
     while ((status = srcline_next(&sl, &text, &line)) != SRCLINE_EOF) {
 	switch (status) {
@@ -539,8 +601,8 @@ struct conf *conf_parse(const char *path, const char *data, size_t len,
 	}
     }
     srcline_free(&sl);
+    conf_tls_all(&st);
     htable_free(&st.names);
-    htable_free(&st.nexthops);
     free(st.dir);
     conf_cross_check(conf);
     return (conf);

@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +45,10 @@ static const char *const tls_protocols[] = {
 
 #define TLS_PROTO_COUNT 6
 #define TLS_PROTO_FIRST_GOOD 4		/* TLSv1.2; the rest: RFC 8996 */
+#define TLS_PROTO_NO_BOUND (-2)		/* >=None, <=None */
+#define TLS_VERSION_SSL3 0x0300		/* the wire version of SSLv3 (index 1) */
+#define TLS_LABEL_MAX 63		/* RFC 1035; Postfix VALID_LABEL_LEN */
+#define TLS_HOSTNAME_MAX 255		/* RFC 1035; Postfix VALID_HOSTNAME_LEN */
 
 /* tls_diag - format and report one problem */
 static int LOG_PRINTF(3, 4) tls_diag(const struct tls_policy_diag *diag, int warning,
@@ -79,6 +85,44 @@ static int tls_hostname(const char *cp, size_t len)
     return (label > 0);
 }
 
+/*
+ * tls_valid_hostname - Postfix's valid_hostname() rules (src/util/
+ * valid_hostname.c, 3.7): labels of letters, digits, '_' and inner '-',
+ * 1 to 63 characters, no empty label, at most 255 characters, and not all
+ * digits and dots. Returns NULL, or why not.
+ */
+static const char *tls_valid_hostname(const char *name)
+{
+    size_t  label = 0, len = 0;
+    int     non_numeric = 0;
+    const char *cp;
+
+    if (*name == 0)
+	return ("empty");
+    for (cp = name; *cp; cp++, len++) {
+	if (isalnum((unsigned char) *cp) || *cp == '_') {
+	    if (++label > TLS_LABEL_MAX)
+		return ("a label longer than 63 characters");
+	    non_numeric |= !isdigit((unsigned char) *cp);
+	} else if (*cp == '.') {
+	    if (label == 0 || cp[1] == 0)
+		return ("an empty label");
+	    label = 0;
+	} else if (*cp == '-') {
+	    non_numeric = 1;
+	    if (label++ == 0 || cp[1] == 0 || cp[1] == '.')
+		return ("a hyphen at the start or end of a label");
+	} else {
+	    return ("a character other than letters, digits, '.', '-' and '_'");
+	}
+    }
+    if (!non_numeric)
+	return ("all digits and dots (an address is not a host name)");
+    if (len > TLS_HOSTNAME_MAX)
+	return ("longer than 255 characters");
+    return (NULL);
+}
+
 /* tls_port - a number 1..65535 or a service name */
 static int tls_port(const char *cp)
 {
@@ -100,11 +144,19 @@ static int tls_port(const char *cp)
     return (1);
 }
 
-/* tls_nexthop - domain, .domain, host:port, [host], [host]:port */
-static int tls_nexthop(const char *nexthop)
+/*
+ * tls_nexthop - domain, .domain, host:port, [host], [host]:port; 1 when
+ * valid, and *never_looked_up when it is a .domain:port, which Postfix
+ * never looks up (parent domains are tried only for a bare domain:
+ * smtp_tls_policy.c, tls_policy_lookup())
+ */
+static int tls_nexthop(const char *nexthop, int *never_looked_up)
 {
     const char *close, *colon;
 
+    int     dot = nexthop[0] == '.';
+
+    *never_looked_up = 0;
     if (nexthop[0] == '[') {
 	if ((close = strchr(nexthop, ']')) == NULL || close == nexthop + 1)
 	    return (0);
@@ -113,10 +165,11 @@ static int tls_nexthop(const char *nexthop)
 	    return (0);
 	return (close[1] == 0 || (close[1] == ':' && tls_port(close + 2)));
     }
-    if (nexthop[0] == '.')
-	nexthop++;
-    if ((colon = strchr(nexthop, ':')) != NULL)
+    nexthop += dot;
+    if ((colon = strchr(nexthop, ':')) != NULL) {
+	*never_looked_up = dot;
 	return (tls_hostname(nexthop, (size_t) (colon - nexthop)) && tls_port(colon + 1));
+    }
     return (tls_hostname(nexthop, strlen(nexthop)));
 }
 
@@ -129,6 +182,34 @@ static int tls_proto_index(const char *name, size_t len)
 	if (strlen(tls_protocols[i]) == len && strncasecmp(name, tls_protocols[i], len) == 0)
 	    return (i);
     return (-1);
+}
+
+/*
+ * tls_proto_bound - the version after >= or <=: an index, TLS_PROTO_NO_BOUND
+ * ("None", or a hex version this checker does not know), or -1. Postfix
+ * takes None, SSLv3 to TLSv1.3 or a hex number there (tls_misc.c,
+ * parse_tls_version()): not SSLv2.
+ */
+static int tls_proto_bound(const char *name, size_t len)
+{
+    char    hex[16], *end;
+    unsigned long version;
+    int     idx;
+
+    if (len == 4 && strncasecmp(name, "None", 4) == 0)
+	return (TLS_PROTO_NO_BOUND);
+    if ((idx = tls_proto_index(name, len)) > 0)
+	return (idx);
+    if (idx == 0 || len == 0 || len >= sizeof(hex) || !isxdigit((unsigned char) *name))
+	return (-1);
+    memcpy(hex, name, len);
+    hex[len] = 0;
+    version = strtoul(hex, &end, 16);
+    if (*end != 0 || version > INT_MAX)
+	return (-1);
+    if (version >= TLS_VERSION_SSL3 && version <= TLS_VERSION_SSL3 + TLS_PROTO_COUNT - 2)
+	return ((int) (version - TLS_VERSION_SSL3) + 1);
+    return (TLS_PROTO_NO_BOUND);
 }
 
 /* tls_check_protocols - syntax, and warn about deprecated protocols allowed */
@@ -149,10 +230,18 @@ static int tls_check_protocols(const char *value, const struct tls_policy_diag *
 	    op = cp[0], name += 2;
 	else if (len >= 1 && cp[0] == '!')
 	    op = '!', name += 1;
-	if ((idx = tls_proto_index(name, len - (size_t) (name - cp))) < 0)
+	if (op == '>' || op == '<') {
+	    if ((idx = tls_proto_bound(name, len - 2)) == -1)
+		return (tls_diag(diag, 0, "protocols=%s: \"%.*s\": after %c= Postfix takes only "
+				 "None, SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3 or a hex "
+				 "version", value, (int) len, cp, op));
+	    if (idx == TLS_PROTO_NO_BOUND)
+		idx = op == '>' ? 0 : TLS_PROTO_COUNT - 1;
+	} else if ((idx = tls_proto_index(name, len - (size_t) (name - cp))) < 0) {
 	    return (tls_diag(diag, 0, "protocols=%s: unknown protocol \"%.*s\" (expected "
 			     "SSLv2, SSLv3, TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3, with !, >= or <=)",
 			     value, (int) len, cp));
+	}
 	if (op == '>')
 	    min = idx;
 	else if (op == '<')
@@ -181,8 +270,14 @@ static int tls_check_protocols(const char *value, const struct tls_policy_diag *
     return (0);
 }
 
-/* tls_check_match - the elements of match= at this level */
-static int tls_check_match(const struct tls_level *level, const char *value,
+/*
+ * tls_check_match - the elements of match= at this level. At level
+ * fingerprint each must be a digest of the site's fingerprint_digest
+ * (digest; -1: any): Postfix's smtp hands them to OpenSSL as digests of
+ * smtp_tls_fingerprint_digest, which drops one of another length, and
+ * with none left defers ("all fingerprints unusable": tls_client.c).
+ */
+static int tls_check_match(const struct tls_level *level, const char *value, int digest,
 			           const struct tls_policy_diag *diag)
 {
     const char *sep = level->match == MATCH_FPRINT ? "|" : ":";
@@ -210,6 +305,12 @@ static int tls_check_match(const struct tls_level *level, const char *value,
 	    if (why != NULL)
 		return (tls_diag(diag, 0, "match=%s: \"%.*s\" is not a fingerprint: %s",
 				 value, (int) len, cp, why));
+	    if (digest >= 0 && fp.digest != (enum fprint_digest) digest)
+		return (tls_diag(diag, 0, "match=%s: \"%.*s\" is a %s fingerprint, but "
+				 "fingerprint_digest = %s: Postfix (smtp_tls_fingerprint_digest) "
+				 "ignores it, and defers the mail when it ignores them all", value, (int) len, cp,
+				 fprint_digest_name(fp.digest),
+				 fprint_digest_name((enum fprint_digest) digest)));
 	} else if (memchr(cp, '|', len) != NULL) {
 	    return (tls_diag(diag, 0, "match=%s: at level %s patterns are separated by ':', not '|'",
 			     value, level->name));
@@ -232,13 +333,15 @@ static int tls_cipher_list(const char *value)
 
 /* tls_check_attr - one ATTRIBUTE=VALUE at this level */
 static int tls_check_attr(const struct tls_level *level, const char *name, const char *value,
-			          const struct tls_policy_diag *diag)
+			          int digest, const struct tls_policy_diag *diag)
 {
+    const char *why;
+
     if (strcasecmp(name, "match") == 0) {
 	if (level->match == MATCH_NONE)
 	    return (tls_diag(diag, 0, "match= is not allowed at level %s "
 			  "(only with fingerprint, verify or secure)", level->name));
-	return (tls_check_match(level, value, diag));
+	return (tls_check_match(level, value, digest, diag));
     }
     if (strcasecmp(name, "tafile") == 0) {
 	if (!level->tafile)
@@ -274,8 +377,9 @@ static int tls_check_attr(const struct tls_level *level, const char *name, const
 	return (0);
     }
     if (strcasecmp(name, "servername") == 0) {
-	if (strcasecmp(value, "hostname") != 0 && !tls_hostname(value, strlen(value)))
-	    return (tls_diag(diag, 0, "servername=%s: expected a host name or \"hostname\"", value));
+	if ((why = tls_valid_hostname(value)) != NULL)
+	    return (tls_diag(diag, 0, "servername=%s: expected a host name, \"hostname\" or "
+			     "\"nexthop\" (Postfix defers the mail): %s", value, why));
 	return (0);
     }
     if (strcasecmp(value, "yes") != 0 && strcasecmp(value, "no") != 0)
@@ -284,19 +388,23 @@ static int tls_check_attr(const struct tls_level *level, const char *name, const
 }
 
 /* tls_policy_check - check next-hop, level and attributes */
-int     tls_policy_check(const char *nexthop, char **words, int count,
+int     tls_policy_check(const char *nexthop, char **words, int count, int digest,
 			         const struct tls_policy_diag *diag)
 {
     const struct tls_level *level = NULL;
     char    seen[8][32];
     int     nseen = 0;
     int     errors = 0;
+    int     never_looked_up;
     size_t  i;
     int     w, k;
 
-    if (!tls_nexthop(nexthop))
+    if (!tls_nexthop(nexthop, &never_looked_up))
 	errors += tls_diag(diag, 0, "\"%s\" is not a next-hop (expected domain, .domain, "
 			   "host:port, [host] or [host]:port)", nexthop);
+    else if (never_looked_up)
+	tls_diag(diag, 1, "\"%s\": Postfix never looks up a .domain with a port "
+		 "(use %s or [host]:port)", nexthop, nexthop + 1);
     if (count < 1)
 	return (errors + tls_diag(diag, 0, "missing security level after \"%s\"", nexthop));
     for (i = 0; i < sizeof(tls_levels) / sizeof(tls_levels[0]); i++)
@@ -318,14 +426,16 @@ int     tls_policy_check(const char *nexthop, char **words, int count,
 	if (strcasecmp(name, "match") != 0 && strcasecmp(name, "tafile") != 0) {
 	    for (k = 0; k < nseen && strcasecmp(seen[k], name) != 0; k++)
 		 /* void */ ;
-	    if (k < nseen) {
+	    if (k < nseen && strcasecmp(name, "connection_reuse") == 0) {
+		tls_diag(diag, 1, "%s= is given twice; Postfix uses the last", name);
+	    } else if (k < nseen) {
 		errors += tls_diag(diag, 0, "%s= is given twice", name);
 		continue;
 	    }
-	    if (nseen < (int) (sizeof(seen) / sizeof(seen[0])))
+	    if (k == nseen && nseen < (int) (sizeof(seen) / sizeof(seen[0])))
 		strcpy(seen[nseen++], name);
 	}
-	errors += tls_check_attr(level, name, eq + 1, diag);
+	errors += tls_check_attr(level, name, eq + 1, digest, diag);
     }
     if (level->match == MATCH_FPRINT) {
 	for (w = 1; w < count && strncasecmp(words[w], "match=", 6) != 0; w++)

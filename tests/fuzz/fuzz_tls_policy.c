@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "fprint.h"
 #include "tls_policy.h"
 
 /* report - look at every message */
@@ -36,7 +37,8 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (word = strtok_r(line, " \t", &save); word && count < 64; word = strtok_r(NULL, " \t", &save))
 	    words[count++] = word;
 	if (count > 0)
-	    (void) tls_policy_check(words[0], words + 1, count - 1, &diag);
+	    (void) tls_policy_check(words[0], words + 1, count - 1,
+				    (int) (size % (FPRINT_DIGEST_COUNT + 1)) - 1, &diag);
     }
     free(text);
     return (0);

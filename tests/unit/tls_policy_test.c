@@ -2,12 +2,15 @@
  * tls_policy_test - each input line is "NEXTHOP LEVEL [ATTRIBUTE=VALUE...]"
  * (as after "tls" in certpolicy.conf); prints every error and warning, or
  * "ok". Lines starting with '#' are copied, to keep the cases readable.
+ * A line "@digest NAME" (copied too) sets fingerprint_digest for the lines
+ * after it; before the first, any known digest is taken.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "fprint.h"
 #include "tls_policy.h"
 
 /* report - one diagnostic */
@@ -24,10 +27,16 @@ int     main(void)
     char   *words[64];
     int     count;
     char   *word, *save;
+    int     digest = -1;
 
     while (fgets(line, sizeof(line), stdin) != NULL) {
 	line[strcspn(line, "\n")] = 0;
 	if (line[0] == '#' || line[0] == 0) {
+	    printf("%s\n", line);
+	    continue;
+	}
+	if (strncmp(line, "@digest ", 8) == 0) {
+	    digest = fprint_digest_lookup(line + 8);
 	    printf("%s\n", line);
 	    continue;
 	}
@@ -36,7 +45,7 @@ int     main(void)
 	for (word = strtok_r(copy, " ", &save); word && count < 64; word = strtok_r(NULL, " ", &save))
 	    words[count++] = word;
 	printf("%s\n", line);
-	if (tls_policy_check(words[0], words + 1, count - 1, &diag) == 0)
+	if (tls_policy_check(words[0], words + 1, count - 1, digest, &diag) == 0)
 	    printf("  ok\n");
     }
     return (0);
