@@ -106,6 +106,7 @@ static int policy_db_check(struct cdbfile *cf, void *ctx)
     db->revocation_on = strcmp(db->settings[SET_REVOCATION_CHECK], "none") != 0;
     db->failure_permits = strcmp(db->settings[SET_REVOCATION_FAILURE], "permit") == 0;
     db->clock_skew = strtoll(db->settings[SET_CLOCK_SKEW], NULL, 10);
+    db->digest = (enum fprint_digest) fprint_digest_lookup(db->settings[SET_FINGERPRINT_DIGEST]);
     db->idle_timeout = strtoll(db->settings[SET_IDLE_TIMEOUT], NULL, 10);
     free(db->error_action);
     db->error_action = mem_strdup(db->settings[SET_ERROR_ACTION]);

@@ -32,6 +32,7 @@ struct policy_db {
     int     failure_permits;		/* revocation_failure = permit */
     long long clock_skew;		/* seconds */
     long long idle_timeout;		/* seconds */
+    enum fprint_digest digest;		/* fingerprint_digest */
     char   *error_action;		/* the last good ones, kept across failures */
     char   *nocert_action;
     struct cdbfile status;		/* status_database, once needed */

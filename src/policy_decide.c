@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,23 @@ static void policy_revocation(struct policy_db *db, const struct fprint *fp, int
     } else {
 	policy_set(db, d, OUTCOME_UNAVAILABLE, why);
     }
+}
+
+/*
+ * policy_other_digest - the note for a fingerprint of another digest: it
+ * can never match (Postfix's smtpd_tls_fingerprint_digest chooses what
+ * it sends)
+ */
+static void policy_other_digest(struct policy_db *db, const struct fprint *fp,
+				        struct policy_decision *d)
+{
+    int     n;
+
+    n = snprintf(d->note_buf, sizeof(d->note_buf), "digest=%s, expected %s: set Postfix's "
+		 "smtpd_tls_fingerprint_digest = %s", fprint_digest_name(fp->digest),
+		 fprint_digest_name(db->digest), fprint_digest_name(db->digest));
+    d->note = d->note_buf;
+    d->note_len = n > 0 && (size_t) n < sizeof(d->note_buf) ? (size_t) n : strlen(d->note_buf);
 }
 
 /*
@@ -256,6 +274,8 @@ static void policy_decide_rpk(struct policy_db *db, const char *pubtext, time_t 
 	(void) policy_key_cert(db, data, len, chosen, now, d);
     } else {
 	policy_set(db, d, OUTCOME_UNKNOWN, NULL);
+	if (keyfp.digest != db->digest)
+	    policy_other_digest(db, &keyfp, d);
     }
     d->rpk = 1;
 }
@@ -270,7 +290,7 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
     struct dbrec rec;
     int     found = 0, pin = 0;
 
-    memset(d, 0, sizeof(*d));
+    memset(d, 0, offsetof(struct policy_decision, note_buf));	/* the buffer on demand */
     if ((fptext == NULL || *fptext == 0) && (pubtext == NULL || *pubtext == 0)) {
 	policy_set(db, d, OUTCOME_NOCERT, NULL);
 	return;
@@ -302,6 +322,8 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
     }
     if (found == 0) {
 	policy_set(db, d, OUTCOME_UNKNOWN, NULL);
+	if (certfp.digest != db->digest)
+	    policy_other_digest(db, &certfp, d);
 	return;
     }
     policy_enrolled(db, &rec, pin ? &fp : &certfp, pin, now, d);

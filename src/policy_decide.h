@@ -10,7 +10,12 @@
  * -> revoked; outside the certificate's validity -> expired; revocation
  * checking on and no fresh status -> unavailable (defer, or permit with a
  * warning when revocation_failure = permit); else permit. A malformed
- * fingerprint is unknown. No network, no certificate parsing.
+ * fingerprint is unknown. An unknown fingerprint of another digest's
+ * length than fingerprint_digest (md5 from a Postfix whose
+ * compatibility_level is below 3.6) can never match: the note says so and
+ * names smtpd_tls_fingerprint_digest; the outcome stays unknown. No
+ * network, no certificate parsing; nothing more than one comparison for
+ * a request whose digest is right.
  *
  * A raw public key (RFC 7250: Postfix 3.9+ sends an empty
  * ccert_fingerprint and the key's ccert_pubkey_fingerprint) is decided by
@@ -25,6 +30,8 @@
 
 #include "policy_db.h"
 #include "policy_proto.h"
+
+#define POLICY_NOTE_MAX 128		/* a note made for one request */
 
 enum policy_outcome {
     OUTCOME_NOCERT,
@@ -45,6 +52,7 @@ struct policy_decision {
     size_t  note_len;
     int     warn;			/* log as a warning */
     int     rpk;			/* decided for a raw public key */
+    char    note_buf[POLICY_NOTE_MAX];	/* a note made for this request; keep last */
 };
 
 /* policy_decide - decide; the strings point into db or static text */

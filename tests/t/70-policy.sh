@@ -61,6 +61,22 @@ golden outcomes
 serve rpk
 golden rpk
 
+# A fingerprint of another digest than fingerprint_digest (md5 from a
+# Postfix below compatibility_level 3.6) is unknown, and the log line says
+# why; so does query.
+serve digest
+golden digest
+run_capture "$T/q.out" "$CERTPOLICY" -c "$T/policy.conf" query --fingerprint 60:1F:45:A4:97:01:B5:B1:06:42:72:D0:03:EE:64:09
+check_golden "query --fingerprint md5 against sha256: says why it is unknown" /dev/stdin "$T/q.out" <<OUT
+fingerprint: 60:1F:45:A4:97:01:B5:B1:06:42:72:D0:03:EE:64:09
+outcome: unknown
+action: DUNNO
+reason: digest=md5, expected sha256: set Postfix's smtpd_tls_fingerprint_digest = sha256
+exit 0
+OUT
+run_capture "$T/q.out" "$CERTPOLICY" -c "$T/policy.conf" query --fingerprint "$SUBST_UNKNOWN"
+check_eq "query --fingerprint of the right digest, unknown: no reason" "" "$(grep '^reason:' "$T/q.out")"
+
 # The same requests written one byte at a time: the same answers.
 subst "$G/outcomes.in" | dd bs=1 2>/dev/null | "$CERTPOLICYD" -d "$T/policy.cdb" -L /dev/null >"$T/bytes.out" 2>&1
 echo "exit $?" >>"$T/bytes.out"
