@@ -1,8 +1,15 @@
 /*
  * fetch - bring a CRL or an OCSP response, bounded in time and size
+ *
+ * Redirects: OpenSSL's client reports a 301 or 302 to a GET with the
+ * Location it read (OSSL_HTTP_exchange()), and 303, 307 and 308 too
+ * through fetch_bio; each hop is a new exchange given what is left of
+ * the one deadline. The URLs visited are kept to
+ * find a loop and to name them in messages.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +18,17 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/http.h>
+#include <openssl/httperr.h>
 
 #include "fetch.h"
+#include "fetch_bio.h"
 #include "file_read.h"
 #include "log_ssl.h"
+#include "log.h"
 #include "mem.h"
+
+/* Set by refresh before any fetch (fetch_set_redirects()); read-only afterwards. */
+static int fetch_redirects = FETCH_REDIRECTS_DEFAULT;
 
 /*
  * fetch_drain - the whole response BIO into memory. A GET response is
@@ -50,41 +63,171 @@ static unsigned char *fetch_drain(BIO *bio, size_t max, time_t deadline, size_t 
     return (data);
 }
 
-/* fetch_http - one exchange; req NULL for GET */
+/* fetch_now_ms - a monotonic clock, in milliseconds (deadlines only) */
+static long long fetch_now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+	log_fatal("clock_gettime: %s", strerror(errno));
+    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* fetch_chain - "A -> B -> C" of the URLs visited, for messages */
+static const char *fetch_chain(char *const *urls, int n, char *buf, size_t len)
+{
+    size_t  used = 0;
+    int     i, w;
+
+    *buf = 0;
+    for (i = 0; i < n && used < len; i++) {
+	w = snprintf(buf + used, len - used, "%s%s", i ? " -> " : "", urls[i]);
+	used += w > 0 ? (size_t) w : 0;
+    }
+    return (buf);
+}
+
+/*
+ * fetch_location - the absolute URL a redirect names: as given, or a
+ * path ("/x") on the server of from. New memory.
+ */
+static char *fetch_location(const char *from, const char *location)
+{
+    const char *host_end;
+    char   *url;
+    size_t  len;
+
+    if (location[0] != '/' || location[1] == '/'
+	|| strncmp(from, "http://", 7) != 0)
+	return (mem_strdup(location));
+    host_end = from + 7 + strcspn(from + 7, "/?#");
+    len = (size_t) (host_end - from) + strlen(location) + 1;
+    url = mem_alloc(len);
+    snprintf(url, len, "%.*s%s", (int) (host_end - from), from, location);
+    return (url);
+}
+
+/*
+ * fetch_hop - one exchange with url, at most timeout seconds; req NULL
+ * for GET. Returns the response (for a GET streamed, since a CRL may be
+ * PEM: ASN.1 is expected only of OCSP), or NULL with *redirect set to
+ * where the server sends us (new memory; OpenSSL reports 301 and 302 this
+ * way), or NULL with why.
+ */
+static BIO *fetch_hop(const char *url, const char *content_type, BIO *req,
+		              const char *expect, size_t max, int timeout, char **redirect,
+		              char *why, size_t why_len)
+{
+    char   *host = NULL, *port = NULL, *path = NULL, *location = NULL;
+    OSSL_HTTP_REQ_CTX *rctx = NULL;
+    char    reason[1024];
+    int     use_ssl = 0;
+    BIO    *resp = NULL;
+
+    *redirect = NULL;
+    if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, NULL, NULL)) {
+	snprintf(why, why_len, "not a URL: %s", log_ssl_reason(reason, sizeof(reason)));
+    } else if (use_ssl) {
+	snprintf(why, why_len, "https is not supported (use an http URL)");
+    } else if (req != NULL && BIO_reset(req) < 0) {
+	snprintf(why, why_len, "cannot send the request again");
+    } else if ((rctx = OSSL_HTTP_open(host, port, NULL, NULL, 0, NULL, NULL,
+				      fetch_bio_update, NULL, 0, timeout)) == NULL
+	       || !OSSL_HTTP_set1_request(rctx, path, NULL, content_type, req, expect,
+					  req != NULL, max, -1, 0)) {
+	log_ssl_reason(reason, sizeof(reason));
+	snprintf(why, why_len, "%s", *reason ? reason : "cannot connect");
+    } else if ((resp = OSSL_HTTP_exchange(rctx, &location)) == NULL) {
+	if (location != NULL) {
+	    *redirect = fetch_location(url, location);
+	    ERR_clear_error();
+	} else if (req != NULL && ERR_GET_REASON(ERR_peek_error()) == HTTP_R_REDIRECTION_NOT_ENABLED) {
+	    log_ssl_reason(reason, sizeof(reason));
+	    snprintf(why, why_len, "the server redirects a POST, which OpenSSL's client does "
+		     "not follow (give the new URL instead): %s", reason);
+	} else {
+	    log_ssl_reason(reason, sizeof(reason));
+	    snprintf(why, why_len, "%s", *reason ? reason : "no response");
+	}
+    } else if (!BIO_up_ref(resp)) {
+	log_fatal("out of memory");
+    }
+    OPENSSL_free(location);
+    OSSL_HTTP_close(rctx, resp != NULL);
+    OPENSSL_free(host);
+    OPENSSL_free(port);
+    OPENSSL_free(path);
+    return (resp);
+}
+
+/*
+ * fetch_http - GET (req NULL) or POST, following at most fetch_redirects
+ * redirects to http:// URLs, the whole within timeout seconds
+ */
 static unsigned char *fetch_http(const char *url, const char *content_type, BIO *req,
 				         const char *expect, size_t max, int timeout,
 				         size_t *len, char *why, size_t why_len)
 {
-    char   *host = NULL, *port = NULL, *path = NULL;
+    char   *urls[FETCH_REDIRECTS_MAX + 2];
     unsigned char *data = NULL;
-    char    reason[1024];
-    int     use_ssl = 0;
-    time_t  deadline = time(NULL) + timeout;
+    long long deadline = fetch_now_ms() + timeout * 1000LL;
+    char    chain[1024];
+    char   *next;
+    int     n = 0, i, left;
+    long long left_ms;
     BIO    *resp;
 
-    if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, NULL, NULL)) {
-	snprintf(why, why_len, "not a URL: %s", log_ssl_reason(reason, sizeof(reason)));
-	return (NULL);
-    }
-    if (use_ssl) {
-	snprintf(why, why_len, "https is not supported (use an http URL)");
-    } else {
-	/* A CRL may come as PEM (easy-rsa, openssl ca): expect ASN.1 only of OCSP. */
-	resp = OSSL_HTTP_transfer(NULL, host, port, path, 0, NULL, NULL, NULL, NULL,
-				  NULL, NULL, 0, NULL, content_type, req, expect,
-				  req != NULL, max, timeout, 0);
-	if (resp == NULL) {
-	    log_ssl_reason(reason, sizeof(reason));
-	    snprintf(why, why_len, "%s", *reason ? reason : "no response");
-	} else {
-	    data = fetch_drain(resp, max, deadline, len, why, why_len);
+    urls[n++] = mem_strdup(url);
+    for (;;) {
+	if ((left_ms = deadline - fetch_now_ms()) <= 0) {
+	    snprintf(why, why_len, "no answer within fetch_timeout (%d s): %s", timeout,
+		     fetch_chain(urls, n, chain, sizeof(chain)));
+	    break;
+	}
+	left = (int) ((left_ms + 999) / 1000);	/* OpenSSL counts whole seconds */
+	if ((resp = fetch_hop(urls[n - 1], content_type, req, expect, max, left, &next,
+			      why, why_len)) != NULL) {
+	    data = fetch_drain(resp, max, time(NULL) + left, len, why, why_len);
 	    BIO_free_all(resp);
+	    break;
+	}
+	if (next == NULL && n > 1) {
+	    char    hop_why[1024];
+
+	    snprintf(hop_why, sizeof(hop_why), "%s", why);
+	    snprintf(why, why_len, "%s (after redirects: %s)", hop_why,
+		     fetch_chain(urls, n, chain, sizeof(chain)));
+	}
+	if (next == NULL)
+	    break;
+	urls[n++] = next;
+	for (i = 0; i < n - 1 && strcmp(urls[i], next) != 0; i++)
+	     /* void */ ;
+	if (i < n - 1) {
+	    snprintf(why, why_len, "redirect loop: %s", fetch_chain(urls, n, chain, sizeof(chain)));
+	    break;
+	}
+	if (strncmp(next, "http://", 7) != 0) {
+	    snprintf(why, why_len, "redirected to a URL that is not http://: %s",
+		     fetch_chain(urls, n, chain, sizeof(chain)));
+	    break;
+	}
+	if (n - 1 > fetch_redirects) {
+	    snprintf(why, why_len, "more than fetch_redirects (%d) redirects: %s",
+		     fetch_redirects, fetch_chain(urls, n, chain, sizeof(chain)));
+	    break;
 	}
     }
-    OPENSSL_free(host);
-    OPENSSL_free(port);
-    OPENSSL_free(path);
+    for (i = 0; i < n; i++)
+	free(urls[i]);
     return (data);
+}
+
+/* fetch_set_redirects - the fetch_redirects setting */
+void    fetch_set_redirects(int redirects)
+{
+    fetch_redirects = redirects < 0 ? 0 : redirects > FETCH_REDIRECTS_MAX ?
+	FETCH_REDIRECTS_MAX : redirects;
 }
 
 /* fetch_source - GET a URL or read a file */

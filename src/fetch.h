@@ -7,11 +7,26 @@
  * as a cap on the response; a responder that accepts the connection and
  * never answers costs at most the timeout. https is not supported (CRL
  * and OCSP data are signed; their URLs are http by convention).
+ *
+ * A redirect to an http:// URL is followed, up to fetch_redirects hops
+ * (fetch_set_redirects(); default FETCH_REDIRECTS_DEFAULT), every hop
+ * within the same timeout; a loop, one hop too many or a redirect to
+ * another scheme is an error naming the URLs ("A -> B -> C").
  */
 #ifndef CERTPOLICY_FETCH_H
 #define CERTPOLICY_FETCH_H
 
 #include <stddef.h>
+
+#define FETCH_REDIRECTS_DEFAULT 3	/* the fetch_redirects setting's default */
+#define FETCH_REDIRECTS_MAX 10		/* and its maximum */
+
+/*
+ * fetch_set_redirects - how many redirects a fetch follows (the
+ * fetch_redirects setting, clamped to 0..FETCH_REDIRECTS_MAX). Call it
+ * before any fetch, and before threads that fetch are started.
+ */
+void    fetch_set_redirects(int redirects);
 
 /*
  * fetch_source - GET a URL or read a file. Returns new memory and sets

@@ -18,6 +18,7 @@
 #include "cdbfile.h"
 #include "crlcheck.h"
 #include "crlnum.h"
+#include "fetch.h"
 #include "htable.h"
 #include "issuers.h"
 #include "log.h"
@@ -486,6 +487,7 @@ static int refresh_setup(struct refresh *r)
     r->ocsp.nonce = strcmp(r->conf->values[SET_OCSP_NONCE], "yes") == 0;
     r->ocsp.max_size = (size_t) conf_number(r->conf, SET_OCSP_MAX_SIZE);
     r->ocsp.timeout = (int) conf_number(r->conf, SET_FETCH_TIMEOUT);
+    fetch_set_redirects((int) conf_number(r->conf, SET_FETCH_REDIRECTS));
     r->ocsp.skew = r->skew;
     r->ocsp.now = (long long) r->now;
     r->nums = crlnum_new();

@@ -15,6 +15,7 @@
 
 #include "action.h"
 #include "mem.h"
+#include "fetch.h"
 #include "settings.h"
 
 #ifndef CERTPOLICY_STATEDIR
@@ -31,6 +32,8 @@
 #define SETTING_CHOICE(n, t, d, c)	{ .name = (n), .type = (t), .defval = (d), .choices = (c) }
 #define SETTING_OPTIONAL(n, t, d)	{ .name = (n), .type = (t), .defval = (d), .may_be_empty = 1 }
 #define SETTING_RANGE(n, t, d, lo, hi)	{ .name = (n), .type = (t), .defval = (d), .min = (lo), .max = (hi) }
+#define SETTINGS_TEXT_(x) #x
+#define SETTINGS_TEXT(x) SETTINGS_TEXT_(x)	/* a number macro as a default */
 
 const struct setting_def settings_table[SETTING_COUNT] = {
     [SET_FINGERPRINT_DIGEST] = SETTING_CHOICE("fingerprint_digest", SETTING_WORD, "sha256", "md5|sha1|sha256|sha512"),
@@ -46,6 +49,8 @@ const struct setting_def settings_table[SETTING_COUNT] = {
     [SET_OCSP_RESPONDER] = SETTING_OPTIONAL("ocsp_responder", SETTING_URL, ""),
     [SET_OCSP_NONCE] = SETTING_CHOICE("ocsp_nonce", SETTING_WORD, "yes", "yes|no"),
     [SET_FETCH_TIMEOUT] = SETTING_RANGE("fetch_timeout", SETTING_DURATION, "10s", 1, 3600),
+    [SET_FETCH_REDIRECTS] = SETTING_RANGE("fetch_redirects", SETTING_SIZE,
+					  SETTINGS_TEXT(FETCH_REDIRECTS_DEFAULT), 0, FETCH_REDIRECTS_MAX),
     [SET_FETCH_CONCURRENCY] = SETTING_RANGE("fetch_concurrency", SETTING_SIZE, "8", 1, 64),
     [SET_CRL_MAX_SIZE] = SETTING_RANGE("crl_max_size", SETTING_SIZE, "67108864", 1024, 1LL << 30),
     [SET_OCSP_MAX_SIZE] = SETTING_RANGE("ocsp_max_size", SETTING_SIZE, "65536", 1024, 1LL << 24),

@@ -1,12 +1,15 @@
 /*
  * http_serve - a loopback HTTP server for the revocation tests
  *
- * http_serve -p PORT [-m MODE] [-t CONTENT_TYPE] [FILE]
+ * http_serve -p PORT [-m MODE] [-t CONTENT_TYPE] [-R PATH=STATUS:LOCATION]... [FILE]
  *
  * Listens on 127.0.0.1:PORT and answers every request, one connection at
  * a time, by MODE: "file" (200 with FILE, the default), "hang" (accept,
  * read the request, never answer), "garbage" (200 with bytes that are not
- * ASN.1), "big" (200 announcing and sending 100 MB). Runs until killed.
+ * ASN.1), "big" (200 announcing and sending 100 MB). A request for a PATH
+ * given with -R is answered instead with that redirect STATUS (301, 302,
+ * 303, 307, 308) to LOCATION. Each request's path is printed on stdout.
+ * Runs until killed.
  */
 #include "config.h"
 
@@ -18,8 +21,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* serve_read_request - headers and, with Content-Length, the body */
-static void serve_read_request(int fd)
+#define SERVE_MAX_REDIRECTS 16
+
+struct serve_redirect {
+    const char *path;
+    int     status;
+    const char *location;
+};
+
+/* serve_read_request - headers and, with Content-Length, the body; the path in path[] */
+static void serve_read_request(int fd, char *path, size_t path_len)
 {
     char    buf[65536];
     size_t  len = 0;
@@ -31,6 +42,10 @@ static void serve_read_request(int fd)
 	len += (size_t) n;
 	buf[len] = 0;
 	if ((end = strstr(buf, "\r\n\r\n")) != NULL) {
+	    const char *sp = strchr(buf, ' ');
+	    size_t  n = sp ? strcspn(sp + 1, " \r\n") : 0;
+
+	    snprintf(path, path_len, "%.*s", (int) n, sp ? sp + 1 : "");
 	    if ((cl = strcasestr(buf, "Content-Length:")) != NULL && cl < end)
 		body = strtol(cl + 15, NULL, 10);
 	    if ((long) (len - (size_t) (end + 4 - buf)) >= body)
@@ -57,14 +72,25 @@ static int serve_send(int fd, const void *data, size_t len)
 int     main(int argc, char **argv)
 {
     const char *mode = "file", *ctype = "application/pkix-crl";
-    char    head[256], *data = NULL, zeros[65536];
+    char    head[2048], *data = NULL, zeros[65536];
     size_t  len = 0, sent;
     struct sockaddr_in sin;
     int     port = 0, lfd, fd, ch, on = 1;
+    struct serve_redirect redirects[SERVE_MAX_REDIRECTS];
+    int     nredirects = 0, i;
+    char    path[1024], *eq, *colon;
     FILE   *fp;
 
-    while ((ch = getopt(argc, argv, "p:m:t:")) != -1) {
-	if (ch == 'p')
+    while ((ch = getopt(argc, argv, "p:m:t:R:")) != -1) {
+	if (ch == 'R') {
+	    if (nredirects == SERVE_MAX_REDIRECTS || (eq = strchr(optarg, '=')) == NULL
+		|| (colon = strchr(eq, ':')) == NULL)
+		return (2);
+	    *eq = *colon = 0;
+	    redirects[nredirects].path = optarg;
+	    redirects[nredirects].status = atoi(eq + 1);
+	    redirects[nredirects++].location = colon + 1;
+	} else if (ch == 'p')
 	    port = atoi(optarg);
 	else if (ch == 'm')
 	    mode = optarg;
@@ -94,11 +120,22 @@ int     main(int argc, char **argv)
 	perror("http_serve");
 	return (1);
     }
+    printf("listening on 127.0.0.1:%d\n", port);	/* the tests wait for this line */
+    fflush(stdout);
     for (;;) {
 	if ((fd = accept(lfd, NULL, NULL)) < 0)
 	    continue;
-	serve_read_request(fd);
-	if (strcmp(mode, "hang") == 0) {
+	path[0] = 0;
+	serve_read_request(fd, path, sizeof(path));
+	printf("%s\n", path);
+	fflush(stdout);
+	for (i = 0; i < nredirects && strcmp(path, redirects[i].path) != 0; i++)
+	     /* void */ ;
+	if (i < nredirects) {
+	    snprintf(head, sizeof(head), "HTTP/1.0 %d Moved\r\nLocation: %s\r\n"
+		     "Content-Length: 0\r\n\r\n", redirects[i].status, redirects[i].location);
+	    serve_send(fd, head, strlen(head));
+	} else if (strcmp(mode, "hang") == 0) {
 	    pause();
 	} else if (strcmp(mode, "big") == 0) {
 	    snprintf(head, sizeof(head), "HTTP/1.0 200 OK\r\nContent-Type: %s\r\n"
