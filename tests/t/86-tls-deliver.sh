@@ -1,0 +1,198 @@
+# tls entries judged as Postfix 3.7 judges them, by delivering: a private
+# Postfix (the sender) with the compiled smtp_tls_policy_maps relays one
+# message per entry to a second private Postfix smtpd with TLS on loopback
+# ports (the destination). Every entry certpolicy accepts must deliver;
+# every entry it refuses, put in the map by hand, must be deferred by
+# Postfix (or, for a fingerprint list that mixes digests, draw Postfix's
+# "unusable" warning: certpolicy refuses what Postfix half ignores).
+. "$SRCDIR/tests/lib.sh"
+pki
+postfix_config
+if [ "$(id -u)" != 0 ]; then
+    skip "tls entries delivered through Postfix" "needs root (Postfix starts as root)"
+    exit 0
+fi
+base=$((20000 + $$ % 9000))
+S_PORT=$base
+D=/tmp/certpolicy-tls.$$
+rm -rf "$D"
+mkdir -p "$D"
+chmod 0755 "$D"
+trap 'postfix -c "$D/dest/etc" stop >/dev/null 2>&1; postfix -c "$D/send/etc" stop >/dev/null 2>&1; rm -rf "$D"' EXIT
+cp "$PKI/ca.pem" "$PKI/localhost.pem" "$PKI/localhost.key" "$D/"
+chmod 0644 "$D"/*.pem
+LOCALHOST_SHA256=$(fp_openssl "$PKI/localhost.pem" sha256)
+LOCALHOST_MD5=$(fp_openssl "$PKI/localhost.pem" md5)
+LOCALHOST_SHA1=$(fp_openssl "$PKI/localhost.pem" sha1)
+
+# instance NAME - a Postfix instance's directories and common main.cf
+instance() {
+    mkdir -p "$D/$1/etc" "$D/$1/data" "$D/$1/spool"
+    chown postfix "$D/$1/data"
+    cat >"$D/$1/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $D/$1/spool
+data_directory = $D/$1/data
+maillog_file = $D/$1/maillog
+maillog_file_prefixes = $D
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = $1.certpolicy.test
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mydestination =
+mynetworks = 127.0.0.0/8
+alias_maps =
+alias_database =
+local_recipient_maps =
+smtpd_banner = \$myhostname ESMTP
+CF
+    cat >"$D/$1/etc/master.cf" <<CF
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+tlsproxy  unix  -       -       n       -       0       tlsproxy
+CF
+}
+
+# The cases: next-hop port offset, entry (after the next-hop), expected.
+# "deliver" entries go through certpolicy; the others are refused by it
+# and put into a texthash map by hand.
+cat >"$D/cases" <<CASES
+1 fingerprint match=$LOCALHOST_SHA256 deliver
+2 secure match=localhost servername=localhost protocols=>=TLSv1.2:<=None deliver
+3 verify match=localhost:nexthop servername=hostname deliver
+4 encrypt protocols=!SSLv2:!SSLv3 connection_reuse=no connection_reuse=yes deliver
+5 fingerprint match=$LOCALHOST_MD5 defer
+6 encrypt servername=127.0.0.1 defer
+7 encrypt protocols=>=SSLv2 defer
+8 fingerprint match=$LOCALHOST_SHA1|$LOCALHOST_SHA256 unusable
+CASES
+
+# The destination: smtpd with TLS on one loopback port per case.
+instance dest
+cat >>"$D/dest/etc/main.cf" <<CF
+relay_domains =
+default_transport = discard:
+relay_transport = discard:
+smtpd_tls_security_level = may
+smtpd_tls_cert_file = $D/localhost.pem
+smtpd_tls_key_file = $D/localhost.key
+CF
+chmod 0600 "$D/localhost.key"
+while read -r n _; do
+    echo "127.0.0.1:$((base + n)) inet n - n - - smtpd" >>"$D/dest/etc/master.cf"
+done <"$D/cases"
+
+# The sender: smtpd for swaks, smtp with the policy maps; d<N>.test goes
+# to [127.0.0.1]:<base+N>.
+instance send
+cat >>"$D/send/etc/main.cf" <<CF
+relay_domains = test
+smtp_host_lookup = native
+smtp_tls_security_level = may
+smtp_tls_CAfile = $D/ca.pem
+smtp_tls_fingerprint_digest = sha256
+smtp_tls_loglevel = 1
+smtp_tls_policy_maps = cdb:$D/send/etc/tls_policy, texthash:$D/send/etc/refused
+transport_maps = texthash:$D/send/etc/transport
+CF
+echo "127.0.0.1:$S_PORT inet n - n - - smtpd" >>"$D/send/etc/master.cf"
+: >"$D/send/etc/refused"
+: >"$D/send/etc/transport"
+{
+    echo "tls_policy_map = cdb:$D/send/etc/tls_policy"
+    echo "database = $D/certpolicy.cdb"
+    echo "fingerprint_digest = sha256"
+} >"$D/certpolicy.conf"
+while read -r n level rest; do
+    hop="[127.0.0.1]:$((base + n))"
+    expect=${rest##* }
+    attrs=${rest% *}
+    [ "$attrs" = "$expect" ] && attrs=
+    echo "d$n.test smtp:$hop" >>"$D/send/etc/transport"
+    echo "tls $hop $level $attrs" >"$D/one.conf"
+    run_capture "$T/one.out" "$CERTPOLICY" -c "$D/one.conf" check
+    if [ "$expect" = deliver ]; then
+        check_eq "case $n ($level $attrs): certpolicy accepts it" "exit 0" "$(tail -1 "$T/one.out")"
+        echo "tls $hop $level $attrs" >>"$D/certpolicy.conf"
+    else
+        check_eq "case $n ($level $attrs): certpolicy refuses it" "exit 1" "$(tail -1 "$T/one.out")"
+        echo "$hop $level $attrs" >>"$D/send/etc/refused"
+    fi
+done <"$D/cases"
+check "compile the accepted entries into the sender's map" "$CERTPOLICY" -c "$D/certpolicy.conf" compile
+
+# Case-folded duplicates: postmap keeps the first, so the second would be
+# silently lost; certpolicy refuses the pair.
+printf 'tls [LocalHost]:%s may\ntls [localhost]:%s secure match=nomatch.example\n' "$base" "$base" >"$D/dup.conf"
+run_capture "$T/dup.out" "$CERTPOLICY" -c "$D/dup.conf" check
+check "case-folded duplicate next-hops: refused" grep -q 'duplicate tls next-hop "\[localhost\]:'"$base"'" (first on line 1' "$T/dup.out"
+printf '[LocalHost]:%s may\n[localhost]:%s secure match=nomatch.example\n' "$base" "$base" >"$D/dup"
+postmap "cdb:$D/dup" 2>"$T/postmap.err"
+check_eq "case-folded duplicate next-hops: postmap keeps only the first" "may" \
+    "$(postmap -q "[localhost]:$base" "cdb:$D/dup")"
+
+for i in dest send; do
+    if ! postfix -c "$D/$i/etc" start >"$T/$i.start" 2>&1; then
+        fail "start the $i Postfix" "$(cat "$T/$i.start")"
+        exit 0
+    fi
+done
+ok "start the sender and destination Postfix instances"
+n=0
+until swaks --server "127.0.0.1:$S_PORT" --quit-after CONNECT >/dev/null 2>&1 || [ $n -ge 100 ]; do
+    n=$((n + 1))
+    sleep 0.1
+done
+set --
+while read -r n _; do set -- "$@" --to "r$n@d$n.test"; done <"$D/cases"
+to=$(echo "$@" | sed 's/--to //g; s/ /,/g')
+check "one message to every case's next-hop" swaks --server "127.0.0.1:$S_PORT" \
+    --from sender@send.test --to "$to" --timeout 20
+
+# status N - the sender's first delivery status for case N, once logged
+status() {
+    _i=0
+    while [ $_i -lt 300 ]; do
+        _s=$(grep "to=<r$1@d$1.test>.* status=" "$D/send/maillog" 2>/dev/null | head -1 \
+            | sed 's/.* status=\([a-z]*\).*/\1/')
+        [ -n "$_s" ] && { echo "$_s"; return; }
+        _i=$((_i + 1))
+        sleep 0.1
+    done
+    echo "no status logged"
+}
+while read -r n level rest; do
+    expect=${rest##* }
+    got=$(status "$n")
+    case $expect in
+    deliver) check_eq "case $n ($level): Postfix delivers" sent "$got" ;;
+    defer) check_eq "case $n ($level): Postfix defers" deferred "$got" ;;
+    unusable)
+        check_eq "case $n ($level): Postfix delivers with the sha256 fingerprint" sent "$got"
+        check "case $n ($level): and warns that the sha1 one is unusable" \
+            grep -q "unusable TLSA RR" "$D/send/maillog"
+        ;;
+    esac
+done <"$D/cases"
+check "case 5: Postfix says all fingerprints are unusable" grep -q "all fingerprints unusable" "$D/send/maillog"
+check "case 6: Postfix names the invalid servername" grep -q 'servername=127.0.0.1" specifies an invalid hostname' "$D/send/maillog"
+check "case 7: Postfix names the invalid protocols" grep -qi 'invalid.*protocol\|protocol.*invalid' "$D/send/maillog"
