@@ -50,12 +50,13 @@ head -c 300 "$PKI/alice.der" >"$T/truncated.der"
 run_capture "$T/out" "$CERTPOLICY" fingerprint "$T/truncated.der"
 check "truncated DER is refused" grep -q "truncated.der: not a certificate" "$T/out"
 
-# A PEM file with a chain, or with the key first: the first certificate.
+# A PEM file with a chain (client first), or with the key first: the
+# client's certificate (tests/t/32-certfiles.sh has the other orders).
 cat "$PKI/alice.pem" "$PKI/ca.pem" >"$T/chain.pem"
 cat "$PKI/alice.key" "$PKI/alice.pem" >"$T/keyfirst.pem"
 for f in chain.pem keyfirst.pem; do
     "$CERTPOLICY" fingerprint "$T/$f" >"$T/out" 2>&1
-    check_eq "$f: the first certificate" "$T/$f: fingerprint sha256 $(fp_openssl "$PKI/alice.pem" sha256)" "$(head -1 "$T/out")"
+    check_eq "$f: the client's certificate" "$T/$f: fingerprint sha256 $(fp_openssl "$PKI/alice.pem" sha256)" "$(head -1 "$T/out")"
 done
 
 # max_cert_size bounds what fingerprint reads, the password file included.

@@ -131,3 +131,14 @@ done
 run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" enroll ivan "$F/two.pem"
 check "enroll two unrelated clients in one file: refused with their subjects" \
     grep -q "holds 2 unrelated end-entity certificates (\"CN=alice\", \"CN=bob\")" "$T/out"
+
+# A source file saved with a byte order mark (and CRLF): it parses, and
+# enroll keeps the mark and every other byte.
+{ printf '\357\273\277# saved by a Windows editor\r\n'; printf 'database = %s\r\n' "$OUT/bom.cdb"; } >"$T/bom.conf"
+cp "$T/bom.conf" "$T/bom.before"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/bom.conf" enroll alice "$PKI/alice.pem"
+check_eq "enroll into a file with a byte order mark: exit 0" "exit 0" "$(tail -1 "$T/out")"
+check_eq "enroll into a file with a byte order mark: the file starts as before" \
+    "$(od -An -tx1 -N32 "$T/bom.before")" "$(od -An -tx1 -N32 "$T/bom.conf")"
+check "enroll into a file with a byte order mark: alice's line is there" \
+    grep -q "^client alice cert=$PKI/alice.pem" "$T/bom.conf"
