@@ -86,7 +86,8 @@ static int certfile_pem_block(const char *name, const unsigned char *der, long l
 	x509 = d2i_X509(NULL, &p, len);
     else if (strcmp(name, PEM_STRING_X509_TRUSTED) == 0)
 	x509 = d2i_X509_AUX(NULL, &p, len);
-    else if (strcmp(name, PEM_STRING_PKCS7) != 0)
+    else if (strcmp(name, PEM_STRING_PKCS7) != 0 && strcmp(name, PEM_STRING_PKCS7_SIGNED) != 0
+	     && strcmp(name, PEM_STRING_CMS) != 0)
 	return (0);				/* a key, parameters: not ours */
     else if ((p7 = d2i_PKCS7(NULL, &p, len)) != NULL) {
 	ret = certfile_pkcs7(p7, certs);

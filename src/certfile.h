@@ -5,7 +5,8 @@
  * fingerprint, query --cert). The form is recognised from the content:
  *
  *   PEM    any number of blocks, CERTIFICATE, X509 CERTIFICATE, TRUSTED
- *          CERTIFICATE or PKCS7; other blocks (keys) and text around the
+ *          CERTIFICATE, PKCS7, PKCS #7 SIGNED DATA or CMS (a SignedData
+ *          with certificates); other blocks (keys) and text around the
  *          blocks (the "Bag Attributes" lines of openssl pkcs12 output)
  *          are skipped; CRLF line ends and a leading UTF-8 byte order mark
  *          are accepted;

@@ -42,6 +42,8 @@ cat "$PKI/ca.pem" "$F/hank.pem" "$F/inter.pem" >"$F/hank-scrambled.pem"
 cat "$F/inter.pem" "$PKI/ca.pem" "$F/hank.pem" "$PKI/ca.pem" >"$F/hank-repeated.pem"
 openssl crl2pkcs7 -nocrl -certfile "$F/inter.pem" -certfile "$PKI/ca.pem" -certfile "$F/hank.pem" \
     -outform DER -out "$F/hank.p7b"
+echo 'a message' | openssl cms -sign -signer "$PKI/alice.pem" -inkey "$PKI/alice.key" \
+    -certfile "$PKI/ca.pem" -outform PEM -out "$F/alice-cms.pem"
 echo 'export password' >"$F/pass"
 openssl pkcs12 -export -legacy -in "$PKI/alice.pem" -inkey "$PKI/alice.key" -certfile "$PKI/ca.pem" \
     -passout "file:$F/pass" -out "$F/alice-legacy.pfx"
@@ -51,7 +53,7 @@ check "the legacy .pfx is RC2-40 encrypted" sh -c \
     "openssl pkcs12 -legacy -in '$F/alice-rc2.pfx' -passin 'file:$F/pass' -info -noout 2>&1 | grep -q 'pbeWithSHA1And40BitRC2-CBC'"
 
 for f in alice.p7b alice-pem.p7b alice-printcerts.pem alice-bags.pem alice-crlf.pem alice-bom.pem \
-    alice-legacy.pfx alice-rc2.pfx; do
+    alice-cms.pem alice-legacy.pfx alice-rc2.pfx; do
     opts=
     case $f in *.pfx) opts="--password-file $F/pass" ;; esac
     # shellcheck disable=SC2086
