@@ -8,13 +8,15 @@
  * read the request, never answer), "garbage" (200 with bytes that are not
  * ASN.1), "big" (200 announcing and sending 100 MB). A request for a PATH
  * given with -R is answered instead with that redirect STATUS (301, 302,
- * 303, 307, 308) to LOCATION. Each request's path is printed on stdout.
- * Runs until killed.
+ * 303, 307, 308) to LOCATION. Each request's path is printed on stdout,
+ * after a first line "listening on 127.0.0.1:PORT" once it listens. A
+ * client that hangs up ends only its own answer. Runs until killed.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +111,7 @@ int     main(int argc, char **argv)
 	data = strdup("this is not what you asked for, and not ASN.1 either......");
 	len = strlen(data);
     }
+    signal(SIGPIPE, SIG_IGN);			/* a client that hangs up ends its answer only */
     memset(zeros, 0, sizeof(zeros));
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
