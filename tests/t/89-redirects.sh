@@ -1,7 +1,8 @@
 # CRLs behind HTTP redirects, served by tests/unit/http_serve: 301, 302
 # (with a relative Location), 303, 307 and 308 are followed up to
 # fetch_redirects hops, all within one fetch_timeout; a loop, one hop too
-# many and a redirect to https are errors that name the URLs.
+# many and a redirect to https are errors that name the URLs. An OCSP POST
+# is not redirected (OpenSSL's client refuses), and the message says so.
 . "$SRCDIR/tests/lib.sh"
 SERVE=$BUILDDIR/tests/unit/http_serve
 P=$((50000 + $$ % 10000))
@@ -99,6 +100,24 @@ refresh_from slow
 elapsed=$((($(date +%s%N) - start) / 1000000))
 check_eq "redirect to a hanging server: exit 1" "exit 1" "$(tail -1 "$T/out")"
 check "redirect to a hanging server: done within fetch_timeout (${elapsed} ms)" [ "$elapsed" -lt 3500 ]
+check "redirect to a hanging server: the chain is named" grep -q \
+    "crl $U/slow: .* (after redirects: $U/slow -> http://127.0.0.1:$P_HANG/ca.crl)\$" "$T/out"
+
+# An OCSP request is a POST, and OpenSSL's client follows no redirect of a
+# POST: the message says so rather than only OpenSSL's words.
+{
+    echo "database = $T/db.cdb"
+    echo "status_database = $T/status-ocsp.cdb"
+    echo "client_ca_file = $PKI/ca.pem"
+    echo "revocation_check = ocsp"
+    echo "ocsp_responder = $U/307"
+    echo "fetch_timeout = 2s"
+    echo "client alice cert=$PKI/alice.pem"
+} >"$T/c.conf"
+"$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
+run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh
+check "a redirected OCSP POST: says it is not followed" grep -q \
+    "ocsp $U/307: the server redirects a POST, which OpenSSL's client does not follow (give the new URL instead): " "$T/out"
 
 # The setting's range.
 printf 'fetch_redirects = 11\n' >"$T/bad.conf"
