@@ -26,26 +26,12 @@
 #include "srcpaths.h"
 #include "srcword.h"
 #include "timeutil.h"
-#include "tls_policy.h"
-#include "tls_value.h"
-
-/*
- * A tls line, kept until the whole file is read: its rules depend on
- * fingerprint_digest, which may be set on a later line.
- */
-struct conf_tls_line {
-    struct srcwords words;		/* "tls" NEXTHOP LEVEL ..., copied */
-    char   *key;			/* the next-hop in lower case */
-    int     line;
-};
+#include "conf_tls.h"
 
 struct conf_state {
     struct conf *conf;
     struct htable names;		/* client name -> struct conf_client index+1 */
-    struct htable nexthops;		/* tls next-hop, lower case -> line */
-    struct conf_tls_line *tls_lines;
-    size_t  ntls_lines;
-    size_t  tls_lines_cap;
+    struct conf_tls_lines tls;		/* checked after the whole file */
     char   *dir;			/* of the source, for relative cert= paths */
     size_t  line_end;			/* offset where the current line's text ends */
     int     clients_over;		/* max_clients crossed, reported */
@@ -317,110 +303,6 @@ static void conf_client(struct conf_state *st, struct srcwords *words, int line)
 		   cl->name, (int) (size_t) prev);
 }
 
-struct conf_tls_diag {
-    struct conf *conf;
-    int     line;
-};
-
-/* conf_tls_report - tls_policy diagnostics as FILE:LINE messages */
-static void conf_tls_report(void *ctx, int warning, const char *text)
-{
-    struct conf_tls_diag *d = ctx;
-
-    if (warning)
-	conf_warn(d->conf, d->line, "tls: %s", text);
-    else
-	conf_error(d->conf, d->line, "tls: %s", text);
-}
-
-/* conf_tls_keep - copy a tls line for conf_tls(), after the whole file */
-static void conf_tls_keep(struct conf_state *st, const struct srcwords *words, int line)
-{
-    struct conf_tls_line *t;
-    char   *cp;
-    size_t  i;
-
-    st->tls_lines = mem_grow(st->tls_lines, st->ntls_lines, &st->tls_lines_cap, sizeof(*t));
-    t = st->tls_lines + st->ntls_lines++;
-    memset(t, 0, sizeof(*t));
-    t->line = line;
-    t->words.word = mem_calloc(words->count, sizeof(char *));
-    for (i = 0; i < words->count; i++)
-	t->words.word[i] = mem_strdup(words->word[i]);
-    t->words.count = t->words.cap = words->count;
-    if (words->count >= 2)
-	for (t->key = mem_strdup(words->word[1]), cp = t->key; *cp; cp++)
-	    *cp = (char) tolower((unsigned char) *cp);
-}
-
-/*
- * conf_tls - tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...], after the whole file.
- * Next-hops are compared in lower case, as Postfix looks them up (postmap
- * folds keys; of two that fold the same it keeps the first).
- */
-static void conf_tls(struct conf_state *st, const struct conf_tls_line *tl)
-{
-    struct conf *conf = st->conf;
-    const struct srcwords *words = &tl->words;
-    int     line = tl->line;
-    struct conf_tls_diag d = {conf, line};
-    struct tls_policy_diag diag = {conf_tls_report, &d};
-    struct conf_tls *t;
-    size_t  len = 0, i;
-    void   *prev;
-    char    why[512];
-
-    if (words->count < 2) {
-	conf_error(conf, line, "expected: tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...]");
-	return;
-    }
-    for (i = 1; i < words->count; i++) {
-	if (tls_value_check(words->word[i], i == 1, why, sizeof(why)) < 0) {
-	    conf_error(conf, line, "tls: %s", why);
-	    return;
-	}
-    }
-    if (tls_policy_check(words->word[1], words->word + 2, (int) words->count - 2,
-			 (int) conf_digest(conf), &diag) > 0)
-	return;
-    prev = htable_insert(&st->nexthops, tl->key, strlen(tl->key), (void *) (size_t) line);
-    if (prev != NULL) {
-	conf_error(conf, line, "duplicate tls next-hop \"%s\" (first on line %d; Postfix "
-		   "compares next-hops without regard to case)", words->word[1],
-		   (int) (size_t) prev);
-	return;
-    }
-    conf->tls = mem_grow(conf->tls, conf->ntls, &conf->tls_cap, sizeof(*conf->tls));
-    t = conf->tls + conf->ntls++;
-    t->nexthop = mem_strdup(words->word[1]);
-    t->line = line;
-    for (i = 2; i < words->count; i++)
-	len += strlen(words->word[i]) + 1;
-    t->policy = mem_alloc(len + 1);
-    for (*t->policy = 0, i = 2; i < words->count; i++) {
-	if (i > 2)
-	    strcat(t->policy, " ");
-	strcat(t->policy, words->word[i]);
-    }
-}
-
-/* conf_tls_all - check and keep the tls lines, in file order */
-static void conf_tls_all(struct conf_state *st)
-{
-    size_t  i, j;
-
-    for (i = 0; i < st->ntls_lines; i++)
-	conf_tls(st, st->tls_lines + i);
-    htable_free(&st->nexthops);			/* its keys are freed below */
-    for (i = 0; i < st->ntls_lines; i++) {
-	for (j = 0; j < st->tls_lines[i].words.count; j++)
-	    free(st->tls_lines[i].words.word[j]);
-	free(st->tls_lines[i].words.word);
-	free(st->tls_lines[i].key);
-    }
-    free(st->tls_lines);
-}
-
 /* conf_line - one logical line */
 static void conf_line(struct conf_state *st, char *text, int line)
 {
@@ -440,7 +322,7 @@ static void conf_line(struct conf_state *st, char *text, int line)
     else if (strcmp(words.word[0], "client") == 0)
 	conf_client(st, &words, line);
     else if (strcmp(words.word[0], "tls") == 0)
-	conf_tls_keep(st, &words, line);
+	conf_tls_keep(&st->tls, &words, line);
     else
 	conf_error(st->conf, line, "expected NAME = VALUE, client NAME ... or tls NEXTHOP ...");
     srcword_free(&words);
@@ -575,9 +457,7 @@ struct conf *conf_parse(const char *path, const char *data, size_t len,
 	st.dir = mem_strdup("/");
     }
     htable_init(&st.names);
-    htable_init(&st.nexthops);
-    st.tls_lines = NULL;
-    st.ntls_lines = st.tls_lines_cap = 0;
+    memset(&st.tls, 0, sizeof(st.tls));
     srcline_init(&sl, data, len, (size_t) bounds->value[BOUND_MAX_LINE_LENGTH]);
     while ((status = srcline_next(&sl, &text, &line)) != SRCLINE_EOF) {
 	switch (status) {
@@ -601,7 +481,7 @@ struct conf *conf_parse(const char *path, const char *data, size_t len,
 	}
     }
     srcline_free(&sl);
-    conf_tls_all(&st);
+    conf_tls_check(conf, &st.tls);
     htable_free(&st.names);
     free(st.dir);
     conf_cross_check(conf);
