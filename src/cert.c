@@ -167,6 +167,7 @@ struct cert *cert_load(const char *path, size_t max_size, const char *password,
     cert->subject = cert_name(X509_get_subject_name(x509));
     cert_urls(cert, x509);
     cert->is_ca = certfile_is_ca(x509);
+    cert->ca_kind = certfile_ca_kind(x509);
     cert->x509 = x509;
     return (cert);
 }

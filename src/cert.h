@@ -30,7 +30,8 @@ struct cert {
     time_t  not_after;
     char  **crl_urls;			/* NULL-terminated */
     char  **ocsp_urls;			/* NULL-terminated */
-    int     is_ca;			/* basicConstraints CA:TRUE */
+    int     is_ca;			/* a CA: certfile_is_ca() */
+    const char *ca_kind;		/* what makes it one, or NULL */
 };
 
 /*

@@ -218,23 +218,47 @@ static int certfile_der(const unsigned char *data, size_t len, const char *passw
     return (-1);
 }
 
-/* certfile_issued - issuer's key signed subject, under issuer's name */
+/*
+ * certfile_issued - issuer is a CA (X509_check_ca(), basicConstraints
+ * CA:TRUE, keyCertSign or a self-signed version 1 certificate: RFC 5280,
+ * 4.2.1.9 and 6.1.4 (k)), its subject is subject's issuer and the key
+ * identifiers agree (X509_check_issued(), which ignores basicConstraints),
+ * and, last because dearest, its key verifies subject's signature.
+ */
 static int certfile_issued(X509 *issuer, X509 *subject)
 {
     EVP_PKEY *key;
     int     ok;
 
-    if (X509_cmp(issuer, subject) == 0 || X509_check_issued(issuer, subject) != X509_V_OK)
+    if (X509_check_ca(issuer) <= 0 || X509_cmp(issuer, subject) == 0
+	|| X509_check_issued(issuer, subject) != X509_V_OK)
 	return (0);
     ok = (key = X509_get0_pubkey(issuer)) != NULL && X509_verify(subject, key) > 0;
     ERR_clear_error();
     return (ok);
 }
 
-/* certfile_is_ca - basicConstraints CA:TRUE */
+/* certfile_is_ca - a CA as X509_check_ca() has it (v1 self-signed too) */
 int     certfile_is_ca(X509 *x509)
 {
-    return ((X509_get_extension_flags(x509) & EXFLAG_CA) != 0);
+    return (X509_check_ca(x509) != 0);
+}
+
+/* certfile_ca_kind - what makes x509 a CA, in words; NULL for none */
+const char *certfile_ca_kind(X509 *x509)
+{
+    switch (X509_check_ca(x509)) {
+    case 0:
+	return (NULL);
+    case 1:
+	return ("basicConstraints CA:TRUE");
+    case 3:
+	return ("a self-signed version 1 certificate, which OpenSSL takes for a CA");
+    case 4:
+	return ("keyUsage keyCertSign");
+    default:
+	return ("Netscape certificate type of a CA");
+    }
 }
 
 /* certfile_subjects - "S1", "S2", ... (RFC 2253) of the chosen certificates */

@@ -18,10 +18,11 @@
  *
  * A file with several certificates (a chain, in any order) stands for its
  * end-entity certificate: the one that issued none of the others (issued
- * = its key verifies the other's signature and its subject is the other's
- * issuer). Among such certificates a CA certificate (basicConstraints
- * CA:TRUE) gives way to one that is not; more than one left is refused,
- * naming their subjects. A PKCS#12 file stands for the certificate of its
+ * = it is a CA (certfile_is_ca()), its subject is the other's issuer, the
+ * key identifiers agree, and its key verifies the other's signature: a
+ * certificate signed with a client's key issued nothing). Among such
+ * certificates a CA certificate gives way to one that is not; more than
+ * one left is refused, naming their subjects. A PKCS#12 file stands for the certificate of its
  * private key.
  *
  * Never prints: failures come back as a reason (OpenSSL's error queue
@@ -41,7 +42,15 @@ struct x509_st;
 struct x509_st *certfile_parse(const unsigned char *data, size_t len, const char *password,
 			               char *why, size_t why_len);
 
-/* certfile_is_ca - basicConstraints CA:TRUE (RFC 5280, 4.2.1.9) */
+/*
+ * certfile_is_ca - 1 when x509 may issue certificates as OpenSSL's
+ * X509_check_ca() decides: basicConstraints CA:TRUE (RFC 5280, 4.2.1.9),
+ * keyUsage keyCertSign without basicConstraints, or a self-signed version
+ * 1 certificate (no extensions, taken as a trust anchor); else 0.
+ */
 int     certfile_is_ca(struct x509_st *x509);
+
+/* certfile_ca_kind - which of these makes x509 a CA, in words; NULL: none */
+const char *certfile_ca_kind(struct x509_st *x509);
 
 #endif

@@ -113,8 +113,8 @@ static void clientset_client(struct clientset_state *st, size_t idx)
 	}
 	if (cert->is_ca) {
 	    conf_error(conf, cl->cert_lines[i], "client %s: cert=%s: %s is a CA certificate "
-		       "(basicConstraints CA:TRUE), never a client's: name the client's own "
-		       "certificate", cl->name, cl->certs[i], cert->subject);
+		       "(%s), never a client's: name the client's own certificate",
+		       cl->name, cl->certs[i], cert->subject, cert->ca_kind);
 	    cert_free(cert);
 	    continue;
 	}

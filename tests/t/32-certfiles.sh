@@ -144,3 +144,45 @@ check_eq "enroll into a file with a byte order mark: the file starts as before" 
     "$(od -An -tx1 -N32 "$T/bom.before")" "$(od -An -tx1 -N32 "$T/bom.conf")"
 check "enroll into a file with a byte order mark: alice's line is there" \
     grep -q "^client alice cert=$PKI/alice.pem" "$T/bom.conf"
+
+# A certificate signed with a client's key is not issued by that client:
+# only a CA issues. hank's certificate (CA:FALSE, no keyUsage) and one
+# made with hank's key are two end-entity certificates, not a chain that
+# ends in the second.
+openssl req -new -newkey rsa:2048 -nodes -keyout "$F/mallory.key" -subj "/CN=mallory" \
+    -out "$F/mallory.csr" 2>/dev/null
+openssl x509 -req -in "$F/mallory.csr" -CA "$F/hank.pem" -CAkey "$F/hank.key" -set_serial 79 \
+    -days 30 -extfile "$F/ext.cnf" -extensions leaf -out "$F/mallory.pem" 2>/dev/null
+check "mallory's certificate names hank as its issuer" sh -c \
+    "openssl x509 -in '$F/mallory.pem' -noout -issuer | grep -q 'CN *= *hank'"
+cat "$F/inter.pem" "$F/hank.pem" "$F/mallory.pem" >"$F/hank-mallory.pem"
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$F/hank-mallory.pem"
+check_golden "a certificate signed with a client's key: not a chain, both named" /dev/stdin "$T/out" <<OUT
+certpolicy: $F/hank-mallory.pem: holds 2 unrelated end-entity certificates ("CN=hank", "CN=mallory"): put each in a file of its own
+exit 1
+OUT
+cp "$T/c.conf" "$T/before.conf"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" enroll henry "$F/hank-mallory.pem"
+check_eq "enroll with mallory's certificate under hank's: exit 1" "exit 1" "$(tail -1 "$T/out")"
+check_golden "enroll with mallory's certificate under hank's: the source is unchanged" \
+    "$T/before.conf" "$T/c.conf"
+
+# A self-signed version 1 certificate (no extensions at all, as old
+# HOWTOs make a CA with openssl x509 -signkey) is a CA to OpenSSL: never
+# a client; a chain under it yields its client.
+openssl req -new -newkey rsa:2048 -nodes -keyout "$F/v1ca.key" -subj "/CN=Old V1 CA" \
+    -out "$F/v1ca.csr" 2>/dev/null
+openssl x509 -req -in "$F/v1ca.csr" -signkey "$F/v1ca.key" -days 30 -out "$F/v1ca.pem" 2>/dev/null
+openssl x509 -req -in "$F/mallory.csr" -CA "$F/v1ca.pem" -CAkey "$F/v1ca.key" -set_serial 80 \
+    -days 30 -out "$F/v1leaf.pem" 2>/dev/null
+check "the old CA is a version 1 certificate" sh -c \
+    "openssl x509 -in '$F/v1ca.pem' -noout -text | grep -q 'Version: 1 '"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" enroll ivan "$F/v1ca.pem"
+check "enroll a self-signed version 1 CA: refused as a CA certificate" \
+    grep -q "client ivan: cert=$F/v1ca.pem: CN=Old V1 CA is a CA certificate (a self-signed version 1 certificate, which OpenSSL takes for a CA), never a client's" "$T/out"
+check_eq "enroll a self-signed version 1 CA: exit 1" "exit 1" "$(tail -1 "$T/out")"
+check_golden "enroll a self-signed version 1 CA: the source is unchanged" "$T/before.conf" "$T/c.conf"
+cat "$F/v1ca.pem" "$F/v1leaf.pem" >"$F/v1chain.pem"
+"$CERTPOLICY" fingerprint "$F/v1chain.pem" >"$T/out" 2>&1
+check_eq "a chain under a version 1 CA: its client's certificate" \
+    "$F/v1chain.pem: fingerprint sha256 $(fp_openssl "$F/v1leaf.pem" sha256)" "$(head -1 "$T/out")"
