@@ -72,8 +72,8 @@ static int certfile_pkcs7(PKCS7 *p7, STACK_OF(X509) *certs)
     return (0);
 }
 
-/* certfile_pem_block - one PEM block's certificates; 0, or -1 with why */
-static int certfile_pem_block(const char *name, const unsigned char *der, long len,
+/* certfile_pem_block - block number index's certificates; 0, or -1 with why */
+static int certfile_pem_block(int index, const char *name, const unsigned char *der, long len,
 			              STACK_OF(X509) *certs, char *why, size_t why_len)
 {
     const unsigned char *p = der;
@@ -93,38 +93,73 @@ static int certfile_pem_block(const char *name, const unsigned char *der, long l
 	ret = certfile_pkcs7(p7, certs);
 	PKCS7_free(p7);
 	if (ret < 0)
-	    snprintf(why, why_len, "the PEM PKCS7 block holds no certificates");
+	    snprintf(why, why_len, "PEM block %d (%s) holds no certificates", index, name);
 	return (ret);
     }
     if (x509 == NULL) {
-	snprintf(why, why_len, "bad PEM %s block: %s", name, log_ssl_reason(reason, sizeof(reason)));
+	snprintf(why, why_len, "bad PEM %s block (block %d): %s", name, index,
+		 log_ssl_reason(reason, sizeof(reason)));
 	return (-1);
     }
     certfile_push(certs, x509);
     return (0);
 }
 
-/* certfile_pem - every certificate in the PEM blocks of data; 0 or -1 */
+/* certfile_pem_label - the label of the first BEGIN line in data[len] */
+static void certfile_pem_label(const unsigned char *data, size_t len, char *buf, size_t size)
+{
+    const char *begin = memmem(data, len, "-----BEGIN ", 11);
+    size_t  n = 0;
+
+    if (begin != NULL) {
+	begin += 11;
+	while (begin + n < (const char *) data + len && n + 1 < size && begin[n] != '-'
+	       && (unsigned char) begin[n] >= 0x20 && (unsigned char) begin[n] < 0x7f)
+	    n++;
+    }
+    snprintf(buf, size, "%.*s", (int) n, n ? begin : "no label");
+}
+
+/*
+ * certfile_pem - every certificate in the PEM blocks of data; 0 or -1.
+ * The blocks end where PEM_read_bio() finds no further BEGIN line
+ * (PEM_R_NO_START_LINE); any other failure is a corrupt or truncated
+ * block, named by its number and label, never the silent end of the file.
+ */
 static int certfile_pem(const unsigned char *data, size_t len, STACK_OF(X509) *certs,
 			        char *why, size_t why_len)
 {
     char   *name = NULL, *header = NULL;
     unsigned char *der = NULL;
+    char    reason[CERTFILE_REASON], label[80];
     long    der_len;
-    int     ret = 0;
+    size_t  at;
+    unsigned long err;
+    int     ret = 0, index = 0;
     BIO    *bio;
 
     if ((bio = BIO_new_mem_buf(data, (int) len)) == NULL)
 	log_fatal("out of memory");
-    while (ret == 0 && PEM_read_bio(bio, &name, &header, &der, &der_len)) {
-	ret = certfile_pem_block(name, der, der_len, certs, why, why_len);
+    while (ret == 0) {
+	at = len - (size_t) BIO_pending(bio);
+	if (!PEM_read_bio(bio, &name, &header, &der, &der_len)) {
+	    err = ERR_peek_last_error();
+	    if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE) {
+		ERR_clear_error();		/* the end of the blocks */
+		break;
+	    }
+	    certfile_pem_label(data + at, len - at, label, sizeof(label));
+	    snprintf(why, why_len, "PEM block %d (%s) is corrupt or truncated: %s",
+		     index + 1, label, log_ssl_reason(reason, sizeof(reason)));
+	    ret = -1;
+	    break;
+	}
+	ret = certfile_pem_block(++index, name, der, der_len, certs, why, why_len);
 	OPENSSL_free(name);
 	OPENSSL_free(header);
 	OPENSSL_free(der);
     }
     BIO_free(bio);
-    if (ret == 0)
-	ERR_clear_error();			/* the end of the blocks */
     if (ret == 0 && sk_X509_num(certs) == 0) {
 	snprintf(why, why_len, "no certificate in the PEM file (no CERTIFICATE or PKCS7 block)");
 	ret = -1;

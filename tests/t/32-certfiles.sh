@@ -186,3 +186,24 @@ cat "$F/v1ca.pem" "$F/v1leaf.pem" >"$F/v1chain.pem"
 "$CERTPOLICY" fingerprint "$F/v1chain.pem" >"$T/out" 2>&1
 check_eq "a chain under a version 1 CA: its client's certificate" \
     "$F/v1chain.pem: fingerprint sha256 $(fp_openssl "$F/v1leaf.pem" sha256)" "$(head -1 "$T/out")"
+
+# A corrupt or cut PEM block is an error that names it, never the silent
+# end of the file (which would leave the chain's first certificate as
+# "the" certificate): a copy cut short, a line damaged by an editor.
+cat "$F/inter.pem" "$F/hank.pem" >"$F/hank-chain.pem"
+head -c "$(($(wc -c <"$F/inter.pem") + 300))" "$F/hank-chain.pem" >"$F/cut.pem"
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$F/cut.pem"
+check_golden "a chain cut in its second block: that block is named" /dev/stdin "$T/out" <<OUT
+certpolicy: $F/cut.pem: PEM block 2 (CERTIFICATE) is corrupt or truncated: error:04800066:PEM routines::bad end line
+exit 1
+OUT
+sed '3s/^..../!!!!/' "$F/hank-chain.pem" >"$F/bad-first.pem"
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$F/bad-first.pem"
+check_golden "a damaged first block: named, not \"no certificate\"" /dev/stdin "$T/out" <<OUT
+certpolicy: $F/bad-first.pem: PEM block 1 (CERTIFICATE) is corrupt or truncated: error:04800064:PEM routines::bad base64 decode
+exit 1
+OUT
+{ cat "$F/hank-chain.pem"; sed '3s/^..../!!!!/' "$F/hank.key"; } >"$F/bad-key.pem"
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$F/bad-key.pem"
+check "a damaged key block after the certificates: named" \
+    grep -q "bad-key.pem: PEM block 3 (PRIVATE KEY) is corrupt or truncated" "$T/out"
