@@ -14,6 +14,7 @@ const struct bound_def bounds_tool[BOUND_TOOL_COUNT] = {
     [BOUND_MAX_LINE_LENGTH] = {"max_line_length", 16384, 80, 1LL << 24},
     [BOUND_MAX_CLIENTS] = {"max_clients", 2000000, 1, 1LL << 31},
     [BOUND_MAX_CERT_SIZE] = {"max_cert_size", 1LL << 20, 1024, 1LL << 30},
+    [BOUND_MAX_CHAIN_CERTS] = {"max_chain_certs", 32, 1, 4096},
     [BOUND_LOCK_WAIT] = {"lock_wait", 10, 0, 86400},
 };
 

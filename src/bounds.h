@@ -20,6 +20,7 @@ enum bound_tool_id {
     BOUND_MAX_LINE_LENGTH,
     BOUND_MAX_CLIENTS,
     BOUND_MAX_CERT_SIZE,
+    BOUND_MAX_CHAIN_CERTS,		/* certificates in one certificate file */
     BOUND_LOCK_WAIT,			/* seconds a writer waits for the lock */
     BOUND_TOOL_COUNT,
 };

@@ -128,8 +128,8 @@ static void cert_urls(struct cert *cert, X509 *x509)
 }
 
 /* cert_load - read the first certificate in path */
-struct cert *cert_load(const char *path, size_t max_size, const char *password,
-		               char *why, size_t why_len)
+struct cert *cert_load(const char *path, size_t max_size, int max_chain,
+		               const char *password, char *why, size_t why_len)
 {
     unsigned char *data;
     size_t  len;
@@ -142,7 +142,7 @@ struct cert *cert_load(const char *path, size_t max_size, const char *password,
     if ((data = (unsigned char *) file_read_all(path, max_size, "max_cert_size",
 						&len, why, why_len)) == NULL)
 	return (NULL);
-    x509 = certfile_parse(data, len, password, why, why_len);
+    x509 = certfile_parse(data, len, password, max_chain, why, why_len);
     free(data);
     if (x509 == NULL)
 	return (NULL);

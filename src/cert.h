@@ -37,13 +37,14 @@ struct cert {
 /*
  * cert_load - read the certificate that path stands for (certfile.h: the
  * end-entity certificate of a chain). A PKCS#12 file is tried with the
- * password (NULL: empty password). Files over max_size bytes are refused.
+ * password (NULL: empty password). Files over max_size bytes, or with
+ * more than max_chain certificates, are refused.
  * Returns a new cert, or NULL with a reason in why[why_len] (OpenSSL's
  * error queue included and drained). A CA certificate is returned with
  * is_ca set: refusing it as a client is the caller's business.
  */
-struct cert *cert_load(const char *path, size_t max_size, const char *password,
-		               char *why, size_t why_len);
+struct cert *cert_load(const char *path, size_t max_size, int max_chain,
+		               const char *password, char *why, size_t why_len);
 
 /* cert_free - release a cert from cert_load() */
 void    cert_free(struct cert *cert);

@@ -3,8 +3,10 @@
  *
  * Every certificate of the file is collected into one stack first, whatever
  * the form; the choice of the end-entity certificate is then the same for
- * PEM, DER and PKCS#7. Files are small (max_cert_size): the quadratic
- * "who issued whom" comparison costs nothing here.
+ * PEM, DER and PKCS#7. The "who issued whom" comparison is quadratic, so
+ * the number of certificates is bounded (max_chain_certs) and each pair
+ * is compared by the cheap tests first (CA flag, names, key identifiers);
+ * a signature is checked only for a pair that passes them.
  */
 #include "config.h"
 
@@ -321,7 +323,7 @@ static void certfile_subjects(STACK_OF(X509) *certs, const int *chosen, char *bu
 }
 
 /* certfile_pick - the end-entity certificate of certs; NULL with why */
-static X509 *certfile_pick(STACK_OF(X509) *certs, char *why, size_t why_len)
+static X509 *certfile_pick(STACK_OF(X509) *certs, int max_chain, char *why, size_t why_len)
 {
     int     n = sk_X509_num(certs);
     int    *leaf, i, j, leaves = 0, plain = 0, pick = -1;
@@ -330,6 +332,11 @@ static X509 *certfile_pick(STACK_OF(X509) *certs, char *why, size_t why_len)
 
     if (n == 0) {
 	snprintf(why, why_len, "the file holds no certificate");
+	return (NULL);
+    }
+    if (n > max_chain) {
+	snprintf(why, why_len, "holds %d certificates, more than max_chain_certs (%d)", n,
+		 max_chain);
 	return (NULL);
     }
     leaf = mem_calloc((size_t) n, sizeof(*leaf));
@@ -364,7 +371,7 @@ static X509 *certfile_pick(STACK_OF(X509) *certs, char *why, size_t why_len)
 
 /* certfile_parse - the certificate that data[len] stands for */
 X509   *certfile_parse(const unsigned char *data, size_t len, const char *password,
-			       char *why, size_t why_len)
+			       int max_chain, char *why, size_t why_len)
 {
     STACK_OF(X509) *certs;
     X509   *x509 = NULL;
@@ -381,7 +388,7 @@ X509   *certfile_parse(const unsigned char *data, size_t len, const char *passwo
     else
 	ret = certfile_der(data, len, password, certs, why, why_len);
     if (ret == 0)
-	x509 = certfile_pick(certs, why, why_len);
+	x509 = certfile_pick(certs, max_chain, why, why_len);
     sk_X509_pop_free(certs, X509_free);
     return (x509);
 }

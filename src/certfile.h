@@ -37,10 +37,13 @@ struct x509_st;
 
 /*
  * certfile_parse - the certificate that data[len] stands for, or NULL
- * with the reason in why[why_len]. The caller frees it with X509_free().
+ * with the reason in why[why_len]. A file with more than max_chain
+ * certificates (the tool's max_chain_certs) is refused before any two are
+ * compared: finding the end-entity certificate compares every pair. The
+ * caller frees the certificate with X509_free().
  */
 struct x509_st *certfile_parse(const unsigned char *data, size_t len, const char *password,
-			               char *why, size_t why_len);
+			               int max_chain, char *why, size_t why_len);
 
 /*
  * certfile_is_ca - 1 when x509 may issue certificates as OpenSSL's

@@ -431,6 +431,7 @@ static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
 	usage("fingerprint needs at least one FILE");
     for (; optind < argc; optind++) {
 	cert = cert_load(argv[optind], (size_t) tool->bounds.value[BOUND_MAX_CERT_SIZE],
+			 (int) tool->bounds.value[BOUND_MAX_CHAIN_CERTS],
 			 password, why, sizeof(why));
 	if (cert == NULL) {
 	    log_error("%s: %s", argv[optind], why);

@@ -101,12 +101,13 @@ static void clientset_client(struct clientset_state *st, size_t idx)
     struct client_info *info = set->info + idx;
     enum fprint_digest digest = conf_digest(conf);
     size_t  max_cert = (size_t) conf->bounds->value[BOUND_MAX_CERT_SIZE];
+    int     max_chain = (int) conf->bounds->value[BOUND_MAX_CHAIN_CERTS];
     struct cert *cert;
     char    why[1024];
     size_t  i;
 
     for (i = 0; i < cl->ncerts; i++) {
-	if ((cert = cert_load(cl->certs[i], max_cert, NULL, why, sizeof(why))) == NULL) {
+	if ((cert = cert_load(cl->certs[i], max_cert, max_chain, NULL, why, sizeof(why))) == NULL) {
 	    conf_error(conf, cl->cert_lines[i], "client %s: cert=%s: %s", cl->name,
 		       cl->certs[i], why);
 	    continue;

@@ -57,7 +57,8 @@ int     query_run(const char *config, const struct bounds *bounds,
     conf_free(conf);
     memset(&req, 0, sizeof(req));
     if (certfile != NULL) {
-	if ((cert = cert_load(certfile, (size_t) bounds->value[BOUND_MAX_CERT_SIZE], NULL,
+	if ((cert = cert_load(certfile, (size_t) bounds->value[BOUND_MAX_CERT_SIZE],
+			      (int) bounds->value[BOUND_MAX_CHAIN_CERTS], NULL,
 			      why, sizeof(why))) == NULL) {
 	    log_error("%s: %s", certfile, why);
 	    policy_db_free(&db);

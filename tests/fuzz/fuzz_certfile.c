@@ -18,7 +18,7 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     X509   *x509;
 
     why[0] = 0;
-    x509 = certfile_parse(data, size, NULL, why, sizeof(why));
+    x509 = certfile_parse(data, size, NULL, 32, why, sizeof(why));
     if (x509 == NULL && why[0] == 0)
 	fuzz_fail("no certificate and no reason");
     if (x509 != NULL && i2d_X509(x509, NULL) <= 0)

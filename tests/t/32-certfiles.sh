@@ -207,3 +207,31 @@ OUT
 run_capture "$T/out" "$CERTPOLICY" fingerprint "$F/bad-key.pem"
 check "a damaged key block after the certificates: named" \
     grep -q "bad-key.pem: PEM block 3 (PRIVATE KEY) is corrupt or truncated" "$T/out"
+
+# max_chain_certs: finding the end-entity certificate compares every pair,
+# so a file with more certificates than the limit (default 32) is refused
+# before any is compared. 32 self-signed CAs of one name and hank's: 33.
+i=0
+: >"$F/many.pem"
+while [ $i -lt 32 ]; do
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$F/many.key" \
+        -subj "/CN=Same Name CA" -days 30 -out "$F/many-one.pem" 2>/dev/null
+    cat "$F/many-one.pem" >>"$F/many.pem"
+    i=$((i + 1))
+done
+cat "$F/hank.pem" >>"$F/many.pem"
+check_eq "the many-certificate file holds 33" 33 "$(grep -c 'BEGIN CERTIFICATE' "$F/many.pem")"
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$F/many.pem"
+check_golden "max_chain_certs: 33 certificates, over the default limit" /dev/stdin "$T/out" <<OUT
+certpolicy: $F/many.pem: holds 33 certificates, more than max_chain_certs (32)
+exit 1
+OUT
+printf 'database = %s\nclient many cert=%s\n' "$OUT/many.cdb" "$F/many.pem" >"$T/many.conf"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/many.conf" check
+check "max_chain_certs: cert= over the limit is an error on its line" \
+    grep -q "many.conf:2: client many: cert=$F/many.pem: holds 33 certificates, more than max_chain_certs (32)" "$T/out"
+"$CERTPOLICY" -o max_chain_certs=33 fingerprint "$F/many.pem" >"$T/out" 2>&1
+check_eq "max_chain_certs=33: the file's client certificate" \
+    "$F/many.pem: fingerprint sha256 $HANK" "$(head -1 "$T/out")"
+run_capture "$T/out" "$CERTPOLICY" -o max_chain_certs=0 fingerprint "$F/many.pem"
+check "max_chain_certs=0: out of range" grep -q "max_chain_certs=0: expected a number in 1..4096" "$T/out"

@@ -17,7 +17,7 @@ int     main(int argc, char **argv)
     int     i, ret = 0;
 
     for (i = 1; i < argc; i++) {
-	if ((cert = cert_load(argv[i], 1 << 20, NULL, why, sizeof(why))) == NULL) {
+	if ((cert = cert_load(argv[i], 1 << 20, 32, NULL, why, sizeof(why))) == NULL) {
 	    printf("%s: error: %s\n", argv[i], why);
 	    ret = 1;
 	    continue;
