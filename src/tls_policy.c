@@ -331,6 +331,30 @@ static int tls_cipher_list(const char *value)
 			     "0123456789-+_.!@=:") == strlen(value));
 }
 
+/*
+ * tls_check_exclude - exclude= names ciphers only: Postfix appends
+ * ":!NAME" for each ':'-separated name itself and refuses a name that
+ * starts with one of '!', '+', '-', '@' ("invalid unary '!+-@' in cipher
+ * exclusion": tls_misc.c, tls_set_ciphers()), deferring the mail.
+ */
+static int tls_check_exclude(const char *value, const struct tls_policy_diag *diag)
+{
+    const char *cp;
+    size_t  len;
+
+    if (!tls_cipher_list(value))
+	return (tls_diag(diag, 0, "exclude=%s: expected ':'-separated cipher names", value));
+    for (cp = value; *cp; cp += len + (cp[len] == ':')) {
+	len = strcspn(cp, ":");
+	if (len > 0 && strchr("!+-@", *cp) != NULL)
+	    return (tls_diag(diag, 0, "exclude=%s: \"%.*s\" starts with '%c': exclude= takes "
+			     "cipher names only (Postfix adds the '!' itself, and defers the mail "
+			     "on \"invalid unary '!+-@' in cipher exclusion\")", value, (int) len,
+			     cp, *cp));
+    }
+    return (0);
+}
+
 /* tls_check_attr - one ATTRIBUTE=VALUE at this level */
 static int tls_check_attr(const struct tls_level *level, const char *name, const char *value,
 			          int digest, const struct tls_policy_diag *diag)
@@ -371,11 +395,8 @@ static int tls_check_attr(const struct tls_level *level, const char *name, const
     }
     if (strcasecmp(name, "protocols") == 0)
 	return (tls_check_protocols(value, diag));
-    if (strcasecmp(name, "exclude") == 0) {
-	if (!tls_cipher_list(value))
-	    return (tls_diag(diag, 0, "exclude=%s: expected ':'-separated cipher names", value));
-	return (0);
-    }
+    if (strcasecmp(name, "exclude") == 0)
+	return (tls_check_exclude(value, diag));
     if (strcasecmp(name, "servername") == 0) {
 	if ((why = tls_valid_hostname(value)) != NULL)
 	    return (tls_diag(diag, 0, "servername=%s: expected a host name, \"hostname\" or "

@@ -9,7 +9,8 @@
  * ciphers, protocols, exclude, servername and connection_reuse need "may"
  * or above; match needs fingerprint ('|'-separated fingerprints of the
  * site's digest, at least one) or verify/secure (':'-separated patterns);
- * tafile needs verify/secure; match and tafile may repeat, and so may
+ * tafile needs verify/secure; exclude names ciphers (none starting with
+ * '!', '+', '-' or '@'); match and tafile may repeat, and so may
  * connection_reuse (the last wins; a warning), others may not; servername
  * follows Postfix's host-name rules; protocols' >= and <= take the
  * versions Postfix knows for them (not SSLv2); a .domain:port next-hop,

@@ -38,8 +38,11 @@ check_eq "check writes nothing beside the cases" "" "$(ls -A "$CASES/parser" | g
     printf 'tls example.net secure "tafile=/etc/postfix/ca.pem,x"\n'
     printf 'tls example.org secure "tafile=/etc/postfix/\tca.pem"\n'
     printf 'tls "#example.org" encrypt\n'
-    printf 'tls example.info secure tafile=/etc/postfix/ca.pem\n'
+    printf 'tls example.info secure tafile=%s/ta.pem\n' "$T"
 } >"$T/tls.conf"
+# the one good line's tafile holds a trust anchor (check reads it)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/ta.key" \
+    -subj "/CN=Trust Anchor" -days 30 -out "$T/ta.pem" 2>/dev/null
 run_capture "$T/tls.out" "$CERTPOLICY" -c "$T/tls.conf" check
 check_golden "tls values Postfix cannot represent" /dev/stdin "$T/tls.out" <<OUT
 $T/tls.conf:1: tls: "tafile=/etc/postfix/my ca.pem": Postfix splits a policy map value at white space; it cannot hold this value

@@ -20,6 +20,8 @@ mkdir -p "$D"
 chmod 0755 "$D"
 trap 'postfix -c "$D/dest/etc" stop >/dev/null 2>&1; postfix -c "$D/send/etc" stop >/dev/null 2>&1; rm -rf "$D"' EXIT
 cp "$PKI/ca.pem" "$PKI/localhost.pem" "$PKI/localhost.key" "$D/"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$D/ta-keyonly.pem" 2>/dev/null
+echo "not a PEM file" >"$D/ta-empty.pem"
 chmod 0644 "$D"/*.pem
 LOCALHOST_SHA256=$(fp_openssl "$PKI/localhost.pem" sha256)
 LOCALHOST_MD5=$(fp_openssl "$PKI/localhost.pem" md5)
@@ -84,6 +86,15 @@ cat >"$D/cases" <<CASES
 6 encrypt servername=127.0.0.1 defer
 7 encrypt protocols=>=SSLv2 defer
 8 fingerprint match=$LOCALHOST_SHA1|$LOCALHOST_SHA256 unusable
+9 encrypt exclude=!RC4 defer
+10 encrypt exclude=@STRENGTH defer
+11 encrypt ciphers=high exclude=HIGH defer
+12 encrypt exclude=HIGH defer
+13 encrypt exclude=RC4:aNULL:MD5 deliver
+14 secure match=localhost tafile=$D/ta-missing.pem defer
+15 secure match=localhost tafile=$D/ta-keyonly.pem deliver
+16 secure match=localhost tafile=$D/ca.pem deliver
+17 secure match=localhost tafile=$D/ta-empty.pem defer
 CASES
 
 # The destination: smtpd with TLS on one loopback port per case.
@@ -196,3 +207,11 @@ done <"$D/cases"
 check "case 5: Postfix says all fingerprints are unusable" grep -q "all fingerprints unusable" "$D/send/maillog"
 check "case 6: Postfix names the invalid servername" grep -q 'servername=127.0.0.1" specifies an invalid hostname' "$D/send/maillog"
 check "case 7: Postfix names the invalid protocols" grep -qi 'invalid.*protocol\|protocol.*invalid' "$D/send/maillog"
+check "case 9: Postfix refuses the '!' in exclude=" grep -q "invalid unary '!+-@' in cipher exclusion: !RC4" "$D/send/maillog"
+check "case 10: Postfix refuses the '@' in exclude=" grep -q "invalid unary '!+-@' in cipher exclusion: @STRENGTH" "$D/send/maillog"
+check "cases 11 and 12: Postfix has no cipher left" grep -q 'error setting cipher grade' "$D/send/maillog"
+check "case 14: Postfix cannot open the tafile" grep -q "error opening trust anchor file: $D/ta-missing.pem" "$D/send/maillog"
+echo "tls [127.0.0.1]:$((base + 15)) secure match=localhost tafile=$D/ta-keyonly.pem" >"$D/one.conf"
+run_capture "$T/one.out" "$CERTPOLICY" -c "$D/one.conf" check
+check "case 15: certpolicy warns that the tafile holds no trust anchor" \
+    grep -q "one.conf:1: warning: tls: tafile=$D/ta-keyonly.pem: no trust anchor (no PEM CERTIFICATE or PUBLIC KEY block): Postfix ignores it and verifies with smtp_tls_CAfile" "$T/one.out"

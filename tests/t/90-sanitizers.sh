@@ -10,8 +10,8 @@
 A=$WORK/asan
 mkdir -p "$A/src" "$A/tests/unit"
 FLAGS="-std=c11 -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
-INC="-I$BUILDDIR -I$SRCDIR/src $(pkg-config --cflags libcrypto libcdb)"
-LIBS="$(pkg-config --libs libcrypto libcdb)"
+INC="-I$BUILDDIR -I$SRCDIR/src $(pkg-config --cflags libcrypto libssl libcdb)"
+LIBS="$(pkg-config --libs libssl libcrypto libcdb)"
 if grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h"; then
     INC="$INC $(pkg-config --cflags libsystemd)"
     LIBS="$LIBS $(pkg-config --libs libsystemd)"
