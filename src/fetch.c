@@ -9,10 +9,12 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/bio.h>
@@ -73,37 +75,154 @@ static long long fetch_now_ms(void)
     return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
-/* fetch_chain - "A -> B -> C" of the URLs visited, for messages */
+/* fetch_escape - url for a message: control bytes, space, DEL, 8-bit and \ as \xHH */
+static void fetch_escape(const char *url, char *buf, size_t len)
+{
+    size_t  used = 0;
+    const unsigned char *cp;
+
+    for (cp = (const unsigned char *) url; *cp && used + 5 < len; cp++) {
+	if (*cp <= 0x20 || *cp >= 0x7f || *cp == '\\')
+	    used += (size_t) snprintf(buf + used, len - used, "\\x%02x", *cp);
+	else
+	    buf[used++] = (char) *cp;
+    }
+    buf[used] = 0;
+}
+
+/* fetch_chain - "A -> B -> C" of the URLs visited, escaped, for messages */
 static const char *fetch_chain(char *const *urls, int n, char *buf, size_t len)
 {
+    char    url[1024];
     size_t  used = 0;
     int     i, w;
 
     *buf = 0;
     for (i = 0; i < n && used < len; i++) {
-	w = snprintf(buf + used, len - used, "%s%s", i ? " -> " : "", urls[i]);
+	fetch_escape(urls[i], url, sizeof(url));
+	w = snprintf(buf + used, len - used, "%s%s", i ? " -> " : "", url);
 	used += w > 0 ? (size_t) w : 0;
     }
     return (buf);
 }
 
-/*
- * fetch_location - the absolute URL a redirect names: as given, or a
- * path ("/x") on the server of from. New memory.
- */
-static char *fetch_location(const char *from, const char *location)
+/* fetch_scheme_len - the length of "scheme:" at the start of url, or 0 (RFC 3986, 3.1) */
+static size_t fetch_scheme_len(const char *url)
 {
-    const char *host_end;
-    char   *url;
-    size_t  len;
+    size_t  n;
 
-    if (location[0] != '/' || location[1] == '/'
-	|| strncmp(from, "http://", 7) != 0)
-	return (mem_strdup(location));
-    host_end = from + 7 + strcspn(from + 7, "/?#");
-    len = (size_t) (host_end - from) + strlen(location) + 1;
+    if (!isalpha((unsigned char) url[0]))
+	return (0);
+    n = 1 + strspn(url + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+    return (url[n] == ':' ? n + 1 : 0);
+}
+
+/* fetch_starts - the rest of in[..end) starts with s; exact: is s */
+static int fetch_starts(const char *in, const char *end, const char *s, int exact)
+{
+    size_t  n = strlen(s);
+
+    return ((size_t) (end - in) >= n && memcmp(in, s, n) == 0 && (!exact || in + n == end));
+}
+
+/* fetch_cut_segment - drop the last "/segment" of out[*o] */
+static void fetch_cut_segment(char *out, size_t *o)
+{
+    while (*o > 0 && out[--*o] != '/')
+	 /* void */ ;
+}
+
+/* fetch_remove_dots - RFC 3986, 5.2.4, of in[len] into out (len + 2 bytes) */
+static void fetch_remove_dots(const char *in, size_t len, char *out)
+{
+    const char *end = in + len;
+    size_t  o = 0;
+
+    while (in < end) {
+	if (fetch_starts(in, end, "../", 0) || fetch_starts(in, end, "./", 0)) {
+	    in += in[1] == '.' ? 3 : 2;
+	} else if (fetch_starts(in, end, "/./", 0)) {
+	    in += 2;
+	} else if (fetch_starts(in, end, "/.", 1)) {
+	    out[o++] = '/';
+	    in = end;
+	} else if (fetch_starts(in, end, "/../", 0)) {
+	    in += 3;
+	    fetch_cut_segment(out, &o);
+	} else if (fetch_starts(in, end, "/..", 1)) {
+	    fetch_cut_segment(out, &o);
+	    out[o++] = '/';
+	    in = end;
+	} else if (fetch_starts(in, end, ".", 1) || fetch_starts(in, end, "..", 1)) {
+	    in = end;
+	} else {
+	    do
+		out[o++] = *in++;
+	    while (in < end && *in != '/');
+	}
+    }
+    out[o] = 0;
+}
+
+/*
+ * fetch_location - the URL a redirect's Location names, resolved against
+ * from (RFC 9110, 10.2.2: a URI reference; RFC 3986, 5.2: absolute,
+ * "//authority...", "/path", "path" relative to from's directory, "?query")
+ * with its scheme in lower case (schemes are case-insensitive: RFC 3986,
+ * 3.1) and without a fragment. A Location with a byte at or below 0x20
+ * (control characters, space) or 0x7f is refused: it would be sent on as
+ * a request line. New memory, or NULL with why.
+ */
+static char *fetch_location(const char *from, const char *location, char *why, size_t why_len)
+{
+    const char *cp, *auth_end, *path_end, *loc_path_end;
+    char    esc[1024], *url, *merged, *path;
+    size_t  scheme, len, dir;
+
+    for (cp = location; *cp; cp++) {
+	if ((unsigned char) *cp <= 0x20 || (unsigned char) *cp == 0x7f) {
+	    fetch_escape(location, esc, sizeof(esc));
+	    snprintf(why, why_len, "redirected to a Location with a control character or "
+		     "space, not followed: %s", esc);
+	    return (NULL);
+	}
+    }
+    if (*location == 0) {
+	snprintf(why, why_len, "redirected to an empty Location");
+	return (NULL);
+    }
+    len = strlen(from) + strlen(location) + 4;
     url = mem_alloc(len);
-    snprintf(url, len, "%.*s%s", (int) (host_end - from), from, location);
+    scheme = fetch_scheme_len(from);
+    auth_end = from + scheme + 2 + strcspn(from + scheme + 2, "/?#");
+    path_end = auth_end + strcspn(auth_end, "?#");
+    loc_path_end = location + strcspn(location, "?#");
+    if (fetch_scheme_len(location) > 0) {
+	snprintf(url, len, "%s", location);
+    } else if (location[0] == '/' && location[1] == '/') {
+	snprintf(url, len, "%.*s%s", (int) scheme, from, location);
+    } else if (loc_path_end == location) {
+	snprintf(url, len, "%.*s%s", (int) (location[0] == '?' ? path_end - from
+		 : auth_end + strcspn(auth_end, "#") - from), from, location);
+    } else {
+	merged = mem_alloc(len);
+	if (location[0] == '/') {
+	    snprintf(merged, len, "%.*s", (int) (loc_path_end - location), location);
+	} else {
+	    for (dir = (size_t) (path_end - auth_end); dir > 0 && auth_end[dir - 1] != '/'; dir--)
+		 /* void */ ;
+	    snprintf(merged, len, "%s%.*s%.*s", dir ? "" : "/", (int) dir, auth_end,
+		     (int) (loc_path_end - location), location);
+	}
+	path = mem_alloc(strlen(merged) + 2);
+	fetch_remove_dots(merged, strlen(merged), path);
+	snprintf(url, len, "%.*s%s%s", (int) (auth_end - from), from, path, loc_path_end);
+	free(path);
+	free(merged);
+    }
+    url[strcspn(url, "#")] = 0;
+    for (scheme = fetch_scheme_len(url); scheme > 0; scheme--)
+	url[scheme - 1] = (char) tolower((unsigned char) url[scheme - 1]);
     return (url);
 }
 
@@ -139,8 +258,8 @@ static BIO *fetch_hop(const char *url, const char *content_type, BIO *req,
 	snprintf(why, why_len, "%s", *reason ? reason : "cannot connect");
     } else if ((resp = OSSL_HTTP_exchange(rctx, &location)) == NULL) {
 	if (location != NULL) {
-	    *redirect = fetch_location(url, location);
 	    ERR_clear_error();
+	    *redirect = fetch_location(url, location, why, why_len);
 	} else if (req != NULL && ERR_GET_REASON(ERR_peek_error()) == HTTP_R_REDIRECTION_NOT_ENABLED) {
 	    log_ssl_reason(reason, sizeof(reason));
 	    snprintf(why, why_len, "the server redirects a POST, which OpenSSL's client does "
@@ -178,6 +297,8 @@ static unsigned char *fetch_http(const char *url, const char *content_type, BIO 
     BIO    *resp;
 
     urls[n++] = mem_strdup(url);
+    for (i = (int) fetch_scheme_len(urls[0]); i > 0; i--)
+	urls[0][i - 1] = (char) tolower((unsigned char) urls[0][i - 1]);
     for (;;) {
 	if ((left_ms = deadline - fetch_now_ms()) <= 0) {
 	    snprintf(why, why_len, "no answer within fetch_timeout (%d s): %s", timeout,
@@ -236,7 +357,7 @@ unsigned char *fetch_source(const char *source, size_t max, int timeout, size_t 
 {
     if (source[0] == '/')
 	return ((unsigned char *) file_read_all(source, max, "crl_max_size", len, why, why_len));
-    if (strncmp(source, "http://", 7) != 0 && strncmp(source, "https://", 8) != 0) {
+    if (strncasecmp(source, "http://", 7) != 0 && strncasecmp(source, "https://", 8) != 0) {
 	snprintf(why, why_len, "neither an absolute path nor an http:// URL");
 	return (NULL);
     }

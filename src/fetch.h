@@ -10,8 +10,12 @@
  *
  * A redirect to an http:// URL is followed, up to fetch_redirects hops
  * (fetch_set_redirects(); default FETCH_REDIRECTS_DEFAULT), every hop
- * within the same timeout; a loop, one hop too many or a redirect to
- * another scheme is an error naming the URLs ("A -> B -> C").
+ * within the same timeout; a relative Location is resolved against the
+ * URL that answered (RFC 9110, 10.2.2; RFC 3986, 5.2) and schemes are
+ * compared without regard to case (RFC 3986, 3.1). A loop, one hop too
+ * many, a redirect to another scheme, or a Location with a control
+ * character, space or DEL is an error naming the URLs ("A -> B -> C"),
+ * every byte of them that is not printable ASCII shown as \xHH.
  */
 #ifndef CERTPOLICY_FETCH_H
 #define CERTPOLICY_FETCH_H

@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define SERVE_MAX_REDIRECTS 16
+#define SERVE_MAX_REDIRECTS 32
 
 struct serve_redirect {
     const char *path;
