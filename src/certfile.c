@@ -74,29 +74,53 @@ static int certfile_pkcs7(PKCS7 *p7, STACK_OF(X509) *certs)
     return (0);
 }
 
-/* certfile_pem_block - block number index's certificates; 0, or -1 with why */
+/* certfile_pem_pkcs7 - the certificates of a block's PKCS#7; 1, 0 (no PKCS#7) or -1 */
+static int certfile_pem_pkcs7(int index, const char *name, const unsigned char *der, long len,
+			              STACK_OF(X509) *certs, char *why, size_t why_len)
+{
+    const unsigned char *p = der;
+    PKCS7  *p7;
+    int     ret;
+
+    if ((p7 = d2i_PKCS7(NULL, &p, len)) == NULL)
+	return (0);
+    ret = certfile_pkcs7(p7, certs);
+    PKCS7_free(p7);
+    if (ret < 0)
+	snprintf(why, why_len, "PEM block %d (%s) holds no certificates", index, name);
+    return (ret < 0 ? -1 : 1);
+}
+
+/*
+ * certfile_pem_block - block number index's certificates; 0, or -1 with
+ * why. A CERTIFICATE block that is a PKCS#7 SignedData is one too: it is
+ * what Windows writes for a "certificate chain, Base 64" (.p7b) export.
+ */
 static int certfile_pem_block(int index, const char *name, const unsigned char *der, long len,
 			              STACK_OF(X509) *certs, char *why, size_t why_len)
 {
     const unsigned char *p = der;
     char    reason[CERTFILE_REASON];
     X509   *x509 = NULL;
-    PKCS7  *p7;
     int     ret;
 
-    if (strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0)
-	x509 = d2i_X509(NULL, &p, len);
-    else if (strcmp(name, PEM_STRING_X509_TRUSTED) == 0)
+    if (strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0) {
+	if ((x509 = d2i_X509(NULL, &p, len)) == NULL) {
+	    ERR_set_mark();			/* keep d2i_X509's reason only */
+	    ret = certfile_pem_pkcs7(index, name, der, len, certs, why, why_len);
+	    ERR_pop_to_mark();
+	    if (ret != 0) {
+		ERR_clear_error();
+		return (ret < 0 ? -1 : 0);
+	    }
+	}
+    } else if (strcmp(name, PEM_STRING_X509_TRUSTED) == 0) {
 	x509 = d2i_X509_AUX(NULL, &p, len);
-    else if (strcmp(name, PEM_STRING_PKCS7) != 0 && strcmp(name, PEM_STRING_PKCS7_SIGNED) != 0
-	     && strcmp(name, PEM_STRING_CMS) != 0)
+    } else if (strcmp(name, PEM_STRING_PKCS7) != 0 && strcmp(name, PEM_STRING_PKCS7_SIGNED) != 0
+	       && strcmp(name, PEM_STRING_CMS) != 0) {
 	return (0);				/* a key, parameters: not ours */
-    else if ((p7 = d2i_PKCS7(NULL, &p, len)) != NULL) {
-	ret = certfile_pkcs7(p7, certs);
-	PKCS7_free(p7);
-	if (ret < 0)
-	    snprintf(why, why_len, "PEM block %d (%s) holds no certificates", index, name);
-	return (ret);
+    } else if ((ret = certfile_pem_pkcs7(index, name, der, len, certs, why, why_len)) != 0) {
+	return (ret < 0 ? -1 : 0);
     }
     if (x509 == NULL) {
 	snprintf(why, why_len, "bad PEM %s block (block %d): %s", name, index,

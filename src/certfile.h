@@ -6,7 +6,9 @@
  *
  *   PEM    any number of blocks, CERTIFICATE, X509 CERTIFICATE, TRUSTED
  *          CERTIFICATE, PKCS7, PKCS #7 SIGNED DATA or CMS (a SignedData
- *          with certificates); other blocks (keys) and text around the
+ *          with certificates; under a CERTIFICATE label too, as Windows
+ *          writes a "certificate chain, Base 64" export); a corrupt or
+ *          truncated block is an error naming its number and label; other blocks (keys) and text around the
  *          blocks (the "Bag Attributes" lines of openssl pkcs12 output)
  *          are skipped; CRLF line ends and a leading UTF-8 byte order mark
  *          are accepted;

@@ -235,3 +235,14 @@ check_eq "max_chain_certs=33: the file's client certificate" \
     "$F/many.pem: fingerprint sha256 $HANK" "$(head -1 "$T/out")"
 run_capture "$T/out" "$CERTPOLICY" -o max_chain_certs=0 fingerprint "$F/many.pem"
 check "max_chain_certs=0: out of range" grep -q "max_chain_certs=0: expected a number in 1..4096" "$T/out"
+
+# Windows' "certificate chain, Base 64" export: a PKCS#7 SignedData under
+# a CERTIFICATE label. It stands for its end-entity certificate.
+openssl crl2pkcs7 -nocrl -certfile "$PKI/ca.pem" -certfile "$F/inter.pem" -certfile "$F/hank.pem" |
+    sed 's/-----\(BEGIN\|END\) PKCS7-----/-----\1 CERTIFICATE-----/' >"$F/hank-windows.p7b"
+check_eq "the Windows export has a CERTIFICATE label" 1 "$(grep -c 'BEGIN CERTIFICATE' "$F/hank-windows.p7b")"
+"$CERTPOLICY" fingerprint "$F/hank-windows.p7b" >"$T/out" 2>&1
+check_eq "fingerprint of a PKCS#7 under a CERTIFICATE label: the chain's client" \
+    "$F/hank-windows.p7b: fingerprint sha256 $HANK" "$(head -1 "$T/out")"
+printf 'database = %s\nclient hank cert=%s\n' "$OUT/win.cdb" "$F/hank-windows.p7b" >"$T/win.conf"
+check "cert= a PKCS#7 under a CERTIFICATE label: check passes" "$CERTPOLICY" -c "$T/win.conf" check
