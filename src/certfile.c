@@ -32,6 +32,7 @@
 #define CERTFILE_BOM "\xEF\xBB\xBF"		/* UTF-8 byte order mark */
 #define CERTFILE_BOM_LEN 3
 #define CERTFILE_REASON 512
+#define CERTFILE_DER_SEQUENCE 0x30		/* how DER X.509, PKCS#7, PKCS#12 start */
 
 static CRYPTO_ONCE certfile_once = CRYPTO_ONCE_STATIC_INIT;
 static char certfile_legacy_why[CERTFILE_REASON];	/* "" when loaded */
@@ -207,9 +208,8 @@ static int certfile_pkcs12(PKCS12 *p12, const char *password, STACK_OF(X509) *ce
     if (PKCS12_mac_present(p12) && !PKCS12_verify_mac(p12, pass, -1)) {
 	if (password != NULL || !PKCS12_verify_mac(p12, NULL, 0)) {
 	    log_ssl_reason(reason, sizeof(reason));
-	    snprintf(why, why_len, "cannot open the PKCS#12 file%s: %s",
-		     password ? " with that password" : " without a password"
-		     " (use --password-file)", *reason ? reason : "mac verify failure");
+	    snprintf(why, why_len, "%s: %s", password ? "cannot open the PKCS#12 file with "
+		     "that password" : CERTFILE_NO_PASSWORD, *reason ? reason : "mac verify failure");
 	    return (-1);
 	}
 	pass = NULL;
@@ -407,10 +407,23 @@ X509   *certfile_parse(const unsigned char *data, size_t len, const char *passwo
 	data += CERTFILE_BOM_LEN;
 	len -= CERTFILE_BOM_LEN;
     }
-    if (len > 0 && memmem(data, len, "-----BEGIN", 10) != NULL)
-	ret = certfile_pem(data, len, certs, why, why_len);
-    else
+    if (len > 0 && data[0] == CERTFILE_DER_SEQUENCE) {
 	ret = certfile_der(data, len, password, certs, why, why_len);
+	if (ret < 0 && memmem(data, len, "-----BEGIN", 10) != NULL) {
+	    char    der_why[CERTFILE_REASON];
+
+	    snprintf(der_why, sizeof(der_why), "%s", why);
+	    sk_X509_pop_free(certs, X509_free);
+	    if ((certs = sk_X509_new_null()) == NULL)
+		log_fatal("out of memory");
+	    if ((ret = certfile_pem(data, len, certs, why, why_len)) < 0)
+		snprintf(why, why_len, "%s", der_why);
+	}
+    } else if (len > 0 && memmem(data, len, "-----BEGIN", 10) != NULL) {
+	ret = certfile_pem(data, len, certs, why, why_len);
+    } else {
+	ret = certfile_der(data, len, password, certs, why, why_len);
+    }
     if (ret == 0)
 	x509 = certfile_pick(certs, max_chain, why, why_len);
     sk_X509_pop_free(certs, X509_free);

@@ -38,6 +38,12 @@
 struct x509_st;
 
 /*
+ * The start of the reason for a PKCS#12 file that needs a password when
+ * none was given: the command that can take one says how.
+ */
+#define CERTFILE_NO_PASSWORD "cannot open the PKCS#12 file without a password"
+
+/*
  * certfile_parse - the certificate that data[len] stands for, or NULL
  * with the reason in why[why_len]. A file with more than max_chain
  * certificates (the tool's max_chain_certs) is refused before any two are

@@ -15,6 +15,7 @@
 #include "bounds.h"
 #include "cdbfile.h"
 #include "cert.h"
+#include "certfile.h"
 #include "clientset.h"
 #include "compile.h"
 #include "conf.h"
@@ -435,7 +436,12 @@ static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
 	cert = cert_load(argv[optind], (size_t) tool->bounds.value[BOUND_MAX_CERT_SIZE],
 			 (int) tool->bounds.value[BOUND_MAX_CHAIN_CERTS],
 			 password, why, sizeof(why));
-	if (cert == NULL) {
+	if (cert == NULL && strncmp(why, CERTFILE_NO_PASSWORD, strlen(CERTFILE_NO_PASSWORD)) == 0) {
+	    log_error("%s: %s (use --password-file)%s", argv[optind], CERTFILE_NO_PASSWORD,
+		      why + strlen(CERTFILE_NO_PASSWORD));
+	    ret = 1;
+	    continue;
+	} else if (cert == NULL) {
 	    log_error("%s: %s", argv[optind], why);
 	    ret = 1;
 	    continue;
@@ -444,6 +450,9 @@ static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
 	       fprint_format(cert->cert_fp + digest, text));
 	printf("%s: pubkey_fingerprint %s %s\n", argv[optind], fprint_digest_name(digest),
 	       fprint_format(cert->pubkey_fp + digest, text));
+	if (cert->is_ca)
+	    log_warn("%s: %s is a CA certificate (%s): enroll and cert= refuse it as a "
+		     "client's", argv[optind], cert->subject, cert->ca_kind);
 	cert_free(cert);
     }
     free(password);

@@ -246,3 +246,28 @@ check_eq "fingerprint of a PKCS#7 under a CERTIFICATE label: the chain's client"
     "$F/hank-windows.p7b: fingerprint sha256 $HANK" "$(head -1 "$T/out")"
 printf 'database = %s\nclient hank cert=%s\n' "$OUT/win.cdb" "$F/hank-windows.p7b" >"$T/win.conf"
 check "cert= a PKCS#7 under a CERTIFICATE label: check passes" "$CERTPOLICY" -c "$T/win.conf" check
+
+# A DER certificate whose bytes hold the text "-----BEGIN" (here in its
+# subject) is DER, not a PEM file without blocks.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$F/begin.key" \
+    -subj "/CN=-----BEGIN CERTIFICATE-----" -addext basicConstraints=CA:FALSE -days 30 \
+    -outform DER -out "$F/begin.der" 2>/dev/null
+check "the DER certificate holds the text -----BEGIN" grep -q -- "-----BEGIN" "$F/begin.der"
+"$CERTPOLICY" fingerprint "$F/begin.der" >"$T/out" 2>&1
+check_eq "fingerprint of a DER certificate with -----BEGIN inside" \
+    "$F/begin.der: fingerprint sha256 $(openssl x509 -inform DER -in "$F/begin.der" -noout -fingerprint -sha256 | sed 's/^.*=//')" \
+    "$(head -1 "$T/out")"
+
+# fingerprint of a CA certificate says it is one (enroll would refuse it).
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$F/inter.pem"
+check "fingerprint of a CA certificate: says it is a CA" grep -qx \
+    "certpolicy: warning: $F/inter.pem: CN=Test Intermediate is a CA certificate (basicConstraints CA:TRUE): enroll and cert= refuse it as a client's" "$T/out"
+check_eq "fingerprint of a CA certificate: exit 0" "exit 0" "$(tail -1 "$T/out")"
+
+# A password-protected PKCS#12 given to enroll: enroll has no
+# --password-file, so its message does not send the user there.
+run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" enroll zed "$PKI/alice-pw.p12"
+check "enroll of a PKCS#12 that needs a password: says so" \
+    grep -q "cannot open the PKCS#12 file without a password: " "$T/out"
+check_not "enroll of a PKCS#12 that needs a password: no --password-file hint" \
+    grep -q -- "--password-file" "$T/out"
