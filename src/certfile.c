@@ -173,6 +173,13 @@ static int certfile_pem(const unsigned char *data, size_t len, STACK_OF(X509) *c
 	    err = ERR_peek_last_error();
 	    if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE) {
 		ERR_clear_error();		/* the end of the blocks */
+		if (memmem(data + at, len - at, "-----BEGIN", 10) == NULL)
+		    break;
+		certfile_pem_label(data + at, len - at, label, sizeof(label));
+		snprintf(why, why_len, "PEM block %d (%s): its BEGIN line is damaged or does "
+			 "not start a line (indented text, or lines ended by CR alone)",
+			 index + 1, label);
+		ret = -1;
 		break;
 	    }
 	    certfile_pem_label(data + at, len - at, label, sizeof(label));

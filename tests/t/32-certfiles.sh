@@ -271,3 +271,17 @@ check "enroll of a PKCS#12 that needs a password: says so" \
     grep -q "cannot open the PKCS#12 file without a password: " "$T/out"
 check_not "enroll of a PKCS#12 that needs a password: no --password-file hint" \
     grep -q -- "--password-file" "$T/out"
+
+# A BEGIN line that PEM readers do not see as one: a copy cut inside the
+# second BEGIN line, a certificate pasted indented into a mail. Named, not
+# the silent end of the blocks or "no certificate".
+{ cat "$F/inter.pem"; printf -- '-----BEGIN CERTIF'; } >"$F/cut-begin.pem"
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$F/cut-begin.pem"
+check_golden "a chain cut inside a BEGIN line: that block is named" /dev/stdin "$T/out" <<OUT
+certpolicy: $F/cut-begin.pem: PEM block 2 (CERTIF): its BEGIN line is damaged or does not start a line (indented text, or lines ended by CR alone)
+exit 1
+OUT
+sed 's/^/    /' "$F/hank.pem" >"$F/indented.pem"
+run_capture "$T/out" "$CERTPOLICY" fingerprint "$F/indented.pem"
+check "an indented certificate: says why it is not read" grep -q \
+    "indented.pem: PEM block 1 (CERTIFICATE): its BEGIN line is damaged or does not start a line" "$T/out"
