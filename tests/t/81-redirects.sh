@@ -119,26 +119,27 @@ run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" refresh
 check "a redirected OCSP POST: says it is not followed" grep -q \
     "ocsp $U/307: the server redirects a POST, which OpenSSL's client does not follow (give the new URL instead): " "$T/out"
 
-# A relative Location ("ca.crl", "./x/../ca.crl", "//host:port/path") is
-# resolved against the URL that answered, and a scheme is a scheme in any
-# case (HTTP://): RFC 9110 and RFC 3986. A Location with a control
-# character or a space is refused, not sent on, and printed escaped.
+# A relative Location ("ca.crl", "./x/../ca.crl", "//host:port/path",
+# "?query", the fragment dropped) is resolved against the URL that
+# answered, and a scheme is a scheme in any case (HTTP://): RFC 9110 and
+# RFC 3986. A Location with a control character or a space is refused,
+# not sent on, and printed escaped.
 P2=$((P + 2))
 U2=http://127.0.0.1:$P2
 ESC=$(printf '\033')
 serve "$T/serve2.log" -p "$P2" \
     -R /rel=302:ca.crl -R /dots=301:./sub/../ca.crl -R /netpath=307://127.0.0.1:$P2/ca.crl \
-    -R /upper=302:HTTP://127.0.0.1:$P2/ca.crl \
+    -R /upper=302:HTTP://127.0.0.1:$P2/ca.crl -R "/query=303:?v=2#part" \
     -R "/esc=302:$U2/ok${ESC}[31mRED" -R "/space=302:$U2/a b" "$T/ca.crl"
 U1=$U
 U=$U2
-for path in rel dots netpath upper; do
+for path in rel dots netpath upper query; do
     refresh_from $path
     check_eq "a Location like /$path's: refreshed" "exit 0" "$(tail -1 "$T/out")"
     check_eq "a Location like /$path's: carol revoked" "revoked	crl" "$(state $path carol)"
 done
-check_eq "relative Locations: each resolved to /ca.crl" \
-    "/rel /ca.crl /dots /ca.crl /netpath /ca.crl /upper /ca.crl" \
+check_eq "relative Locations: each resolved (a query on the same path, no fragment sent)" \
+    "/rel /ca.crl /dots /ca.crl /netpath /ca.crl /upper /ca.crl /query /query?v=2" \
     "$(sed -n '/^\//p' "$T/serve2.log" | tr '\n' ' ' | sed 's/ $//')"
 refresh_from esc
 check "a Location with escape sequences: refused, shown escaped" grep -qF \
