@@ -32,7 +32,6 @@
 #include "srclock.h"
 #include "statusrec.h"
 #include "timeutil.h"
-#include "tls_local.h"
 
 #ifndef CERTPOLICY_CONFDIR
 #define CERTPOLICY_CONFDIR "/etc/certpolicy"
@@ -85,7 +84,6 @@ static struct clientset *tool_load(struct tool *tool, int with_warnings, const c
     if ((conf = conf_read(tool->config, &tool->bounds)) == NULL)
 	exit(1);
     set = clientset_build(conf, time_now());
-    tls_local_entries(conf);
     conf_flush(conf, with_warnings || conf->errors);
     if (conf->errors) {
 	fflush(stdout);

@@ -17,6 +17,7 @@
 #include "mem.h"
 #include "reach.h"
 #include "timeutil.h"
+#include "tls_local.h"
 
 #define DAY 86400
 
@@ -220,6 +221,7 @@ struct clientset *clientset_build(struct conf *conf, time_t now)
 	clientset_client(&st, i);
     htable_free(&st.seen);
     clientset_pins(set);
+    tls_local_entries(conf);
     clientset_reach(conf, SET_DATABASE);
     if (strcmp(conf->values[SET_REVOCATION_CHECK], "none") != 0)
 	clientset_reach(conf, SET_STATUS_DATABASE);

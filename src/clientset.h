@@ -9,7 +9,10 @@
  * certificates and a fingerprint enrolled under two names (errors);
  * expired, expiring and not-yet-valid certificates of active clients,
  * fingerprints in another digest than fingerprint_digest, and clients
- * whose revocation cannot be checked (warnings).
+ * whose revocation cannot be checked (warnings). It also has tls_local
+ * check the tafile= files and exclude= cipher lists of the tls entries,
+ * so that every command that compiles (check, compile, enroll, revoke,
+ * refresh) judges them alike.
  */
 #ifndef CERTPOLICY_CLIENTSET_H
 #define CERTPOLICY_CLIENTSET_H
@@ -52,7 +55,11 @@ struct clientset {
     size_t  fingerprint_only;
 };
 
-/* clientset_build - resolve conf's clients; problems are counted in conf */
+/*
+ * clientset_build - resolve conf's clients, and check the files and cipher
+ * lists of its tls entries on this host (tls_local_entries()); problems
+ * are counted in conf
+ */
 struct clientset *clientset_build(struct conf *conf, time_t now);
 
 /* clientset_free - release a clientset (not its conf) */

@@ -109,3 +109,15 @@ cp "$T/c.conf" "$T/before"
 run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" revoke alice
 check_eq "revoke while postmap fails: exit 1" "exit 1" "$(tail -1 "$T/out")"
 unchanged "revoke while postmap fails"
+
+# enroll judges the tls entries as compile does, files and cipher lists
+# included: a tafile= that is gone stops it, and nothing changes.
+printf 'database = %s\ntls [127.0.0.1]:2525 secure match=localhost tafile=%s\n' \
+    "$T/tafile.cdb" "$T/no-such-ta.pem" >"$T/tafile.conf"
+cp "$T/tafile.conf" "$T/tafile.before"
+run_capture "$T/out" "$CERTPOLICY" -c "$T/tafile.conf" enroll alice "$PKI/alice.pem"
+check "enroll beside a tls entry whose tafile is gone: the entry is named" \
+    grep -q "tafile.conf:2: tls: tafile=$T/no-such-ta.pem: cannot open" "$T/out"
+check_eq "enroll beside a tls entry whose tafile is gone: exit 1" "exit 1" "$(tail -1 "$T/out")"
+check_golden "enroll beside a tls entry whose tafile is gone: the source is unchanged" \
+    "$T/tafile.before" "$T/tafile.conf"
