@@ -512,6 +512,47 @@ refresh
 check_eq "hold: a newer CRL without her lifts the hold" "good	crl	" "$(state alice)"
 check_eq "hold: alice permitted again" "action=OK" "$(answer alice)"
 
+# A hold recorded by OCSP outlives a later "unknown" from the responder
+# (10 minutes later: the responder and refresh run on a clock 10 minutes
+# ahead), and then a "good" captured before the hold (no nonce, from a
+# responder whose clock ran 10 minutes behind), served again: the hold stays.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/hank.key" 2>/dev/null
+openssl req -new -key "$T/hank.key" -subj "/CN=hank" -out "$T/hank.csr" -config ca.cnf 2>/dev/null
+openssl ca -batch -config ca.cnf -in "$T/hank.csr" -out "$T/hank.pem" -notext -days 30 >/dev/null 2>&1
+serve "$P_OCSP" env LD_PRELOAD="$BUILDDIR/tests/unit/fakeclock.so" CERTPOLICY_TEST_CLOCK=-600 \
+    openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 60
+openssl ocsp -issuer ca.pem -cert "$T/hank.pem" -url "http://127.0.0.1:$P_OCSP/" -no_nonce \
+    -respout "$T/hank-good.der" >/dev/null 2>&1
+stop "$SPID"
+check "hold by ocsp: a good response to replay was captured" test -s "$T/hank-good.der"
+revoke "$T/hank.pem" -crl_hold holdInstructionReject
+responder
+rm -f "$STATUS"
+HANK="client hank cert=$T/hank.pem"
+CLIENTS=$HANK conf ocsp
+refresh
+check_eq "hold by ocsp: hank on hold" "revoked	ocsp	certificateHold" "$(state hank "$T/hank.pem")"
+stop "$OCSPPID"
+grep -v "/CN=hank\$" index.txt >"$T/index.nohank"
+serve "$P_OCSP" env LD_PRELOAD="$BUILDDIR/tests/unit/fakeclock.so" CERTPOLICY_TEST_CLOCK=+600 \
+    openssl ocsp -index "$T/index.nohank" -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 10
+OCSPPID=$SPID
+run_capture "$T/out" at_clock +600 "$CERTPOLICY" -c "$T/c.conf" refresh
+check_eq "hold by ocsp, then unknown: the hold stays" "revoked	ocsp	certificateHold" \
+    "$(state hank "$T/hank.pem")"
+check "hold by ocsp, then unknown: says why" \
+    grep -q "client hank .*refused \"unknown to ocsp.*unknown never replaces a definite status" "$T/out"
+stop "$OCSPPID"
+serve "$P_OCSP" "$SERVE" -p "$P_OCSP" -t application/ocsp-response "$T/hank-good.der"
+refresh
+check "hold by ocsp, a good from before it replayed: verified (no nonce)" \
+    grep -q "client hank .*the response has no nonce" "$T/out"
+check_eq "hold by ocsp, a good from before it replayed: the hold stays" "revoked	ocsp	certificateHold" \
+    "$(state hank "$T/hank.pem")"
+check_eq "hold by ocsp, a good from before it replayed: hank rejected (defer)" "$REJ" \
+    "$(answer hank "$T/hank.pem")"
+stop "$SPID"
+
 # Also found: OCSP with only the issuing intermediate in client_ca_file.
 I=$T/inter
 mkdir -p "$I/newcerts"
