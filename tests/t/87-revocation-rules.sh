@@ -553,6 +553,51 @@ check_eq "hold by ocsp, a good from before it replayed: hank rejected (defer)" "
     "$(answer hank "$T/hank.pem")"
 stop "$SPID"
 
+# A previous status database that is there but cannot be read (an
+# in-place copy cut short) is not an empty history: refresh refuses and
+# leaves it, or an old CRL served again would undo carol's revocation.
+gencrl "$T/f6.crl"
+CAROL="client carol cert=$PKI/carol.pem"
+rm -f "$STATUS"
+CLIENTS=$CAROL CRLSRC=$T/f6.crl conf crl
+refresh
+check_eq "unreadable history: carol revoked" "revoked	crl	keyCompromise" "$(state carol)"
+head -c 200 "$STATUS" >"$T/status.cut"
+cp "$T/status.cut" "$STATUS"
+CLIENTS=$CAROL CRLSRC=$T/before.crl conf crl
+refresh
+check_eq "unreadable history: refresh fails" "exit 1" "$(tail -1 "$T/out")"
+check "unreadable history: the message names the file and what to do" \
+    grep -q "status database $STATUS: .*not refreshed .*move it away to start a new history" "$T/out"
+check "unreadable history: the file is left as it was" cmp -s "$T/status.cut" "$STATUS"
+check_eq "unreadable history: carol is not permitted (error action)" \
+    "action=DEFER 4.3.0 Client certificate service unavailable" "$(answer carol)"
+mv "$STATUS" "$T/status.moved"
+CLIENTS=$CAROL CRLSRC=$T/f6.crl conf crl
+refresh
+check_eq "unreadable history moved away: a new history starts" "exit 0" "$(tail -1 "$T/out")"
+
+# A client revoked in the source keeps the record of her CA's revocation:
+# revoked= lifted again, with the CRL unreachable, she is still revoked.
+CLIENTS="client carol cert=$PKI/carol.pem revoked=2026-01-01" CRLSRC=$T/f6.crl conf crl
+refresh
+check_eq "revoked= in the source: carol's CA revocation is kept" "revoked	crl	keyCompromise" "$(state carol)"
+FAILURE=permit CLIENTS=$CAROL CRLSRC=$T/nowhere.crl conf crl
+refresh
+check_eq "revoked= lifted, the CRL unreachable: carol still revoked" "revoked	crl	keyCompromise" \
+    "$(state carol)"
+check_eq "revoked= lifted: carol rejected under revocation_failure = permit" "$REJ" "$(answer carol)"
+
+# Another fingerprint_digest forgets nothing: the record is found under
+# the digest it was made with and kept under the new one.
+FAILURE=permit CLIENTS=$CAROL CRLSRC=$T/nowhere.crl conf crl
+sed -i '1i fingerprint_digest = sha1' "$T/c.conf"
+"$CERTPOLICY" -c "$T/c.conf" compile >"$T/compile.out" 2>&1 || fail "compile sha1" "$(cat "$T/compile.out")"
+refresh
+check_eq "fingerprint_digest sha256 -> sha1: carol's revocation kept under sha1" \
+    "revoked	crl	keyCompromise" \
+    "$(cdb -q "$STATUS" "s:$(fp_openssl carol.pem sha1)" 2>/dev/null | cut -f1,2,6)"
+
 # Also found: OCSP with only the issuing intermediate in client_ca_file.
 I=$T/inter
 mkdir -p "$I/newcerts"
