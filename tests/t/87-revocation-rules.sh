@@ -598,6 +598,23 @@ check_eq "fingerprint_digest sha256 -> sha1: carol's revocation kept under sha1"
     "revoked	crl	keyCompromise" \
     "$(cdb -q "$STATUS" "s:$(fp_openssl carol.pem sha1)" 2>/dev/null | cut -f1,2,6)"
 
+# A response with two SingleResponses for one certificate, "good" first
+# and then "revoked" (RFC 6960 allows several; tests/unit/ocsp_twice signs
+# it with the CA's key, since the openssl CLI cannot): the revocation wins.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/jon.key" 2>/dev/null
+openssl req -new -key "$T/jon.key" -subj "/CN=jon" -out "$T/jon.csr" -config ca.cnf 2>/dev/null
+openssl ca -batch -config ca.cnf -in "$T/jon.csr" -out "$T/jon.pem" -notext -days 30 >/dev/null 2>&1
+check "two answers for one certificate: the response is made" \
+    "$BUILDDIR/tests/unit/ocsp_twice" "$T/jon.pem" ca.pem ca.pem ca.key "$T/jon-twice.der"
+serve "$P_OCSP" "$SERVE" -p "$P_OCSP" -t application/ocsp-response "$T/jon-twice.der"
+rm -f "$STATUS"
+CLIENTS="client jon cert=$T/jon.pem" conf ocsp
+refresh
+check_eq "two answers for one certificate, good then revoked: jon revoked" \
+    "revoked	ocsp	keyCompromise" "$(state jon "$T/jon.pem")"
+check_eq "two answers for one certificate: jon rejected" "$REJ" "$(answer jon "$T/jon.pem")"
+stop "$SPID"
+
 # Also found: OCSP with only the issuing intermediate in client_ca_file.
 I=$T/inter
 mkdir -p "$I/newcerts"
