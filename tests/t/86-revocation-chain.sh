@@ -127,6 +127,17 @@ for order in root-inter inter-root; do
     check_eq "several CRLs in one file ($order): exit 0" "exit 0" "$(tail -1 "$T/out")"
 done
 
+# A file of several CRLs whose last one is cut short (a partial copy): the
+# file is refused, naming the cut CRL, never read as a shorter list; a
+# source that failed is not counted as fetched.
+{ cat "$T/root.crl"; head -c 300 "$T/inter.crl"; } >"$T/cut.pem"
+CRLSRC="$T/cut.pem, http://127.0.0.1:1/nothing.crl" conf crl
+refresh
+check "a cut CRL in a file: named" \
+    grep -q "crl $T/cut.pem: CRL 2 of the PEM data is cut short or malformed" "$T/out"
+check "a cut CRL in a file: neither source counted as fetched" grep -q "; 0 CRLs fetched$" "$T/out"
+check_eq "a cut CRL in a file: ian keeps his revocation" "revoked	crl	keyCompromise	0" "$(state ian)"
+
 # PEM CRLs over http, from the distribution points (the intermediate's for
 # the clients, the root's for the intermediate).
 serve "$P_RCRL" "$SERVE" -p "$P_RCRL" "$T/root.crl"
