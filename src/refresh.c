@@ -10,7 +10,6 @@
 
 #include <pthread.h>
 
-#include <cdb.h>
 #include <openssl/x509v3.h>
 
 #include "atomic_file.h"
@@ -28,6 +27,7 @@
 #include "refresh.h"
 #include "statusmerge.h"
 #include "statusprev.h"
+#include "statuswrite.h"
 #include "timeutil.h"
 
 #define REFRESH_METHODS	2		/* ocsp, crl */
@@ -48,13 +48,12 @@ struct refresh {
     struct crlnum *nums;
     char  **crl_sources;		/* crl_source, split; NULL: distribution points */
     size_t  ncrl_sources;
-    struct cdb_make cdbm;
+    struct statuswrite out;
     time_t  now;
     long long skew;
     size_t  counts[3];			/* good, revoked, unknown */
     size_t  failed, kept;
     size_t  partial;			/* recorded, but a CA above had no status */
-    int     write_error;
     struct statusrec *st;		/* one per entry: what is recorded */
     struct statusprev prev;		/* what was recorded, read first */
     struct refresh_result *res;
@@ -247,24 +246,6 @@ static size_t refresh_answers(struct refresh *r, const struct cert *cert, const 
     return (refresh_chain(r, issuer, who, answers, n, partial));
 }
 
-/*
- * refresh_comparable - the record a verdict is judged against, or NULL. A
- * CA's verdict (depth > 0) was judged against that CA's record (castatus);
- * thisUpdates of different lists are never compared: across depths only a
- * final revocation counts.
- */
-static const struct statusrec *refresh_comparable(const struct refresh *r, size_t i,
-						          const struct statusrec *verdict)
-{
-    const struct statusrec *prev = r->prev.rec + i;
-
-    if (!r->prev.had[i])
-	return (NULL);
-    if (verdict == NULL || (verdict->depth == 0 && prev->depth == 0))
-	return (prev);
-    return (prev->state == STATUS_REVOKED && !statusrec_is_hold(prev) ? prev : NULL);
-}
-
 /* refresh_one - one certificate; the result goes to r->st[i], r->res[i] */
 static void refresh_one(struct refresh *r, size_t i)
 {
@@ -281,7 +262,9 @@ static void refresh_one(struct refresh *r, size_t i)
 	statusmerge_combine(answers, n, &verdict);
 	res->answered = 1;
     }
-    res->have = statusmerge(n ? &verdict : NULL, refresh_comparable(r, i, n ? &verdict : NULL),
+    res->have = statusmerge(n ? &verdict : NULL,
+			    statusmerge_comparable(n ? &verdict : NULL,
+						   r->prev.had[i] ? r->prev.rec + i : NULL),
 			    (long long) r->now, r->skew, r->st + i, &refused);
     if (refused != NULL)
 	log_warn("%s: refused \"%s\" and kept \"%s\": %s", who,
@@ -418,42 +401,22 @@ static int refresh_previous(struct refresh *r)
     return (ret);
 }
 
-/* refresh_put_key - one record */
-static void refresh_put_key(struct refresh *r, const char *key, size_t klen,
-			            const struct statusrec *st)
-{
-    char    val[STATUSREC_VALUE_MAX];
-    size_t  vlen = statusrec_encode(st, val, sizeof(val));
-
-    if (cdb_make_add(&r->cdbm, key, (unsigned) klen, val, (unsigned) vlen) < 0)
-	r->write_error = 1;
-}
-
-/* refresh_put_pin - one pinned key's record (pinstatus) */
-static void refresh_put_pin(void *ctx, const struct fprint *pin, const struct statusrec *st)
-{
-    char    key[STATUSREC_KEY_MAX];
-
-    refresh_put_key(ctx, key, statusrec_pin_key(pin, key), st);
-}
-
 /* refresh_write_cas - the own status of each CA of client_ca_file (castatus_record) */
 static void refresh_write_cas(struct refresh *r)
 {
     struct statusrec st;
-    char    key[STATUSREC_KEY_MAX];
     int     i;
 
     for (i = 0; i < sk_X509_num(r->iss.cas); i++)
 	if (r->prev.ca_fp[i].len > 0 && castatus_record(r->chain, i, &st))
-	    refresh_put_key(r, key, statusrec_ca_key(r->prev.ca_fp + i, key), &st);
+	    statuswrite_ca(&r->out, r->prev.ca_fp + i, &st);
 }
 
 /* refresh_write - every record, into the open cdb_make */
 static void refresh_write(struct refresh *r)
 {
     const struct clientset *set = r->set;
-    char    key[STATUSREC_KEY_MAX], *nums = crlnum_value(r->nums);
+    char   *nums = crlnum_value(r->nums);
     int    *have = mem_calloc(set->nentries ? set->nentries : 1, sizeof(*have));
     struct htable written;		/* keys of carried records */
     size_t  i;
@@ -462,14 +425,12 @@ static void refresh_write(struct refresh *r)
     for (i = 0; i < set->nentries; i++)
 	if (refresh_wanted(r, i))
 	    htable_insert(&written, set->entries[i].fp.bytes, set->entries[i].fp.len, r);
-    if (cdb_make_add(&r->cdbm, CRLNUM_KEY, sizeof(CRLNUM_KEY) - 1, nums,
-		     (unsigned) strlen(nums)) < 0)
-	r->write_error = 1;
+    statuswrite_value(&r->out, CRLNUM_KEY, nums);
     free(nums);
     for (i = 0; i < set->nentries; i++) {
 	if (refresh_carried(r, i) && r->prev.had[i]
 	    && htable_insert(&written, set->entries[i].fp.bytes, set->entries[i].fp.len, r) == NULL)
-	    refresh_put_key(r, key, statusrec_key(&set->entries[i].fp, key), r->prev.rec + i);
+	    statuswrite_cert(&r->out, &set->entries[i].fp, r->prev.rec + i);
 	if (!refresh_wanted(r, i))
 	    continue;
 	if (r->res[i].answered && r->res[i].have)
@@ -481,9 +442,9 @@ static void refresh_write(struct refresh *r)
 	    r->kept += r->res[i].have;
 	}
 	if ((have[i] = r->res[i].have) != 0)
-	    refresh_put_key(r, key, statusrec_key(&set->entries[i].fp, key), r->st + i);
+	    statuswrite_cert(&r->out, &set->entries[i].fp, r->st + i);
     }
-    pinstatus_each(set, r->st, have, refresh_put_pin, r);
+    pinstatus_each(set, r->st, have, statuswrite_pin, &r->out);
     free(have);
     htable_free(&written);
     refresh_write_cas(r);
@@ -607,12 +568,9 @@ int     refresh_run(const struct clientset *set)
     htable_free(&r.skipped);
     if (atomic_open(&af, r.conf->values[SET_STATUS_DATABASE], 0644) < 0)
 	goto done;
-    if (cdb_make_start(&r.cdbm, af.fd) < 0
-	|| cdb_make_add(&r.cdbm, STATUSREC_FORMAT_KEY, sizeof(STATUSREC_FORMAT_KEY) - 1,
-			STATUSREC_FORMAT, sizeof(STATUSREC_FORMAT) - 1) < 0)
-	r.write_error = 1;
+    statuswrite_start(&r.out, af.fd);
     refresh_write(&r);
-    if (cdb_make_finish(&r.cdbm) < 0 || r.write_error) {
+    if (statuswrite_finish(&r.out) < 0) {
 	log_error_errno("cannot write %s", af.temp);
 	atomic_abort(&af);
 	goto done;

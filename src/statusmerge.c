@@ -99,3 +99,11 @@ int     statusmerge(const struct statusrec *verdict, const struct statusrec *rec
     }
     return (1);
 }
+
+const struct statusrec *statusmerge_comparable(const struct statusrec *verdict,
+					               const struct statusrec *recorded)
+{
+    if (recorded == NULL || verdict == NULL || (verdict->depth == 0 && recorded->depth == 0))
+	return (recorded);
+    return (statusmerge_final(recorded) ? recorded : NULL);
+}

@@ -56,4 +56,16 @@ int     statusmerge(const struct statusrec *verdict, const struct statusrec *rec
 		            long long now, long long skew, struct statusrec *out,
 		            const char **refused);
 
+/*
+ * statusmerge_comparable - the record (recorded, or NULL: none) that a
+ * certificate's verdict (NULL: no answer) is judged against. A verdict
+ * about a CA above it (depth > 0) was judged against that CA's own record
+ * already, and a record made from such a verdict says nothing of the
+ * certificate's own answers: thisUpdates of different lists are never
+ * compared, so across depths only a final revocation counts (revoked is
+ * final). Returns recorded or NULL.
+ */
+const struct statusrec *statusmerge_comparable(const struct statusrec *verdict,
+					               const struct statusrec *recorded);
+
 #endif
