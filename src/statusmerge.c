@@ -76,7 +76,9 @@ int     statusmerge(const struct statusrec *verdict, const struct statusrec *rec
     } else if (statusmerge_final(verdict)) {
 	/* a revocation always wins */ ;
     } else if (statusrec_is_hold(recorded)) {
-	if (verdict->state == STATUS_UNKNOWN) {
+	if (statusrec_is_hold(verdict) && verdict->depth != recorded->depth) {
+	    *out = *recorded;			/* its own hold, under its CA's */
+	} else if (verdict->state == STATUS_UNKNOWN) {
 	    *out = *recorded;
 	    *refused = "unknown never replaces a definite status";
 	} else if (verdict->this_update <= recorded->this_update) {
@@ -105,5 +107,10 @@ const struct statusrec *statusmerge_comparable(const struct statusrec *verdict,
 {
     if (recorded == NULL || verdict == NULL || (verdict->depth == 0 && recorded->depth == 0))
 	return (recorded);
-    return (statusmerge_final(recorded) ? recorded : NULL);
+    if (statusmerge_final(recorded))
+	return (recorded);
+    if (verdict->depth > 0 && recorded->depth == 0 && statusrec_is_hold(verdict)
+	&& statusrec_is_hold(recorded))
+	return (recorded);			/* its own hold stays on record */
+    return (NULL);
 }

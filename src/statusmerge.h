@@ -63,7 +63,10 @@ int     statusmerge(const struct statusrec *verdict, const struct statusrec *rec
  * already, and a record made from such a verdict says nothing of the
  * certificate's own answers: thisUpdates of different lists are never
  * compared, so across depths only a final revocation counts (revoked is
- * final). Returns recorded or NULL.
+ * final), and a certificate's own recorded hold stays on record while a
+ * CA above it is held too (statusmerge keeps it: both reject, and only an
+ * answer of its own, newer than its hold, may lift it). Returns recorded
+ * or NULL.
  */
 const struct statusrec *statusmerge_comparable(const struct statusrec *verdict,
 					               const struct statusrec *recorded);
