@@ -147,8 +147,10 @@ static int castatus_by_ocsp(struct castatus *cs, X509 *x, int parent, const char
 static void castatus_check(struct castatus *cs, int i, struct ca_entry *e)
 {
     X509   *x = sk_X509_value(cs->o.iss->cas, i);
-    struct statusrec answers[2];
-    char    name[256];
+    struct statusrec answers[2], verdict;
+    const struct statusrec *recorded;
+    const char *refused;
+    char    name[256], why[1024], said[256], was[256];
     size_t  n = 0;
 
     e->parent = X509_check_issued(x, x) == X509_V_OK ? -1 : issuers_of_cert(cs->o.iss, x);
@@ -159,10 +161,35 @@ static void castatus_check(struct castatus *cs, int i, struct ca_entry *e)
 	n++;
     if (cs->o.use_crl && castatus_by_crl(cs, x, e->parent, name, answers + n))
 	n++;
-    if (n > 0) {
-	statusmerge_combine(answers, n, &e->st);
-	e->have = 1;
+    if (n > 0)
+	statusmerge_combine(answers, n, &verdict);
+    recorded = cs->o.had && cs->o.had[i] ? cs->o.recorded + i : NULL;
+    e->have = statusmerge(n > 0 ? &verdict : NULL, recorded, cs->o.now, cs->o.skew, &e->st,
+			  &refused);
+    if (n == 0 && e->st.state != STATUS_REVOKED)
+	e->have = 0;				/* kept as a record, but no answer this run */
+    e->st.depth = 0;
+    if (refused != NULL) {
+	snprintf(why, sizeof(why), "refused \"%s\" and kept \"%s\": %s",
+		 statusrec_describe(&verdict, cs->o.now, cs->o.skew, said, sizeof(said)),
+		 statusrec_describe(recorded, cs->o.now, cs->o.skew, was, sizeof(was)), refused);
+	cs->o.report(cs->o.ctx, name, "status", "-", why);
     }
+}
+
+int     castatus_record(struct castatus *cs, int i, struct statusrec *st)
+{
+    const struct ca_entry *e = cs->ca + i;
+
+    if (e->state == CA_DONE && e->have) {
+	*st = e->st;
+	return (1);
+    }
+    if (cs->o.had && cs->o.had[i]) {
+	*st = cs->o.recorded[i];
+	return (1);
+    }
+    return (0);
 }
 
 /* castatus_get - CA i, checked by this thread or another */

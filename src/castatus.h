@@ -13,6 +13,18 @@
  * covers only CA certificates, an ARL, counts here). The first thread
  * that needs a CA's status makes it; the others wait for it.
  *
+ * A CA's answers are judged against what the previous refresh recorded
+ * for that CA certificate (opts.recorded, by index in client_ca_file),
+ * by the rules of statusmerge: a revoked CA stays revoked, a hold is
+ * lifted only by a newer definite answer, an older answer is a replay.
+ * Without an answer in this run, a CA's recorded revocation (or hold)
+ * stands; a recorded good status is kept for the next run but gives no
+ * verdict (its clients keep their own fresh earlier status, then become
+ * unavailable). A CA's answers are never compared with a client's own
+ * record: the root's CRL and the intermediate's CRL are different lists
+ * with different clocks. castatus_record() gives what to record for each
+ * CA.
+ *
  * castatus_chain() gives the verdict of the chain above one issuer:
  * revoked (the first revoked CA, with its depth: 1 is the client's issuer),
  * good (fresh until the earliest nextUpdate of the CAs checked), or
@@ -42,6 +54,9 @@ struct castatus_opts {
     int     use_ocsp, use_crl;		/* from revocation_check, in that order */
     castatus_report_fn report;
     void   *ctx;
+    const struct statusrec *recorded;	/* one per CA of iss, or NULL; not owned */
+    const int *had;			/* recorded[i] is valid */
+    long long now, skew;		/* seconds: the freshness of a kept good status */
 };
 
 struct castatus;
@@ -64,5 +79,14 @@ enum castatus_verdict {
  * Safe to call from several threads.
  */
 enum castatus_verdict castatus_chain(struct castatus *cs, int issuer, struct statusrec *st);
+
+/*
+ * castatus_record - what status.cdb keeps for CA index i after the run:
+ * its status as judged in this run, else (not checked, or no answer) what
+ * was recorded before, whatever its age, so that the next answer is
+ * judged against it. Returns 1 with *st, 0 for nothing to record. Call
+ * when no castatus_chain() is running.
+ */
+int     castatus_record(struct castatus *cs, int i, struct statusrec *st);
 
 #endif

@@ -120,6 +120,23 @@ static void crlinfo_fill(struct crlinfo *ci, X509_CRL *crl)
 	crlinfo_extensions(ci);
 }
 
+/*
+ * crlinfo_pem_cut - after the last PEM CRL read: did reading stop at a
+ * block that is there but unreadable (1, its reason in buf), or at the
+ * end of the blocks (0)? The error queue is drained either way.
+ */
+static int crlinfo_pem_cut(char *buf, size_t len)
+{
+    unsigned long err = ERR_peek_last_error();
+
+    if (err == 0 || (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE)) {
+	ERR_clear_error();
+	return (0);
+    }
+    log_ssl_reason(buf, len);
+    return (1);
+}
+
 /* crlinfo_read - one DER CRL, or every PEM CRL */
 struct crlinfo *crlinfo_read(const unsigned char *data, size_t len, size_t max,
 			             size_t *count, char *why, size_t why_len)
@@ -147,8 +164,12 @@ struct crlinfo *crlinfo_read(const unsigned char *data, size_t len, size_t max,
 	    crlinfo_fill(info + n++, crl);
 	}
 	BIO_free(bio);
-	if (n > 0)
-	    ERR_clear_error();			/* the end of the PEM blocks */
+	if (n > 0 && crlinfo_pem_cut(reason, sizeof(reason))) {
+	    crlinfo_free(info, n);
+	    snprintf(why, why_len, "CRL %zu of the PEM data is cut short or malformed (a partial "
+		     "copy?): %s", n + 1, reason);
+	    return (NULL);
+	}
     } else if ((crl = d2i_X509_CRL(NULL, &p, (long) len)) != NULL) {
 	if (p != data + len) {
 	    X509_CRL_free(crl);

@@ -37,8 +37,9 @@ struct crlinfo {
 /*
  * crlinfo_read - every CRL in data[len] (PEM: each block; else one DER
  * CRL), at most max of them. Returns a new array and sets *count, or NULL
- * with the reason in why[why_len] when there is no CRL at all or more
- * than max (refused whole).
+ * with the reason in why[why_len] when there is no CRL at all, more
+ * than max, or a PEM block that is cut short or malformed after whole
+ * ones (a partial copy: refused whole, never read as a shorter list).
  */
 struct crlinfo *crlinfo_read(const unsigned char *data, size_t len, size_t max,
 			             size_t *count, char *why, size_t why_len);

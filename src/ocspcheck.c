@@ -118,6 +118,35 @@ static int ocspcheck_signer(const struct ocspcheck_opts *o, OCSP_BASICRESP *bs, 
     return (-1);
 }
 
+/*
+ * ocspcheck_find - the SingleResponse for id (RFC 6960 4.2.1: a response
+ * may carry several): when several cover the certificate, a revoked one
+ * wins (the first of them), else the first. 0, or -1 when none covers it.
+ */
+static int ocspcheck_find(OCSP_BASICRESP *bs, OCSP_CERTID *id, int *status, int *code,
+			          ASN1_GENERALIZEDTIME **revtime, ASN1_GENERALIZEDTIME **thisupd,
+			          ASN1_GENERALIZEDTIME **nextupd)
+{
+    ASN1_GENERALIZEDTIME *rev, *thisu, *nextu;
+    int     idx = -1, st, c;
+
+    *status = -1;
+    while ((idx = OCSP_resp_find(bs, id, idx)) >= 0) {
+	c = -1;
+	rev = thisu = nextu = NULL;
+	st = OCSP_single_get0_status(OCSP_resp_get0(bs, idx), &c, &rev, &thisu, &nextu);
+	if (*status < 0 || (st == V_OCSP_CERTSTATUS_REVOKED
+			    && *status != V_OCSP_CERTSTATUS_REVOKED)) {
+	    *status = st;
+	    *code = c;
+	    *revtime = rev;
+	    *thisupd = thisu;
+	    *nextupd = nextu;
+	}
+    }
+    return (*status >= 0 ? 0 : -1);
+}
+
 /* ocspcheck_verify - signer, nonce, certificate, times; 0 or -1 (why) */
 static int ocspcheck_verify(const struct ocspcheck_opts *o, OCSP_REQUEST *req,
 			            OCSP_BASICRESP *bs, OCSP_CERTID *id, X509 *issuer,
@@ -136,7 +165,7 @@ static int ocspcheck_verify(const struct ocspcheck_opts *o, OCSP_REQUEST *req,
 	return (-1);
     }
     *nonce_missing = o->nonce && nonce == -1;
-    if (!OCSP_resp_find_status(bs, id, &status, &code, &revtime, &thisupd, &nextupd)) {
+    if (ocspcheck_find(bs, id, &status, &code, &revtime, &thisupd, &nextupd) < 0) {
 	snprintf(why, why_len, "the response does not cover this certificate");
 	return (-1);
     }

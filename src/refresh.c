@@ -10,7 +10,6 @@
 
 #include <pthread.h>
 
-#include <cdb.h>
 #include <openssl/x509v3.h>
 
 #include "atomic_file.h"
@@ -27,6 +26,8 @@
 #include "pinstatus.h"
 #include "refresh.h"
 #include "statusmerge.h"
+#include "statusprev.h"
+#include "statuswrite.h"
 #include "timeutil.h"
 
 #define REFRESH_METHODS	2		/* ocsp, crl */
@@ -34,7 +35,6 @@
 struct refresh_result {
     int     answered;			/* a source gave a verified answer */
     int     have;			/* st is to be recorded */
-    int     had;			/* prev is the recorded status */
     int     partial;			/* a CA above had no status (refresh_chain) */
 };
 
@@ -48,15 +48,14 @@ struct refresh {
     struct crlnum *nums;
     char  **crl_sources;		/* crl_source, split; NULL: distribution points */
     size_t  ncrl_sources;
-    struct cdb_make cdbm;
+    struct statuswrite out;
     time_t  now;
     long long skew;
     size_t  counts[3];			/* good, revoked, unknown */
     size_t  failed, kept;
     size_t  partial;			/* recorded, but a CA above had no status */
-    int     write_error;
     struct statusrec *st;		/* one per entry: what is recorded */
-    struct statusrec *prev;		/* one per entry: what was recorded, read first */
+    struct statusprev prev;		/* what was recorded, read first */
     struct refresh_result *res;
     const char **fetch;			/* every distinct CRL source, fetched first */
     size_t  nfetch;
@@ -84,11 +83,7 @@ static int refresh_is_http(const char *url)
     return (strncmp(url, "http://", 7) == 0);
 }
 
-/*
- * refresh_skipped - a distribution point that is not http:// (ldap://,
- * https://, file:), when another point answered: one warning per point
- * per run
- */
+/* refresh_skipped - a point not http:// when another answered: one warning a run */
 static void refresh_skipped(struct refresh *r, const char *url)
 {
     int     first;
@@ -190,6 +185,11 @@ static size_t refresh_chain(struct refresh *r, int issuer, const char *who,
 
     switch (castatus_chain(r->chain, issuer, &ca)) {
     case CASTATUS_REVOKED:
+	if (statusrec_is_hold(&ca) && n > 0) {
+	    statusmerge_combine(answers, n, &own);
+	    if (statusrec_is_hold(&own))
+		return (n);			/* held itself too: its own hold is recorded */
+	}
 	answers[0] = ca;
 	return (1);
     case CASTATUS_UNAVAILABLE:
@@ -262,12 +262,14 @@ static void refresh_one(struct refresh *r, size_t i)
 	statusmerge_combine(answers, n, &verdict);
 	res->answered = 1;
     }
-    res->have = statusmerge(n ? &verdict : NULL, res->had ? r->prev + i : NULL,
+    res->have = statusmerge(n ? &verdict : NULL,
+			    statusmerge_comparable(n ? &verdict : NULL,
+						   r->prev.had[i] ? r->prev.rec + i : NULL),
 			    (long long) r->now, r->skew, r->st + i, &refused);
     if (refused != NULL)
 	log_warn("%s: refused \"%s\" and kept \"%s\": %s", who,
 		 statusrec_describe(&verdict, (long long) r->now, r->skew, said, sizeof(said)),
-		 statusrec_describe(r->prev + i, (long long) r->now, r->skew, was, sizeof(was)),
+		 statusrec_describe(r->prev.rec + i, (long long) r->now, r->skew, was, sizeof(was)),
 		 refused);
     if (!n && res->have)
 	log_warn("%s: kept its previous status (%s, fresh until %s)", who,
@@ -367,74 +369,68 @@ static void refresh_all(struct refresh *r)
 	fprintf(stderr, "\n");
 }
 
+/* refresh_carried - an entry revoked in the source: no answer asked, its record carried */
+static int refresh_carried(const struct refresh *r, size_t i)
+{
+    const struct entry *e = r->set->entries + i;
+
+    return (e->cert != NULL && r->conf->clients[e->client].revoked);
+}
+
 /*
- * refresh_previous - what the last run recorded, read here before any
- * worker starts: the workers never touch the old file's tinycdb handle
- * (struct cdb keeps the last find in itself). A status database of
- * format 1 is read too; one that is unusable for another reason is
- * reported and ignored (nothing is kept from it).
+ * refresh_previous - what the last run recorded (statusprev), read before
+ * any worker starts (struct cdb keeps the last find in itself): 0, or -1
+ * (reported) when the database is there but cannot be read.
  */
-static void refresh_previous(struct refresh *r)
+static int refresh_previous(struct refresh *r)
 {
-    struct cdbfile prev;
-    char   *nums;
+    const char *path = r->conf->values[SET_STATUS_DATABASE];
+    int    *want = mem_calloc(r->set->nentries + 1, sizeof(*want));
+    char    why[256];
     size_t  i;
-    int     changed, bad, found;
+    int     ret;
 
-    cdbfile_init(&prev, r->conf->values[SET_STATUS_DATABASE], statusrec_file_check, NULL, NULL);
-    if (!cdbfile_refresh(&prev, &changed)) {
-	if (!prev.missing)
-	    log_warn("status database %s: %s: no earlier status is kept", prev.path, prev.why);
-	cdbfile_free(&prev);
-	return;
-    }
-    if ((nums = cdbfile_get(&prev, CRLNUM_KEY, &bad)) != NULL)
-	crlnum_load(r->nums, nums);
-    free(nums);
-    for (i = 0; i < r->set->nentries; i++) {
-	if (!refresh_wanted(r, i))
-	    continue;
-	found = statusrec_lookup(&prev, &r->set->entries[i].fp, r->prev + i);
-	r->res[i].had = found > 0;
-	if (found < 0)
-	    log_warn("status database %s: a malformed record for client %s: ignored", prev.path,
-		     r->conf->clients[r->set->entries[i].client].name);
-    }
-    cdbfile_free(&prev);
+    for (i = 0; i < r->set->nentries; i++)
+	want[i] = refresh_wanted(r, i) || refresh_carried(r, i);
+    ret = statusprev_read(&r->prev, path, r->set, want, r->iss.cas, r->nums, why, sizeof(why));
+    free(want);
+    if (ret < 0)
+	log_error("status database %s: %s: not refreshed (the revocations and cRLNumbers it "
+		  "records cannot be read, and a new database would forget them); put back an "
+		  "intact copy, or move it away to start a new history", path, why);
+    return (ret);
 }
 
-/* refresh_put_key - one record */
-static void refresh_put_key(struct refresh *r, const char *key, size_t klen,
-			            const struct statusrec *st)
+/* refresh_write_cas - the own status of each CA of client_ca_file (castatus_record) */
+static void refresh_write_cas(struct refresh *r)
 {
-    char    val[STATUSREC_VALUE_MAX];
-    size_t  vlen = statusrec_encode(st, val, sizeof(val));
+    struct statusrec st;
+    int     i;
 
-    if (cdb_make_add(&r->cdbm, key, (unsigned) klen, val, (unsigned) vlen) < 0)
-	r->write_error = 1;
-}
-
-/* refresh_put_pin - one pinned key's record (pinstatus) */
-static void refresh_put_pin(void *ctx, const struct fprint *pin, const struct statusrec *st)
-{
-    char    key[STATUSREC_KEY_MAX];
-
-    refresh_put_key(ctx, key, statusrec_pin_key(pin, key), st);
+    for (i = 0; i < sk_X509_num(r->iss.cas); i++)
+	if (r->prev.ca_fp[i].len > 0 && castatus_record(r->chain, i, &st))
+	    statuswrite_ca(&r->out, r->prev.ca_fp + i, &st);
 }
 
 /* refresh_write - every record, into the open cdb_make */
 static void refresh_write(struct refresh *r)
 {
     const struct clientset *set = r->set;
-    char    key[STATUSREC_KEY_MAX], *nums = crlnum_value(r->nums);
+    char   *nums = crlnum_value(r->nums);
     int    *have = mem_calloc(set->nentries ? set->nentries : 1, sizeof(*have));
+    struct htable written;		/* keys of carried records */
     size_t  i;
 
-    if (cdb_make_add(&r->cdbm, CRLNUM_KEY, sizeof(CRLNUM_KEY) - 1, nums,
-		     (unsigned) strlen(nums)) < 0)
-	r->write_error = 1;
+    htable_init(&written);
+    for (i = 0; i < set->nentries; i++)
+	if (refresh_wanted(r, i))
+	    htable_insert(&written, set->entries[i].fp.bytes, set->entries[i].fp.len, r);
+    statuswrite_value(&r->out, CRLNUM_KEY, nums);
     free(nums);
     for (i = 0; i < set->nentries; i++) {
+	if (refresh_carried(r, i) && r->prev.had[i]
+	    && htable_insert(&written, set->entries[i].fp.bytes, set->entries[i].fp.len, r) == NULL)
+	    statuswrite_cert(&r->out, &set->entries[i].fp, r->prev.rec + i);
 	if (!refresh_wanted(r, i))
 	    continue;
 	if (r->res[i].answered && r->res[i].have)
@@ -446,10 +442,12 @@ static void refresh_write(struct refresh *r)
 	    r->kept += r->res[i].have;
 	}
 	if ((have[i] = r->res[i].have) != 0)
-	    refresh_put_key(r, key, statusrec_key(&set->entries[i].fp, key), r->st + i);
+	    statuswrite_cert(&r->out, &set->entries[i].fp, r->st + i);
     }
-    pinstatus_each(set, r->st, have, refresh_put_pin, r);
+    pinstatus_each(set, r->st, have, statuswrite_pin, &r->out);
     free(have);
+    htable_free(&written);
+    refresh_write_cas(r);
 }
 
 /* refresh_sources - crl_source split into its sources */
@@ -509,11 +507,15 @@ static int refresh_setup(struct refresh *r)
     cso.use_ocsp = strstr(r->conf->values[SET_REVOCATION_CHECK], "ocsp") != NULL;
     cso.use_crl = strstr(r->conf->values[SET_REVOCATION_CHECK], "crl") != NULL;
     cso.report = refresh_report_ca;
-    r->chain = castatus_new(&cso);
     r->st = mem_calloc(r->set->nentries + 1, sizeof(*r->st));
-    r->prev = mem_calloc(r->set->nentries + 1, sizeof(*r->prev));
     r->res = mem_calloc(r->set->nentries + 1, sizeof(*r->res));
-    refresh_previous(r);
+    if (refresh_previous(r) < 0)
+	return (-1);
+    cso.recorded = r->prev.ca_rec;
+    cso.had = r->prev.ca_had;
+    cso.now = (long long) r->now;
+    cso.skew = r->skew;
+    r->chain = castatus_new(&cso);
     return (0);
 }
 
@@ -534,7 +536,7 @@ static void refresh_cleanup(struct refresh *r)
     free(r->fetch);
     issuers_free(&r->iss);
     free(r->st);
-    free(r->prev);
+    statusprev_free(&r->prev);
     free(r->res);
 }
 
@@ -566,12 +568,9 @@ int     refresh_run(const struct clientset *set)
     htable_free(&r.skipped);
     if (atomic_open(&af, r.conf->values[SET_STATUS_DATABASE], 0644) < 0)
 	goto done;
-    if (cdb_make_start(&r.cdbm, af.fd) < 0
-	|| cdb_make_add(&r.cdbm, STATUSREC_FORMAT_KEY, sizeof(STATUSREC_FORMAT_KEY) - 1,
-			STATUSREC_FORMAT, sizeof(STATUSREC_FORMAT) - 1) < 0)
-	r.write_error = 1;
+    statuswrite_start(&r.out, af.fd);
     refresh_write(&r);
-    if (cdb_make_finish(&r.cdbm) < 0 || r.write_error) {
+    if (statuswrite_finish(&r.out) < 0) {
 	log_error_errno("cannot write %s", af.temp);
 	atomic_abort(&af);
 	goto done;

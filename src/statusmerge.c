@@ -48,6 +48,12 @@ static int statusmerge_keep(const struct statusrec *rec, long long now, long lon
 	    || (rec->state == STATUS_GOOD && rec->next_update + skew >= now));
 }
 
+/* statusmerge_final - revoked for good: any reason but certificateHold */
+static int statusmerge_final(const struct statusrec *st)
+{
+    return (st->state == STATUS_REVOKED && !statusrec_is_hold(st));
+}
+
 int     statusmerge(const struct statusrec *verdict, const struct statusrec *recorded,
 		            long long now, long long skew, struct statusrec *out,
 		            const char **refused)
@@ -62,22 +68,27 @@ int     statusmerge(const struct statusrec *verdict, const struct statusrec *rec
     *out = *verdict;
     if (recorded == NULL)
 	return (1);
-    if (recorded->state == STATUS_REVOKED && !statusrec_is_hold(recorded)) {
-	if (verdict->state != STATUS_REVOKED || statusrec_is_hold(verdict))
+    if (statusmerge_final(recorded)) {
+	if (!statusmerge_final(verdict))
 	    *out = *recorded;			/* a newer revocation may replace it */
 	if (verdict->state != STATUS_REVOKED)
 	    *refused = "a revocation is final";
-    } else if (verdict->state == STATUS_REVOKED && !statusrec_is_hold(verdict)) {
+    } else if (statusmerge_final(verdict)) {
 	/* a revocation always wins */ ;
     } else if (statusrec_is_hold(recorded)) {
-	if (verdict->this_update <= recorded->this_update) {
+	if (statusrec_is_hold(verdict) && verdict->depth != recorded->depth) {
+	    *out = *recorded;			/* its own hold, under its CA's */
+	} else if (verdict->state == STATUS_UNKNOWN) {
+	    *out = *recorded;
+	    *refused = "unknown never replaces a definite status";
+	} else if (verdict->this_update <= recorded->this_update) {
 	    *out = *recorded;
 	    if (!statusrec_is_hold(verdict))
 		*refused = "a hold is lifted only by an answer newer than the one that "
 		    "reported it";
 	}
     } else if (verdict->this_update < recorded->this_update
-	       && !(recorded->state == STATUS_UNKNOWN && verdict->state == STATUS_GOOD)) {
+	       && !(recorded->state == STATUS_UNKNOWN && verdict->state != STATUS_UNKNOWN)) {
 	*out = *recorded;
 	if (verdict->state != recorded->state)
 	    *refused = "the answer is older than the recorded status (replayed?)";
@@ -89,4 +100,17 @@ int     statusmerge(const struct statusrec *verdict, const struct statusrec *rec
 	*refused = "unknown never replaces a definite status";
     }
     return (1);
+}
+
+const struct statusrec *statusmerge_comparable(const struct statusrec *verdict,
+					               const struct statusrec *recorded)
+{
+    if (recorded == NULL || verdict == NULL || (verdict->depth == 0 && recorded->depth == 0))
+	return (recorded);
+    if (statusmerge_final(recorded))
+	return (recorded);
+    if (verdict->depth > 0 && recorded->depth == 0 && statusrec_is_hold(verdict)
+	&& statusrec_is_hold(recorded))
+	return (recorded);			/* its own hold stays on record */
+    return (NULL);
 }

@@ -52,6 +52,12 @@ size_t  statusrec_pin_key(const struct fprint *fp, char *buf)
     return (statusrec_key_with('p', fp, buf));
 }
 
+/* statusrec_ca_key - "c:AB:.." */
+size_t  statusrec_ca_key(const struct fprint *fp, char *buf)
+{
+    return (statusrec_key_with('c', fp, buf));
+}
+
 /* statusrec_encode - the value text */
 size_t  statusrec_encode(const struct statusrec *rec, char *buf, size_t len)
 {
@@ -172,6 +178,14 @@ int     statusrec_pin_lookup(struct cdbfile *cf, const struct fprint *fp, struct
     char    key[STATUSREC_KEY_MAX];
 
     return (statusrec_find(cf, key, statusrec_pin_key(fp, key), rec));
+}
+
+/* statusrec_ca_lookup - one CA certificate's own status */
+int     statusrec_ca_lookup(struct cdbfile *cf, const struct fprint *fp, struct statusrec *rec)
+{
+    char    key[STATUSREC_KEY_MAX];
+
+    return (statusrec_find(cf, key, statusrec_ca_key(fp, key), rec));
 }
 
 /* statusrec_iso - seconds as YYYY-MM-DDTHH:MM:SSZ */

@@ -7,6 +7,11 @@
  *   p:AB:CD:...                -> the status of a pinned public key (its
  *                                 fingerprint): revoked when any enrolled
  *                                 certificate with that key is revoked
+ *   c:AB:CD:...                -> the own status of a CA certificate of
+ *                                 client_ca_file (its SHA-256 fingerprint),
+ *                                 as its issuer's CRL or OCSP answered (depth
+ *                                 0); refresh's own, to judge the next answer
+ *                                 about that CA (certpolicyd reads s: only)
  *   certpolicy:crl-numbers     -> the highest cRLNumbers seen per CA key and
  *                                 CRL scope (crlnum.h); refresh's own
  *
@@ -65,6 +70,9 @@ size_t  statusrec_key(const struct fprint *fp, char *buf);
 /* statusrec_pin_key - "p:AB:.." (a public key's fingerprint) in buf[STATUSREC_KEY_MAX] */
 size_t  statusrec_pin_key(const struct fprint *fp, char *buf);
 
+/* statusrec_ca_key - "c:AB:.." (a CA certificate's SHA-256) in buf[STATUSREC_KEY_MAX] */
+size_t  statusrec_ca_key(const struct fprint *fp, char *buf);
+
 /* statusrec_pin_lookup - a pinned key's status: 1 found, 0 not, -1 corrupt */
 struct cdbfile;
 int     statusrec_pin_lookup(struct cdbfile *cf, const struct fprint *fp, struct statusrec *rec);
@@ -83,6 +91,9 @@ int     statusrec_file_check(struct cdbfile *cf, void *ctx);
 
 /* statusrec_lookup - from an open status database: 1 found, 0 not, -1 corrupt */
 int     statusrec_lookup(struct cdbfile *cf, const struct fprint *fp, struct statusrec *rec);
+
+/* statusrec_ca_lookup - a CA certificate's own status: 1 found, 0 not, -1 corrupt */
+int     statusrec_ca_lookup(struct cdbfile *cf, const struct fprint *fp, struct statusrec *rec);
 
 /*
  * statusrec_describe - "good by crl, fresh until 2026-11-29T12:00:00Z",

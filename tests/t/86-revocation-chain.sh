@@ -127,6 +127,17 @@ for order in root-inter inter-root; do
     check_eq "several CRLs in one file ($order): exit 0" "exit 0" "$(tail -1 "$T/out")"
 done
 
+# A file of several CRLs whose last one is cut short (a partial copy): the
+# file is refused, naming the cut CRL, never read as a shorter list; a
+# source that failed is not counted as fetched.
+{ cat "$T/root.crl"; head -c 300 "$T/inter.crl"; } >"$T/cut.pem"
+CRLSRC="$T/cut.pem, http://127.0.0.1:1/nothing.crl" conf crl
+refresh
+check "a cut CRL in a file: named" \
+    grep -q "crl $T/cut.pem: CRL 2 of the PEM data is cut short or malformed" "$T/out"
+check "a cut CRL in a file: neither source counted as fetched" grep -q "; 0 CRLs fetched$" "$T/out"
+check_eq "a cut CRL in a file: ian keeps his revocation" "revoked	crl	keyCompromise	0" "$(state ian)"
+
 # PEM CRLs over http, from the distribution points (the intermediate's for
 # the clients, the root's for the intermediate).
 serve "$P_RCRL" "$SERVE" -p "$P_RCRL" "$T/root.crl"
@@ -306,3 +317,98 @@ check_eq "16 CAs above a client: all checked, good" "good	crl		0" "$(state c16)"
 check "17 CAs above a client: refused, naming the limit" \
     grep -q "client c17 (serial 4D): more than 16 CAs above it before the trust anchor (the limit)" "$T/out"
 check_eq "17 CAs above a client: no status" "" "$(state c17)"
+
+# A verdict about an intermediate is judged against what was recorded for
+# that CA certificate, never against its clients' own statuses: the root's
+# CRL and the intermediate's are different lists with their own clocks.
+# Another intermediate, "Test Held CA", put on hold by the root and
+# released; its own CRLs are made 20 minutes ago and now.
+H=$T/held
+mkdir -p "$H/newcerts"
+: >"$H/index.txt"
+echo 5000 >"$H/serial"
+echo 5000 >"$H/crlnumber"
+openssl req -new -newkey rsa:2048 -nodes -keyout "$H/ca.key" -out "$H/ca.csr" \
+    -subj "/CN=Test Held CA" -config ca.cnf 2>/dev/null
+openssl ca -batch -config ca.cnf -extensions inter_ext -in "$H/ca.csr" -out "$H/ca.pem" \
+    -days 3650 -notext >/dev/null 2>&1
+sed -e "s|^dir = .*|dir = $H|" ca.cnf >"$H/ca.cnf"
+for who in hal hal2; do
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/$who.key" 2>/dev/null
+    openssl req -new -key "$T/$who.key" -subj "/CN=$who" -out "$T/$who.csr" -config ca.cnf 2>/dev/null
+    openssl ca -batch -config "$H/ca.cnf" -in "$T/$who.csr" -out "$T/$who.pem" -notext -days 30 \
+        >/dev/null 2>&1 || fail "issue $who" "openssl ca failed"
+done
+cat ca.pem "$H/ca.pem" >"$T/held-cas.pem"
+stamp() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
+CNF=$H/ca.cnf gencrl "$T/held-old.crl" -crl_lastupdate "$(stamp '20 minutes ago')" -crl_nextupdate "$(stamp '7 days')"
+CNF=$H/ca.cnf gencrl "$T/held-new.crl"
+gencrl "$T/r0.crl" -crl_lastupdate "$(stamp '30 minutes ago')" -crl_nextupdate "$(stamp '7 days')"
+openssl ca -config ca.cnf -revoke "$H/ca.pem" -crl_hold holdInstructionReject >/dev/null 2>&1
+gencrl "$T/r1.crl" -crl_lastupdate "$(stamp '10 minutes ago')" -crl_nextupdate "$(stamp '7 days')"
+hserial=$(openssl x509 -in "$H/ca.pem" -noout -serial | cut -d= -f2)
+awk -F '\t' -v OFS='\t' -v s="$hserial" '$4 == s { $1 = "V"; $3 = "" } 1' index.txt >"$T/index.released"
+cp "$T/index.released" index.txt
+gencrl "$T/r2.crl" -crl_lastupdate "$(stamp '2 minutes ago')" -crl_nextupdate "$(stamp '7 days')"
+held() { # ROOTCRL OWNCRL - refresh hal with these two CRLs
+    cat "$T/$1.crl" "$T/$2.crl" >"$T/held-src.pem"
+    CLIENTS="client hal cert=$T/hal.pem" CRLSRC=$T/held-src.pem conf crl
+    sed -i "s|^client_ca_file = .*|client_ca_file = $T/held-cas.pem|" "$T/c.conf"
+    "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
+    refresh
+}
+capath() { cdb -q "$STATUS" "c:$(fp_openssl "$H/ca.pem" sha256)" 2>/dev/null | cut -f1,2,6; }
+
+# Its own CRL newer than the root's that holds its CA: hal is held all the same.
+rm -f "$STATUS"
+held r0 held-new
+check_eq "chain hold: before the hold, hal good" "good	crl		0" "$(state hal)"
+held r1 held-new
+check_eq "chain hold: a root CRL older than hal's own one holds its CA: hal held at depth 1" \
+    "revoked	crl	certificateHold	1" "$(state hal)"
+check_eq "chain hold: hal rejected" "$REJ" "$(answer hal)"
+check_eq "chain hold: the CA's own status is recorded" "revoked	crl	certificateHold" "$(capath)"
+held r0 held-new
+check_eq "chain hold: the root's CRL from before the hold, served again: refused (cRLNumber)" \
+    "revoked	crl	certificateHold	1" "$(state hal)"
+
+# Released by a newer root CRL while hal's own CRL is older than the hold: released.
+rm -f "$STATUS"
+held r1 held-old
+check_eq "chain release: hal held at depth 1" "revoked	crl	certificateHold	1" "$(state hal)"
+held r2 held-old
+check_eq "chain release: a newer root CRL releases the CA: hal good" "good	crl		0" "$(state hal)"
+check_eq "chain release: hal permitted" "action=OK" "$(answer hal)"
+check_eq "chain release: the CA's own status is good" "good	crl	" "$(capath)"
+
+# By OCSP: the root's responder revokes the CA; a "good" for the CA captured
+# before (no nonce, from a responder whose clock ran 10 minutes behind) is
+# served again, and hal2 is enrolled under the CA: both stay revoked.
+serve "$P_ROCSP" env LD_PRELOAD="$BUILDDIR/tests/unit/fakeclock.so" CERTPOLICY_TEST_CLOCK=-600 \
+    openssl ocsp -index index.txt -port "$P_ROCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 60
+openssl ocsp -issuer ca.pem -cert "$H/ca.pem" -url "http://127.0.0.1:$P_ROCSP/" -no_nonce \
+    -respout "$T/held-good.der" >/dev/null 2>&1
+stop "$SPID"
+check "ca by ocsp: a good response for the CA was captured" test -s "$T/held-good.der"
+openssl ca -config ca.cnf -revoke "$H/ca.pem" -crl_reason keyCompromise >/dev/null 2>&1
+serve "$P_ROCSP" openssl ocsp -index index.txt -port "$P_ROCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 60
+rm -f "$STATUS"
+CLIENTS="client hal cert=$T/hal.pem" conf ocsp
+sed -i "s|^client_ca_file = .*|client_ca_file = $T/held-cas.pem|" "$T/c.conf"
+"$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
+refresh
+check_eq "ca by ocsp: hal revoked through its CA" "revoked	ocsp	keyCompromise	1" "$(state hal)"
+check_eq "ca by ocsp: the CA's revocation is recorded" "revoked	ocsp	keyCompromise" "$(capath)"
+stop "$SPID"
+serve "$P_ROCSP" "$SERVE" -p "$P_ROCSP" -t application/ocsp-response "$T/held-good.der"
+CLIENTS="client hal cert=$T/hal.pem
+client hal2 cert=$T/hal2.pem" conf ocsp
+sed -i "s|^client_ca_file = .*|client_ca_file = $T/held-cas.pem|" "$T/c.conf"
+"$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
+refresh
+check "ca by ocsp, the captured good replayed: refused, said so" \
+    grep -q "CA .*Test Held CA: status -: refused \"good by ocsp .*a revocation is final" "$T/out"
+check_eq "ca by ocsp, the captured good replayed: the CA stays revoked" "revoked	ocsp	keyCompromise" "$(capath)"
+check_eq "ca by ocsp, replayed: hal2, enrolled since, revoked through its CA" \
+    "revoked	ocsp	keyCompromise	1" "$(state hal2)"
+check_eq "ca by ocsp, replayed: hal2 rejected" "$REJ" "$(answer hal2)"

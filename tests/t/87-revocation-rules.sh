@@ -512,6 +512,109 @@ refresh
 check_eq "hold: a newer CRL without her lifts the hold" "good	crl	" "$(state alice)"
 check_eq "hold: alice permitted again" "action=OK" "$(answer alice)"
 
+# A hold recorded by OCSP outlives a later "unknown" from the responder
+# (10 minutes later: the responder and refresh run on a clock 10 minutes
+# ahead), and then a "good" captured before the hold (no nonce, from a
+# responder whose clock ran 10 minutes behind), served again: the hold stays.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/hank.key" 2>/dev/null
+openssl req -new -key "$T/hank.key" -subj "/CN=hank" -out "$T/hank.csr" -config ca.cnf 2>/dev/null
+openssl ca -batch -config ca.cnf -in "$T/hank.csr" -out "$T/hank.pem" -notext -days 30 >/dev/null 2>&1
+serve "$P_OCSP" env LD_PRELOAD="$BUILDDIR/tests/unit/fakeclock.so" CERTPOLICY_TEST_CLOCK=-600 \
+    openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 60
+openssl ocsp -issuer ca.pem -cert "$T/hank.pem" -url "http://127.0.0.1:$P_OCSP/" -no_nonce \
+    -respout "$T/hank-good.der" >/dev/null 2>&1
+stop "$SPID"
+check "hold by ocsp: a good response to replay was captured" test -s "$T/hank-good.der"
+revoke "$T/hank.pem" -crl_hold holdInstructionReject
+responder
+rm -f "$STATUS"
+HANK="client hank cert=$T/hank.pem"
+CLIENTS=$HANK conf ocsp
+refresh
+check_eq "hold by ocsp: hank on hold" "revoked	ocsp	certificateHold" "$(state hank "$T/hank.pem")"
+stop "$OCSPPID"
+grep -v "/CN=hank\$" index.txt >"$T/index.nohank"
+serve "$P_OCSP" env LD_PRELOAD="$BUILDDIR/tests/unit/fakeclock.so" CERTPOLICY_TEST_CLOCK=+600 \
+    openssl ocsp -index "$T/index.nohank" -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 10
+OCSPPID=$SPID
+run_capture "$T/out" at_clock +600 "$CERTPOLICY" -c "$T/c.conf" refresh
+check_eq "hold by ocsp, then unknown: the hold stays" "revoked	ocsp	certificateHold" \
+    "$(state hank "$T/hank.pem")"
+check "hold by ocsp, then unknown: says why" \
+    grep -q "client hank .*refused \"unknown to ocsp.*unknown never replaces a definite status" "$T/out"
+stop "$OCSPPID"
+serve "$P_OCSP" "$SERVE" -p "$P_OCSP" -t application/ocsp-response "$T/hank-good.der"
+refresh
+check "hold by ocsp, a good from before it replayed: verified (no nonce)" \
+    grep -q "client hank .*the response has no nonce" "$T/out"
+check_eq "hold by ocsp, a good from before it replayed: the hold stays" "revoked	ocsp	certificateHold" \
+    "$(state hank "$T/hank.pem")"
+check_eq "hold by ocsp, a good from before it replayed: hank rejected (defer)" "$REJ" \
+    "$(answer hank "$T/hank.pem")"
+stop "$SPID"
+
+# A previous status database that is there but cannot be read (an
+# in-place copy cut short) is not an empty history: refresh refuses and
+# leaves it, or an old CRL served again would undo carol's revocation.
+gencrl "$T/f6.crl"
+CAROL="client carol cert=$PKI/carol.pem"
+rm -f "$STATUS"
+CLIENTS=$CAROL CRLSRC=$T/f6.crl conf crl
+refresh
+check_eq "unreadable history: carol revoked" "revoked	crl	keyCompromise" "$(state carol)"
+head -c 200 "$STATUS" >"$T/status.cut"
+cp "$T/status.cut" "$STATUS"
+CLIENTS=$CAROL CRLSRC=$T/before.crl conf crl
+refresh
+check_eq "unreadable history: refresh fails" "exit 1" "$(tail -1 "$T/out")"
+check "unreadable history: the message names the file and what to do" \
+    grep -q "status database $STATUS: .*not refreshed .*move it away to start a new history" "$T/out"
+check "unreadable history: the file is left as it was" cmp -s "$T/status.cut" "$STATUS"
+check_eq "unreadable history: carol is not permitted (error action)" \
+    "action=DEFER 4.3.0 Client certificate service unavailable" "$(answer carol)"
+mv "$STATUS" "$T/status.moved"
+CLIENTS=$CAROL CRLSRC=$T/f6.crl conf crl
+refresh
+check_eq "unreadable history moved away: a new history starts" "exit 0" "$(tail -1 "$T/out")"
+
+# A client revoked in the source keeps the record of her CA's revocation:
+# revoked= lifted again, with the CRL unreachable, she is still revoked.
+CLIENTS="client carol cert=$PKI/carol.pem revoked=2026-01-01" CRLSRC=$T/f6.crl conf crl
+refresh
+check_eq "revoked= in the source: carol's CA revocation is kept" "revoked	crl	keyCompromise" "$(state carol)"
+FAILURE=permit CLIENTS=$CAROL CRLSRC=$T/nowhere.crl conf crl
+refresh
+check_eq "revoked= lifted, the CRL unreachable: carol still revoked" "revoked	crl	keyCompromise" \
+    "$(state carol)"
+check_eq "revoked= lifted: carol rejected under revocation_failure = permit" "$REJ" "$(answer carol)"
+
+# Another fingerprint_digest forgets nothing: the record is found under
+# the digest it was made with and kept under the new one.
+FAILURE=permit CLIENTS=$CAROL CRLSRC=$T/nowhere.crl conf crl
+sed -i '1i fingerprint_digest = sha1' "$T/c.conf"
+"$CERTPOLICY" -c "$T/c.conf" compile >"$T/compile.out" 2>&1 || fail "compile sha1" "$(cat "$T/compile.out")"
+refresh
+check_eq "fingerprint_digest sha256 -> sha1: carol's revocation kept under sha1" \
+    "revoked	crl	keyCompromise" \
+    "$(cdb -q "$STATUS" "s:$(fp_openssl carol.pem sha1)" 2>/dev/null | cut -f1,2,6)"
+
+# A response with two SingleResponses for one certificate, "good" first
+# and then "revoked" (RFC 6960 allows several; tests/unit/ocsp_twice signs
+# it with the CA's key, since the openssl CLI cannot): the revocation wins.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/jon.key" 2>/dev/null
+openssl req -new -key "$T/jon.key" -subj "/CN=jon" -out "$T/jon.csr" -config ca.cnf 2>/dev/null
+openssl ca -batch -config ca.cnf -in "$T/jon.csr" -out "$T/jon.pem" -notext -days 30 >/dev/null 2>&1
+check "two answers for one certificate: the response is made" \
+    "$BUILDDIR/tests/unit/ocsp_twice" "$T/jon.pem" ca.pem ca.pem ca.key "$T/jon-twice.der"
+serve "$P_OCSP" "$SERVE" -p "$P_OCSP" -t application/ocsp-response "$T/jon-twice.der"
+rm -f "$STATUS"
+CLIENTS="client jon cert=$T/jon.pem" conf ocsp
+refresh
+check_eq "two answers for one certificate, good then revoked: jon revoked" \
+    "revoked	ocsp	keyCompromise" "$(state jon "$T/jon.pem")"
+check_eq "two answers for one certificate: jon rejected" "$REJ" "$(answer jon "$T/jon.pem")"
+stop "$SPID"
+
 # Also found: OCSP with only the issuing intermediate in client_ca_file.
 I=$T/inter
 mkdir -p "$I/newcerts"

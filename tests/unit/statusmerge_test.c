@@ -3,7 +3,8 @@
  *
  * Each input line is RECORDED | ANSWER [; ANSWER]: the status recorded by
  * the previous refresh and this run's verified answers, each
- * STATE/SOURCE/THIS_UPDATE/NEXT_UPDATE[/REASON] or "-" for none. The clock
+ * STATE/SOURCE/THIS_UPDATE/NEXT_UPDATE[/REASON][@DEPTH] or "-" for none
+ * (DEPTH > 0: a verdict about a CA above, or a record made from one). The clock
  * is at 1000 seconds, clock_skew 60. Prints what is recorded, and why an
  * answer was refused.
  */
@@ -18,13 +19,17 @@
 /* parse - one status; 0, 1 for "-", -1 malformed */
 static int parse(char *text, struct statusrec *st)
 {
-    char   *f[5] = {NULL, NULL, NULL, NULL, ""}, *save = NULL;
-    int     n = 0;
+    char   *f[5] = {NULL, NULL, NULL, NULL, ""}, *save = NULL, *at;
+    int     n = 0, depth = 0;
 
     text += strspn(text, " ");
     text[strcspn(text, " ")] = 0;
     if (strcmp(text, "-") == 0 || *text == 0)
 	return (1);
+    if ((at = strchr(text, '@')) != NULL) {
+	*at = 0;
+	depth = (int) strtol(at + 1, NULL, 10);
+    }
     for (char *p = strtok_r(text, "/", &save); p && n < 5; p = strtok_r(NULL, "/", &save))
 	f[n++] = p;
     if (n < 4)
@@ -37,6 +42,7 @@ static int parse(char *text, struct statusrec *st)
     st->next_update = strtoll(f[3], NULL, 10);
     st->revoked_at = st->state == STATUS_REVOKED ? st->this_update : -1;
     snprintf(st->reason, sizeof(st->reason), "%s", f[4]);
+    st->depth = depth;
     return (0);
 }
 
@@ -65,7 +71,9 @@ int     main(void)
 		n++;
 	if (n > 0)
 	    statusmerge_combine(answers, n, &verdict);
-	if (!statusmerge(n ? &verdict : NULL, none ? NULL : &recorded, 1000, 60, &out, &refused))
+	if (!statusmerge(n ? &verdict : NULL,
+			 statusmerge_comparable(n ? &verdict : NULL, none ? NULL : &recorded),
+			 1000, 60, &out, &refused))
 	    printf("[%s] -> nothing\n", line);
 	else
 	    printf("[%s] -> %s/%s/%lld/%lld%s%s%s%s\n", line, statusrec_state_name(out.state),
