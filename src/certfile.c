@@ -37,17 +37,30 @@
 static CRYPTO_ONCE certfile_once = CRYPTO_ONCE_STATIC_INIT;
 static char certfile_legacy_why[CERTFILE_REASON];	/* "" when loaded */
 
+static OSSL_PROVIDER *certfile_default, *certfile_legacy;
+
+/* certfile_unload - the providers loaded, unloaded at exit */
+static void certfile_unload(void)
+{
+    if (certfile_legacy != NULL)
+	OSSL_PROVIDER_unload(certfile_legacy);
+    if (certfile_default != NULL)
+	OSSL_PROVIDER_unload(certfile_default);
+    certfile_legacy = certfile_default = NULL;
+}
+
 /* certfile_providers - default and legacy, once (PKCS#12 RC2-40 and 3DES) */
 static void certfile_providers(void)
 {
     char    reason[CERTFILE_REASON];
 
-    if (OSSL_PROVIDER_load(NULL, "default") == NULL)
+    if ((certfile_default = OSSL_PROVIDER_load(NULL, "default")) == NULL)
 	log_fatal("cannot load OpenSSL's default provider: %s",
 		  log_ssl_reason(reason, sizeof(reason)));
-    if (OSSL_PROVIDER_load(NULL, "legacy") == NULL)
+    if ((certfile_legacy = OSSL_PROVIDER_load(NULL, "legacy")) == NULL)
 	snprintf(certfile_legacy_why, sizeof(certfile_legacy_why), "%s",
 		 *log_ssl_reason(reason, sizeof(reason)) ? reason : "not found");
+    (void) atexit(certfile_unload);
 }
 
 /* certfile_push - add x509 (owned) to certs */
