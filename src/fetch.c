@@ -231,11 +231,12 @@ static char *fetch_location(const char *from, const char *location, char *why, s
  * for GET. Returns the response (for a GET streamed, since a CRL may be
  * PEM: ASN.1 is expected only of OCSP), or NULL with *redirect set to
  * where the server sends us (new memory; OpenSSL reports 301 and 302 this
- * way), or NULL with why.
+ * way), or NULL with why. The response belongs to *ctxp, which the caller
+ * closes with OSSL_HTTP_close() once it has read it.
  */
 static BIO *fetch_hop(const char *url, const char *content_type, BIO *req,
 		              const char *expect, size_t max, int timeout, char **redirect,
-		              char *why, size_t why_len)
+		              OSSL_HTTP_REQ_CTX **ctxp, char *why, size_t why_len)
 {
     char   *host = NULL, *port = NULL, *path = NULL, *location = NULL;
     OSSL_HTTP_REQ_CTX *rctx = NULL;
@@ -268,11 +269,12 @@ static BIO *fetch_hop(const char *url, const char *content_type, BIO *req,
 	    log_ssl_reason(reason, sizeof(reason));
 	    snprintf(why, why_len, "%s", *reason ? reason : "no response");
 	}
-    } else if (!BIO_up_ref(resp)) {
-	log_fatal("out of memory");
     }
     OPENSSL_free(location);
-    OSSL_HTTP_close(rctx, resp != NULL);
+    if (resp != NULL)
+	*ctxp = rctx;				/* the caller reads resp, then closes */
+    else
+	OSSL_HTTP_close(rctx, 0);
     OPENSSL_free(host);
     OPENSSL_free(port);
     OPENSSL_free(path);
@@ -295,6 +297,7 @@ static unsigned char *fetch_http(const char *url, const char *content_type, BIO 
     int     n = 0, i, left;
     long long left_ms;
     BIO    *resp;
+    OSSL_HTTP_REQ_CTX *rctx = NULL;
 
     urls[n++] = mem_strdup(url);
     for (i = (int) fetch_scheme_len(urls[0]); i > 0; i--)
@@ -307,9 +310,10 @@ static unsigned char *fetch_http(const char *url, const char *content_type, BIO 
 	}
 	left = (int) ((left_ms + 999) / 1000);	/* OpenSSL counts whole seconds */
 	if ((resp = fetch_hop(urls[n - 1], content_type, req, expect, max, left, &next,
-			      why, why_len)) != NULL) {
+			      &rctx, why, why_len)) != NULL) {
 	    data = fetch_drain(resp, max, time(NULL) + left, len, why, why_len);
-	    BIO_free_all(resp);
+	    OSSL_HTTP_close(rctx, data != NULL);	/* frees the connection */
+	    BIO_free(resp);			/* the reference OSSL_HTTP_exchange() gave */
 	    break;
 	}
 	if (next == NULL && n > 1) {

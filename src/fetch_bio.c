@@ -140,8 +140,15 @@ BIO    *fetch_bio_update(BIO *bio, void *arg, int connect, int detail)
 
     (void) arg;
     (void) detail;
-    if (!connect)
-	return (bio);
+    if (!connect) {
+	/* on disconnect: take the filter off again; the rest is OpenSSL's to free */
+	BIO    *next = BIO_pop(bio);
+
+	if (next == NULL)
+	    return (bio);
+	BIO_free(bio);
+	return (next);
+    }
     if (!CRYPTO_THREAD_run_once(&fetch_bio_once, fetch_bio_make)
 	|| (filter = BIO_new(fetch_bio_method)) == NULL)
 	return (NULL);

@@ -30,7 +30,7 @@ for prog in certpolicy certpolicyd; do
     cc $FLAGS -o "$A/src/$prog" "$A/src/$prog.o" $objs $LIBS 2>>"$A/build.log" || build_ok=0
 done
 for t in "$SRCDIR"/tests/unit/*_test.c "$SRCDIR"/tests/unit/policy_client.c "$SRCDIR"/tests/unit/http_serve.c \
-    "$SRCDIR"/tests/unit/conn_hold.c; do
+    "$SRCDIR"/tests/unit/conn_hold.c "$SRCDIR"/tests/unit/ocsp_twice.c; do
     name=$(basename "$t" .c)
     extra=
     case $name in policy_client | conn_hold) extra=$SRCDIR/tests/unit/endpoint.c ;; esac
@@ -47,7 +47,7 @@ mkdir -p "$A/tests/fuzz" "$A/bench"
 # shellcheck disable=SC2086
 cc $FLAGS $INC -I"$SRCDIR/tests/unit" -o "$A/bench/policyload" "$SRCDIR/bench/policyload.c" \
     "$SRCDIR/tests/unit/endpoint.c" 2>>"$A/build.log" || build_ok=0
-for t in request conf db status tls_policy; do
+for t in request conf db status tls_policy certfile; do
     # shellcheck disable=SC2086
     cc $FLAGS $INC -I"$SRCDIR/tests/fuzz" -o "$A/tests/fuzz/fuzz_$t" "$SRCDIR/tests/fuzz/fuzz_$t.c" \
         "$SRCDIR/tests/fuzz/fuzz_common.c" "$SRCDIR/tests/fuzz/standalone.c" $objs $LIBS 2>>"$A/build.log" || build_ok=0
