@@ -77,6 +77,13 @@ CF
 # The cases: next-hop port offset, entry (after the next-hop), expected.
 # "deliver" entries go through certpolicy; the others are refused by it
 # and put into a texthash map by hand.
+# Whether excluding HIGH leaves a cipher of smtp's default grade depends
+# on the OpenSSL release (3.0 keeps none; later ones keep some): certpolicy
+# and Postfix must agree either way.
+case $(openssl version | cut -d' ' -f2) in
+3.0.* | 3.1.*) CASE12=defer ;;
+*) CASE12=deliver ;;
+esac
 cat >"$D/cases" <<CASES
 1 fingerprint match=$LOCALHOST_SHA256 deliver
 2 secure match=localhost servername=localhost protocols=>=TLSv1.2:<=None deliver
@@ -89,7 +96,7 @@ cat >"$D/cases" <<CASES
 9 encrypt exclude=!RC4 defer
 10 encrypt exclude=@STRENGTH defer
 11 encrypt ciphers=high exclude=HIGH defer
-12 encrypt exclude=HIGH defer
+12 encrypt exclude=HIGH $CASE12
 13 encrypt exclude=RC4:aNULL:MD5 deliver
 14 secure match=localhost tafile=$D/ta-missing.pem defer
 15 secure match=localhost tafile=$D/ta-keyonly.pem deliver

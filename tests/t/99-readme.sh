@@ -52,7 +52,9 @@ cp "$PKI/ca.pem" "$ROOT/etc/postfix/ca/clients.pem"
 port=$((30000 + ($$ + 17) % 20000))
 pf_setup "$BUILDDIR/src/certpolicyd" "$PKI" "$port"
 cleanup_add 'pf_stop'
-printf '#!/bin/sh\nexec "%s" -d "%s" "$@"\n' "$BUILDDIR/src/certpolicyd" \
+# (a copy: spawn runs it as nobody, who may not reach the build directory)
+cp "$BUILDDIR/src/certpolicyd" "$ROOT/usr/sbin/certpolicyd.bin"
+printf '#!/bin/sh\nexec "%s" -d "%s" "$@"\n' "$ROOT/usr/sbin/certpolicyd.bin" \
     "$ROOT/var/lib/certpolicy/certpolicy.cdb" >"$ROOT/usr/sbin/certpolicyd"
 chmod 0755 "$ROOT/usr/sbin/certpolicyd"
 CONF=$ROOT/etc/certpolicy/certpolicy.conf
