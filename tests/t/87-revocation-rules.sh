@@ -384,10 +384,13 @@ check "3: only the new CA's CRL: the old CA's certificates have none" \
 # 3, by OCSP. The new CA's own responder ("openssl ocsp -rsigner" with
 # the CA certificate: ResponderID by the name both CAs share, or by its
 # key's hash) is verified by the key that signed the certificate,
-# whichever CA comes first in client_ca_file, as "openssl ocsp -CAfile"
-# verifies it; so is a responder that the new key certified
-# (id-kp-OCSPSigning). The old CA's responder, of the same name, never
-# answers for the new key's certificates.
+# whichever CA comes first in client_ca_file; so is a responder that the
+# new key certified (id-kp-OCSPSigning). The old CA's responder, of the
+# same name, never answers for the new key's certificates. "openssl ocsp"
+# checks each response against the new CA alone: with both CAs in
+# -CAfile, OpenSSL 3.5's CLI looks no further than the first certificate
+# of that name and reports the new CA as an untrusted self-signed one,
+# where 3.0's finds it; certpolicy must accept the response either way.
 TWO="client newbie cert=$T/newbie.pem
 client nina cert=$T/nina.pem"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/ca2/ocsp.key" 2>/dev/null
@@ -401,8 +404,8 @@ for signer in ca ca-keyid ocsp; do
         -rkey "$T/ca2/${signer%-keyid}.key" -CA "$T/ca2/ca.pem" -nmin 10 $idopt
     OCSPPID=$SPID
     for order in old-new new-old; do
-        check "3 (ocsp, $signer, $order): openssl ocsp -CAfile verifies the new key's response" sh -c \
-            "openssl ocsp -issuer '$T/ca2/ca.pem' -cert '$T/nina.pem' -CAfile '$T/$order.pem' \
+        check "3 (ocsp, $signer, $order): openssl ocsp -CAfile (the new CA) verifies the new key's response" sh -c \
+            "openssl ocsp -issuer '$T/ca2/ca.pem' -cert '$T/nina.pem' -CAfile '$T/ca2/ca.pem' \
                 -url http://127.0.0.1:$P_OCSP/ 2>&1 | grep -q '^Response verify OK'"
         rm -f "$STATUS"
         CAFILE=$T/$order.pem CLIENTS=$TWO conf ocsp

@@ -43,14 +43,15 @@ static EVP_PKEY *load_key(const char *path)
 
 int     main(int argc, char **argv)
 {
-    X509   *cert, *issuer, *signer;
-    EVP_PKEY *key;
-    OCSP_BASICRESP *bs;
+    X509   *cert = NULL, *issuer = NULL, *signer = NULL;
+    EVP_PKEY *key = NULL;
+    OCSP_BASICRESP *bs = NULL;
     OCSP_RESPONSE *resp = NULL;
-    ASN1_TIME *now, *next, *revoked;
+    OCSP_CERTID *id_good = NULL, *id_revoked = NULL;
+    ASN1_TIME *now = NULL, *next = NULL, *revoked = NULL;
     unsigned char *der = NULL;
     FILE   *out = NULL;
-    int     ok, len = 0;
+    int     ok, len = 0, status = 1;
 
     if (argc != 6) {
 	fprintf(stderr, "usage: ocsp_twice CERT ISSUER SIGNER_CERT SIGNER_KEY OUT\n");
@@ -59,25 +60,46 @@ int     main(int argc, char **argv)
     if ((cert = load_cert(argv[1])) == NULL || (issuer = load_cert(argv[2])) == NULL
 	|| (signer = load_cert(argv[3])) == NULL || (key = load_key(argv[4])) == NULL) {
 	fprintf(stderr, "ocsp_twice: cannot read a certificate or the key\n");
-	return (1);
+	goto done;
     }
     now = X509_gmtime_adj(NULL, 0);
     next = X509_gmtime_adj(NULL, 3600);
     revoked = X509_gmtime_adj(NULL, -60);
     bs = OCSP_BASICRESP_new();
-    ok = now && next && revoked && bs
-	&& OCSP_basic_add1_status(bs, OCSP_cert_to_id(NULL, cert, issuer),
-				  V_OCSP_CERTSTATUS_GOOD, 0, NULL, now, next) != NULL
-	&& OCSP_basic_add1_status(bs, OCSP_cert_to_id(NULL, cert, issuer),
-				  V_OCSP_CERTSTATUS_REVOKED, OCSP_REVOKED_STATUS_KEYCOMPROMISE,
+    /* OCSP_basic_add1_status() keeps a copy of the id: ours are freed below */
+    id_good = OCSP_cert_to_id(NULL, cert, issuer);
+    id_revoked = OCSP_cert_to_id(NULL, cert, issuer);
+    ok = now && next && revoked && bs && id_good && id_revoked
+	&& OCSP_basic_add1_status(bs, id_good, V_OCSP_CERTSTATUS_GOOD, 0, NULL,
+				  now, next) != NULL
+	&& OCSP_basic_add1_status(bs, id_revoked, V_OCSP_CERTSTATUS_REVOKED,
+				  OCSP_REVOKED_STATUS_KEYCOMPROMISE,
 				  revoked, now, next) != NULL
 	&& OCSP_basic_sign(bs, signer, key, EVP_sha256(), NULL, 0) == 1
 	&& (resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs)) != NULL
 	&& (len = i2d_OCSP_RESPONSE(resp, &der)) > 0
 	&& (out = fopen(argv[5], "wb")) != NULL;
-    if (!ok || fwrite(der, 1, (size_t) len, out) != (size_t) len || fclose(out) != 0) {
+    if (!ok || fwrite(der, 1, (size_t) len, out) != (size_t) len) {
 	fprintf(stderr, "ocsp_twice: cannot make the response\n");
-	return (1);
+	goto done;
     }
-    return (0);
+    status = 0;
+done:
+    if (out && fclose(out) != 0 && status == 0) {
+	fprintf(stderr, "ocsp_twice: cannot write %s\n", argv[5]);
+	status = 1;
+    }
+    OPENSSL_free(der);
+    OCSP_RESPONSE_free(resp);
+    OCSP_BASICRESP_free(bs);
+    OCSP_CERTID_free(id_good);
+    OCSP_CERTID_free(id_revoked);
+    ASN1_TIME_free(now);
+    ASN1_TIME_free(next);
+    ASN1_TIME_free(revoked);
+    EVP_PKEY_free(key);
+    X509_free(cert);
+    X509_free(issuer);
+    X509_free(signer);
+    return (status);
 }
