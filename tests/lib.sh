@@ -94,7 +94,7 @@ pubfp_openssl() {
 
 # at_clock SECONDS COMMAND... - run COMMAND with the wall clock at SECONDS
 # (since 1970; +N or -N: shifted by N seconds) when it starts, through the
-# preloaded tests/unit/fakeclock.so; an empty SECONDS runs it as it is. The
+# preloaded tests/tools/fakeclock.so; an empty SECONDS runs it as it is. The
 # programs themselves read only the real clock.
 at_clock() {
     _at=$1
@@ -103,7 +103,7 @@ at_clock() {
         "$@"
         return
     fi
-    LD_PRELOAD=$BUILDDIR/tests/unit/fakeclock.so CERTPOLICY_TEST_CLOCK=$_at \
+    LD_PRELOAD=$BUILDDIR/tests/tools/fakeclock.so CERTPOLICY_TEST_CLOCK=$_at \
         ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0 "$@"
 }
 
@@ -124,7 +124,7 @@ clocked_cmd() {
     mkdir -p "$T/bin"
     _cc=$T/bin/clocked-$(basename "$2")
     printf '#!/bin/sh\nexec env LD_PRELOAD="%s" CERTPOLICY_TEST_CLOCK="%s" ASAN_OPTIONS="%s" "%s" "$@"\n' \
-        "$BUILDDIR/tests/unit/fakeclock.so" "$1" \
+        "$BUILDDIR/tests/tools/fakeclock.so" "$1" \
         "${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0" "$2" >"$_cc"
     chmod 0755 "$_cc"
     echo "$_cc"

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cdbfile.h"
-#include "fprint.h"
+#include "policy/cdbfile.h"
+#include "policy/fprint.h"
 
 int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

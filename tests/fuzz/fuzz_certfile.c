@@ -9,7 +9,7 @@
 
 #include <openssl/x509.h>
 
-#include "certfile.h"
+#include "cert/certfile.h"
 #include "fuzz.h"
 
 int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

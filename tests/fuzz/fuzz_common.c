@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "log.h"
+#include "util/log.h"
 
 static char fuzz_path[64];
 

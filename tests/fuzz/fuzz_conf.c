@@ -3,8 +3,8 @@
  */
 #include "config.h"
 
-#include "bounds.h"
-#include "conf.h"
+#include "policy/bounds.h"
+#include "source/conf.h"
 #include "fuzz.h"
 
 int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -11,9 +11,9 @@
 
 #include <string.h>
 
-#include "dbrec.h"
+#include "policy/dbrec.h"
 #include "fuzz.h"
-#include "policy_decide.h"
+#include "policy/policy_decide.h"
 
 /* decode - one fingerprint record */
 static void decode(const char *val, unsigned len)

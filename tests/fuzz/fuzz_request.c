@@ -20,11 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dbrec.h"
+#include "policy/dbrec.h"
 #include "fuzz.h"
-#include "policy_decide.h"
-#include "policy_proto.h"
-#include "settings.h"
+#include "policy/policy_decide.h"
+#include "policy/policy_proto.h"
+#include "policy/settings.h"
 
 #define FUZZ_NOW 1795000000			/* 2026-11-18 */
 

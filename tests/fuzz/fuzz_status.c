@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cdbfile.h"
-#include "crlnum.h"
+#include "policy/cdbfile.h"
+#include "revocation/crlnum.h"
 #include "fuzz.h"
-#include "statusrec.h"
+#include "policy/statusrec.h"
 
 /* describe - one status record */
 static void describe(const char *val, unsigned len)

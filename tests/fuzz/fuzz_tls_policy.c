@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "fprint.h"
-#include "tls_policy.h"
+#include "policy/fprint.h"
+#include "source/tls_policy.h"
 
 /* report - look at every message */
 static void report(void *ctx, int warning, const char *text)

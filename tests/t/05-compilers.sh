@@ -7,7 +7,7 @@
 . "$SRCDIR/tests/lib.sh"
 
 FLAGS="-std=c11 -O2 -Wall -Wextra -Werror"
-INC="-I$BUILDDIR -I$SRCDIR/src -I$SRCDIR/tests/unit -I$SRCDIR/tests/fuzz $(pkg-config --cflags libcrypto libssl libcdb)"
+INC="-I$BUILDDIR -I$SRCDIR/src -I$SRCDIR/tests/unit -I$SRCDIR/tests/tools -I$SRCDIR/tests/fuzz $(pkg-config --cflags libcrypto libssl libcdb)"
 if grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h"; then
     INC="$INC $(pkg-config --cflags libsystemd)"
 fi

@@ -6,7 +6,7 @@
 . "$SRCDIR/tests/lib.sh"
 pki
 CERTPOLICYD=$(certpolicyd_cmd)
-CLIENT=$BUILDDIR/tests/unit/policy_client
+CLIENT=$BUILDDIR/tests/tools/policy_client
 ALICE=$(fp_openssl "$PKI/alice.pem" sha256)
 
 # Two whole databases of different sizes: alice among 1 and among 20,000 clients.

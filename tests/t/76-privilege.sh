@@ -49,7 +49,7 @@ srv=$!
 i=0
 while [ ! -S "$T/s.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 check_eq "-u nobody: answers" "action=OK" \
-    "$("$BUILDDIR/tests/unit/policy_client" -n 1 "unix:$T/s.sock" <"$T/alice.req" | head -1)"
+    "$("$BUILDDIR/tests/tools/policy_client" -n 1 "unix:$T/s.sock" <"$T/alice.req" | head -1)"
 nuid=$(id -u nobody)
 ngid=$(id -g nobody)
 check_eq "-u nobody: real, effective, saved and fs uid are nobody's" "$nuid $nuid $nuid $nuid" \

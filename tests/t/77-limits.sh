@@ -7,8 +7,8 @@
 . "$SRCDIR/tests/lib.sh"
 pki
 CERTPOLICYD=$(certpolicyd_cmd)
-CLIENT=$BUILDDIR/tests/unit/policy_client
-HOLD=$BUILDDIR/tests/unit/conn_hold
+CLIENT=$BUILDDIR/tests/tools/policy_client
+HOLD=$BUILDDIR/tests/tools/conn_hold
 ALICE=$(fp_openssl "$PKI/alice.pem" sha256)
 req() { printf 'client_address=%s\nccert_fingerprint=%s\n\n' "$1" "$ALICE"; }
 for idle in 3s 1000s; do

@@ -7,7 +7,7 @@
 . "$SRCDIR/tests/lib.sh"
 pki
 CERTPOLICYD=$(certpolicyd_cmd)
-CLIENT=$BUILDDIR/tests/unit/policy_client
+CLIENT=$BUILDDIR/tests/tools/policy_client
 ALICE=$(fp_openssl "$PKI/alice.pem" sha256)
 printf 'client_address=192.0.2.1\nccert_fingerprint=%s\n\n' "$ALICE" >"$T/alice.req"
 cat >"$T/c.conf" <<CONF

@@ -1,10 +1,10 @@
-# CRLs behind HTTP redirects, served by tests/unit/http_serve: 301, 302
+# CRLs behind HTTP redirects, served by tests/tools/http_serve: 301, 302
 # (with a relative Location), 303, 307 and 308 are followed up to
 # fetch_redirects hops, all within one fetch_timeout; a loop, one hop too
 # many and a redirect to https are errors that name the URLs. An OCSP POST
 # is not redirected (OpenSSL's client refuses), and the message says so.
 . "$SRCDIR/tests/lib.sh"
-SERVE=$BUILDDIR/tests/unit/http_serve
+SERVE=$BUILDDIR/tests/tools/http_serve
 P=$((50000 + $$ % 10000))
 U=http://127.0.0.1:$P
 P_HANG=$((P + 1))

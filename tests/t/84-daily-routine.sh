@@ -70,7 +70,7 @@ srv=$!
 i=0
 while [ ! -S "$T/sock" ] && [ $i -lt 100 ] && kill -0 $srv 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
 check_eq "-L in a missing directory, -l: still answered" "action=OK" \
-    "$("$BUILDDIR/tests/unit/policy_client" -n 1 -t 3000 "unix:$T/sock" <"$T/req" | head -1)"
+    "$("$BUILDDIR/tests/tools/policy_client" -n 1 -t 3000 "unix:$T/sock" <"$T/req" | head -1)"
 kill -TERM $srv 2>/dev/null
 wait $srv
 check "-L in a missing directory, -l -e: says why on standard error" \

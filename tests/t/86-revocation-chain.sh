@@ -6,7 +6,7 @@
 # slow CRL sources fetched in parallel.
 . "$SRCDIR/tests/lib.sh"
 CERTPOLICYD=$(certpolicyd_cmd)
-SERVE=$BUILDDIR/tests/unit/http_serve
+SERVE=$BUILDDIR/tests/tools/http_serve
 base=$((20000 + $$ % 10000))
 P_RCRL=$base
 P_ROCSP=$((base + 1))
@@ -384,7 +384,7 @@ check_eq "chain release: the CA's own status is good" "good	crl	" "$(capath)"
 # By OCSP: the root's responder revokes the CA; a "good" for the CA captured
 # before (no nonce, from a responder whose clock ran 10 minutes behind) is
 # served again, and hal2 is enrolled under the CA: both stay revoked.
-serve "$P_ROCSP" env LD_PRELOAD="$BUILDDIR/tests/unit/fakeclock.so" CERTPOLICY_TEST_CLOCK=-600 \
+serve "$P_ROCSP" env LD_PRELOAD="$BUILDDIR/tests/tools/fakeclock.so" CERTPOLICY_TEST_CLOCK=-600 \
     openssl ocsp -index index.txt -port "$P_ROCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 60
 openssl ocsp -issuer ca.pem -cert "$H/ca.pem" -url "http://127.0.0.1:$P_ROCSP/" -no_nonce \
     -respout "$T/held-good.der" >/dev/null 2>&1

@@ -7,7 +7,7 @@
 # the tests look at status.cdb per certificate and at certpolicyd's answer.
 . "$SRCDIR/tests/lib.sh"
 CERTPOLICYD=$(certpolicyd_cmd)
-SERVE=$BUILDDIR/tests/unit/http_serve
+SERVE=$BUILDDIR/tests/tools/http_serve
 base=$((30000 + $$ % 10000))
 P_CRL=$base
 P_OCSP=$((base + 1))
@@ -129,7 +129,7 @@ stop "$REPLAYPID"
 # An answer older than the recorded status is a replay: a response made
 # (by a responder whose clock runs 10 minutes ahead) after the captured one
 # is recorded; the captured one, served again, changes nothing.
-serve "$P_OCSP" env LD_PRELOAD="$BUILDDIR/tests/unit/fakeclock.so" CERTPOLICY_TEST_CLOCK=+600 \
+serve "$P_OCSP" env LD_PRELOAD="$BUILDDIR/tests/tools/fakeclock.so" CERTPOLICY_TEST_CLOCK=+600 \
     openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 30
 OCSPPID=$SPID
 openssl ocsp -issuer ca.pem -cert alice.pem -url "http://127.0.0.1:$P_OCSP/" -no_nonce \
@@ -452,7 +452,7 @@ check "4: 12 good, 12 revoked" grep -q "24 certificates: 12 good, 12 revoked" "$
 for i in $(seq 0 23); do state "m$i" "$T/m$i.pem"; done >"$T/many.before"
 sed -i "s|^crl_source = .*|crl_source = $T/nowhere.crl|" "$T/c.conf"
 "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
-run_capture "$T/out" env LD_PRELOAD="$BUILDDIR/tests/unit/slowcdb.so" \
+run_capture "$T/out" env LD_PRELOAD="$BUILDDIR/tests/tools/slowcdb.so" \
     ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0" "$CERTPOLICY" -c "$T/c.conf" refresh
 check "4: with a slow cdb_find every certificate kept a status" grep -q "24 failed (24 kept their previous status)" "$T/out"
 for i in $(seq 0 23); do state "m$i" "$T/m$i.pem"; done >"$T/many.after"
@@ -522,7 +522,7 @@ check_eq "hold: alice permitted again" "action=OK" "$(answer alice)"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/hank.key" 2>/dev/null
 openssl req -new -key "$T/hank.key" -subj "/CN=hank" -out "$T/hank.csr" -config ca.cnf 2>/dev/null
 openssl ca -batch -config ca.cnf -in "$T/hank.csr" -out "$T/hank.pem" -notext -days 30 >/dev/null 2>&1
-serve "$P_OCSP" env LD_PRELOAD="$BUILDDIR/tests/unit/fakeclock.so" CERTPOLICY_TEST_CLOCK=-600 \
+serve "$P_OCSP" env LD_PRELOAD="$BUILDDIR/tests/tools/fakeclock.so" CERTPOLICY_TEST_CLOCK=-600 \
     openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 60
 openssl ocsp -issuer ca.pem -cert "$T/hank.pem" -url "http://127.0.0.1:$P_OCSP/" -no_nonce \
     -respout "$T/hank-good.der" >/dev/null 2>&1
@@ -537,7 +537,7 @@ refresh
 check_eq "hold by ocsp: hank on hold" "revoked	ocsp	certificateHold" "$(state hank "$T/hank.pem")"
 stop "$OCSPPID"
 grep -v "/CN=hank\$" index.txt >"$T/index.nohank"
-serve "$P_OCSP" env LD_PRELOAD="$BUILDDIR/tests/unit/fakeclock.so" CERTPOLICY_TEST_CLOCK=+600 \
+serve "$P_OCSP" env LD_PRELOAD="$BUILDDIR/tests/tools/fakeclock.so" CERTPOLICY_TEST_CLOCK=+600 \
     openssl ocsp -index "$T/index.nohank" -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 10
 OCSPPID=$SPID
 run_capture "$T/out" at_clock +600 "$CERTPOLICY" -c "$T/c.conf" refresh
@@ -602,13 +602,13 @@ check_eq "fingerprint_digest sha256 -> sha1: carol's revocation kept under sha1"
     "$(cdb -q "$STATUS" "s:$(fp_openssl carol.pem sha1)" 2>/dev/null | cut -f1,2,6)"
 
 # A response with two SingleResponses for one certificate, "good" first
-# and then "revoked" (RFC 6960 allows several; tests/unit/ocsp_twice signs
+# and then "revoked" (RFC 6960 allows several; tests/tools/ocsp_twice signs
 # it with the CA's key, since the openssl CLI cannot): the revocation wins.
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/jon.key" 2>/dev/null
 openssl req -new -key "$T/jon.key" -subj "/CN=jon" -out "$T/jon.csr" -config ca.cnf 2>/dev/null
 openssl ca -batch -config ca.cnf -in "$T/jon.csr" -out "$T/jon.pem" -notext -days 30 >/dev/null 2>&1
 check "two answers for one certificate: the response is made" \
-    "$BUILDDIR/tests/unit/ocsp_twice" "$T/jon.pem" ca.pem ca.pem ca.key "$T/jon-twice.der"
+    "$BUILDDIR/tests/tools/ocsp_twice" "$T/jon.pem" ca.pem ca.pem ca.key "$T/jon-twice.der"
 serve "$P_OCSP" "$SERVE" -p "$P_OCSP" -t application/ocsp-response "$T/jon-twice.der"
 rm -f "$STATUS"
 CLIENTS="client jon cert=$T/jon.pem" conf ocsp

@@ -5,7 +5,7 @@
 # fresh earlier statuses, and never records "good" from a bad answer.
 . "$SRCDIR/tests/lib.sh"
 CERTPOLICYD=$(certpolicyd_cmd)
-SERVE=$BUILDDIR/tests/unit/http_serve
+SERVE=$BUILDDIR/tests/tools/http_serve
 base=$((40000 + $$ % 10000))
 P_CRL=$base
 P_OCSP=$((base + 1))
@@ -205,7 +205,7 @@ check_eq "CERTPOLICY_NOW in certpolicyd's environment is ignored" "action=OK" \
     "$(export CERTPOLICY_NOW=$((next + 86400 * 400)); answer alice)"
 CERTPOLICY_NOW=$((next + 86400 * 400)) run_capture "$T/out" "$CERTPOLICY" -c "$T/c.conf" check
 check_not "CERTPOLICY_NOW in certpolicy's environment is ignored (no expiry warning)" grep -q expire "$T/out"
-check_eq "the test clock (tests/unit/fakeclock.so) does move certpolicyd's clock" \
+check_eq "the test clock (tests/tools/fakeclock.so) does move certpolicyd's clock" \
     "action=REJECT 5.7.1 Client certificate expired" "$(AT=$((next + 86400 * 400)) answer alice)"
 
 # A broken status database is an error, as a broken database is: alice

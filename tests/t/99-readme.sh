@@ -15,7 +15,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 started=$(date +%s)
 README=$SRCDIR/README.md
-SERVE=$BUILDDIR/tests/unit/http_serve
+SERVE=$BUILDDIR/tests/tools/http_serve
 nobody_dir
 ROOT=$NDIR/root
 base=$((41000 + ($$ + 3) % 9000))

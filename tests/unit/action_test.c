@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "action.h"
+#include "policy/action.h"
 
 int     main(void)
 {

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "cert.h"
+#include "cert/cert.h"
 
 int     main(int argc, char **argv)
 {

@@ -23,7 +23,7 @@
 
 #include <openssl/asn1.h>
 
-#include "crlnum.h"
+#include "revocation/crlnum.h"
 
 /* check - the CRLs of one refresh, all of one key, scope and kind */
 static void check(struct crlnum *cn, const char *args)

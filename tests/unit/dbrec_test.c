@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbrec.h"
+#include "policy/dbrec.h"
 
 int     main(void)
 {

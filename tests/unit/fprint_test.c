@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fprint.h"
+#include "policy/fprint.h"
 
 int     main(void)
 {

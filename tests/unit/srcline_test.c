@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
-#include "srcline.h"
+#include "util/mem.h"
+#include "util/srcline.h"
 
 int     main(int argc, char **argv)
 {

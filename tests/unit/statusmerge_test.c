@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "statusmerge.h"
+#include "revocation/statusmerge.h"
 
 /* parse - one status; 0, 1 for "-", -1 malformed */
 static int parse(char *text, struct statusrec *st)

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fprint.h"
-#include "tls_policy.h"
+#include "policy/fprint.h"
+#include "source/tls_policy.h"
 
 /* report - one diagnostic */
 static void report(void *ctx, int warning, const char *text)

@@ -1,0 +1,256 @@
+/*
+ * policy_db - the policy server's view of certpolicy.cdb
+ *
+ * Record values are decoded by dbrec_decode(), which trusts nothing.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+#include "policy/policy_db.h"
+
+#define DB_DEFAULT_ERROR_ACTION "DEFER 4.3.0 Client certificate service unavailable"
+#define DB_DEFAULT_NOCERT_ACTION "DUNNO"
+
+/* policy_db_forget - drop the settings of the file closed */
+static void policy_db_forget(void *ctx)
+{
+    struct policy_db *db = ctx;
+    int     i;
+
+    for (i = 0; i < SETTING_COUNT; i++) {
+	free(db->settings[i]);
+	db->settings[i] = NULL;
+    }
+}
+
+/*
+ * policy_db_scan - the format and setting records at the start of the
+ * file. compile writes them first, so reading them in file order touches
+ * a page or two; looking each up by key would touch a page of the hash
+ * tables per setting, which is what made start-up slower with a large
+ * database. Scanning stops at the first other record; whatever it did
+ * not find is then looked up by key (a database written otherwise).
+ */
+static void policy_db_scan(struct cdbfile *cf, char *format, size_t fmtlen, char **vals)
+{
+    unsigned pos;
+    char    name[64];
+    const char *key;
+    unsigned klen, plen = sizeof(DBREC_SETTING_PREFIX) - 1;
+    int     id, bad;
+
+    cdb_seqinit(&pos, &cf->cdb);
+    while (cdb_seqnext(&pos, &cf->cdb) > 0) {
+	klen = cdb_keylen(&cf->cdb);
+	if ((key = cdb_getkey(&cf->cdb)) == NULL)
+	    return;
+	if (klen == sizeof(DBREC_FORMAT_KEY) - 1 && memcmp(key, DBREC_FORMAT_KEY, klen) == 0) {
+	    /* copied to the caller's buffer, not the heap: a fault here leaks nothing */
+	    unsigned vlen = cdb_datalen(&cf->cdb);
+	    const char *v = cdb_get(&cf->cdb, vlen, cdb_datapos(&cf->cdb));
+
+	    if (*format == 0 && v != NULL && vlen < fmtlen && memchr(v, 0, vlen) == NULL) {
+		memcpy(format, v, vlen);
+		format[vlen] = 0;
+	    }
+	    continue;
+	}
+	if (klen <= plen || klen - plen >= sizeof(name) || memcmp(key, DBREC_SETTING_PREFIX, plen) != 0)
+	    return;
+	memcpy(name, key + plen, klen - plen);
+	name[klen - plen] = 0;
+	if ((id = settings_lookup(name)) >= 0 && vals[id] == NULL)
+	    vals[id] = cdbfile_value(cf, &bad);
+    }
+}
+
+/* policy_db_check - our format, and every setting valid */
+static int policy_db_check(struct cdbfile *cf, void *ctx)
+{
+    struct policy_db *db = ctx;
+    char    key[64], why[256], format[32] = "";
+    char   *val = NULL, *normal;
+    int     bad, i;
+
+    policy_db_scan(cf, format, sizeof(format), db->settings);
+    val = *format ? mem_strdup(format) : cdbfile_get(cf, DBREC_FORMAT_KEY, &bad);
+    if (val == NULL || strcmp(val, DBREC_FORMAT) != 0) {
+	snprintf(cf->why, sizeof(cf->why), val ? "database format %.20s, expected "
+		 DBREC_FORMAT " (recompile it with this version)" :
+		 "not a certpolicy database (no format record)", val);
+	free(val);
+	return (-1);
+    }
+    free(val);
+    for (i = 0; i < SETTING_COUNT; i++) {
+	if (db->settings[i] == NULL) {		/* not among the leading records */
+	    snprintf(key, sizeof(key), DBREC_SETTING_PREFIX "%s", settings_table[i].name);
+	    if ((db->settings[i] = cdbfile_get(cf, key, &bad)) == NULL) {
+		snprintf(cf->why, sizeof(cf->why), "setting %s is missing", settings_table[i].name);
+		return (-1);
+	    }
+	}
+	val = db->settings[i];
+	normal = settings_normalize(settings_table + i, val, why, sizeof(why));
+	if (normal == NULL || strcmp(normal, val) != 0) {
+	    snprintf(cf->why, sizeof(cf->why), "setting %s is not valid", settings_table[i].name);
+	    free(normal);
+	    return (-1);
+	}
+	free(normal);
+    }
+    db->revocation_on = strcmp(db->settings[SET_REVOCATION_CHECK], "none") != 0;
+    db->failure_permits = strcmp(db->settings[SET_REVOCATION_FAILURE], "permit") == 0;
+    db->clock_skew = strtoll(db->settings[SET_CLOCK_SKEW], NULL, 10);
+    db->digest = (enum fprint_digest) fprint_digest_lookup(db->settings[SET_FINGERPRINT_DIGEST]);
+    db->idle_timeout = strtoll(db->settings[SET_IDLE_TIMEOUT], NULL, 10);
+    free(db->error_action);
+    db->error_action = mem_strdup(db->settings[SET_ERROR_ACTION]);
+    free(db->nocert_action);
+    db->nocert_action = mem_strdup(db->settings[SET_NOCERT_ACTION]);
+    return (0);
+}
+
+void    policy_db_init(struct policy_db *db, const char *path)
+{
+    memset(db, 0, sizeof(*db));
+    db->watch.fd = -1;
+    cdbfile_init(&db->file, path, policy_db_check, policy_db_forget, db);
+    db->error_action = mem_strdup(DB_DEFAULT_ERROR_ACTION);
+    db->nocert_action = mem_strdup(DB_DEFAULT_NOCERT_ACTION);
+}
+
+void    policy_db_free(struct policy_db *db)
+{
+    if (db->status_open)
+	cdbfile_free(&db->status);
+    cdbfile_free(&db->file);
+    free(db->error_action);
+    free(db->nocert_action);
+    filewatch_close(&db->watch);
+}
+
+void    policy_db_watch(struct policy_db *db)
+{
+    filewatch_open(&db->watch);
+    cdbfile_watch(&db->file, &db->watch);
+}
+
+/* policy_db_refresh - follow a replaced file */
+int     policy_db_refresh(struct policy_db *db, int *changed)
+{
+    return (cdbfile_refresh(&db->file, changed));
+}
+
+/* policy_db_fault - forget files that changed under a lookup */
+void    policy_db_fault(struct policy_db *db)
+{
+    cdbfile_fault(&db->file);
+    if (db->status_open)
+	cdbfile_fault(&db->status);
+}
+
+/* policy_db_lookup - find one fingerprint */
+int     policy_db_lookup(struct policy_db *db, int kind, const struct fprint *fp,
+			         struct dbrec *rec)
+{
+    char    key[DBREC_KEY_MAX];
+    size_t  klen = dbrec_key(kind, fp, key);
+    const char *data;
+    unsigned len;
+    int     found;
+
+    if ((found = cdbfile_find(&db->file, key, klen, &data, &len)) == 0)
+	return (0);
+    if (found < 0) {
+	snprintf(db->file.why, sizeof(db->file.why), "corrupt database: lookup failed");
+	return (-1);
+    }
+    if (dbrec_decode(data, len, rec) < 0) {
+	snprintf(db->file.why, sizeof(db->file.why), "corrupt database: bad record for %s", key);
+	return (-1);
+    }
+    return (1);
+}
+
+/* policy_db_key_certs - the certificates of a public key */
+int     policy_db_key_certs(struct policy_db *db, const struct fprint *key,
+			            const char **data, size_t *len)
+{
+    char    kbuf[DBREC_KEY_MAX];
+    size_t  klen = dbrec_key(DBREC_KIND_KEY, key, kbuf);
+    unsigned vlen;
+    int     found;
+
+    if ((found = cdbfile_find(&db->file, kbuf, klen, data, &vlen)) < 0)
+	snprintf(db->file.why, sizeof(db->file.why), "corrupt database: lookup failed");
+    *len = found > 0 ? vlen : 0;
+    return (found);
+}
+
+/* policy_db_status_file - the status database, followed; NULL with *why if unusable */
+static struct cdbfile *policy_db_status_file(struct policy_db *db, const char **why)
+{
+    const char *path = db->settings[SET_STATUS_DATABASE];
+    int     changed;
+
+    if (db->status_open && strcmp(db->status.path, path) != 0) {
+	cdbfile_free(&db->status);
+	db->status_open = 0;
+    }
+    if (!db->status_open) {
+	cdbfile_init(&db->status, path, statusrec_file_check, NULL, NULL);
+	if (db->watch.fd >= 0)
+	    cdbfile_watch(&db->status, &db->watch);
+	db->status_open = 1;
+    }
+    if (!cdbfile_refresh(&db->status, &changed)) {
+	snprintf(db->status_why, sizeof(db->status_why), "status database %s: %s",
+		 path, db->status.why);
+	*why = db->status_why;
+	return (NULL);
+    }
+    return (&db->status);
+}
+
+/* policy_db_status - the revocation status of a certificate */
+int     policy_db_status(struct policy_db *db, const struct fprint *fp,
+			         struct statusrec *rec, const char **why)
+{
+    struct cdbfile *cf = policy_db_status_file(db, why);
+    int     found;
+
+    if (cf == NULL)
+	return (-1);
+    if ((found = statusrec_lookup(cf, fp, rec)) == 0)
+	*why = "no revocation status";
+    else if (found < 0)
+	*why = "corrupt status database";
+    return (found);
+}
+
+/* policy_db_pin_status - the revocation status of a pinned key */
+int     policy_db_pin_status(struct policy_db *db, const struct fprint *fp,
+			             struct statusrec *rec, const char **why)
+{
+    struct cdbfile *cf = policy_db_status_file(db, why);
+    int     found;
+
+    if (cf == NULL)
+	return (-1);
+    if ((found = statusrec_pin_lookup(cf, fp, rec)) == 0)
+	*why = "no revocation status for the pinned key (no enrolled certificate carries it)";
+    else if (found < 0)
+	*why = "corrupt status database";
+    return (found);
+}
+
+/* policy_db_setting - a setting of the open database */
+const char *policy_db_setting(const struct policy_db *db, enum setting_id id)
+{
+    return (db->settings[id]);
+}

@@ -1,0 +1,519 @@
+/*
+ * conf - certpolicy.conf, parsed
+ *
+ * Three kinds of logical line: "NAME = VALUE" (a setting), "client NAME
+ * ATTRIBUTE=VALUE..." and "tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...]". The
+ * file is read whole (at most max_source_size bytes) and every line is
+ * checked even after an error, so one run reports every problem.
+ */
+#include "config.h"
+
+#include <openssl/evp.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <string.h>
+
+#include "policy/action.h"
+#include "source/conf.h"
+#include "util/file_read.h"
+#include "util/htable.h"
+#include "util/mem.h"
+#include "util/srcline.h"
+#include "source/srcpaths.h"
+#include "util/srcword.h"
+#include "util/timeutil.h"
+#include "source/conf_tls.h"
+
+struct conf_state {
+    struct conf *conf;
+    struct htable names;		/* client name -> struct conf_client index+1 */
+    struct conf_tls_lines tls;		/* checked after the whole file */
+    char   *dir;			/* of the source, for relative cert= paths */
+    size_t  line_end;			/* offset where the current line's text ends */
+    int     clients_over;		/* max_clients crossed, reported */
+};
+
+/* conf_report - keep "FILE:LINE: [warning: ]message" for conf_flush() */
+static void conf_report(struct conf *conf, int line, int warning, const char *fmt, va_list ap)
+{
+    struct conf_diag *d;
+    char    text[2048];
+
+    vsnprintf(text, sizeof(text), fmt, ap);
+    conf->diags = mem_grow(conf->diags, conf->ndiags, &conf->diags_cap, sizeof(*d));
+    d = conf->diags + conf->ndiags++;
+    d->line = line;
+    d->warning = warning;
+    d->seq = conf->ndiags;
+    d->text = mem_alloc(strlen(conf->path) + strlen(text) + 32);
+    if (line > 0)
+	sprintf(d->text, "%s:%d: %s%s", conf->path, line, warning ? "warning: " : "", text);
+    else
+	sprintf(d->text, "%s: %s%s", conf->path, warning ? "warning: " : "", text);
+    if (warning)
+	conf->warnings++;
+    else
+	conf->errors++;
+}
+
+/* conf_diag_order - by line, then in the order they were found */
+static int conf_diag_order(const void *a, const void *b)
+{
+    const struct conf_diag *x = a, *y = b;
+
+    if (x->line != y->line)
+	return (x->line < y->line ? -1 : 1);
+    return (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/* conf_flush - print the kept messages on stderr, by line */
+void    conf_flush(struct conf *conf, int with_warnings)
+{
+    size_t  i;
+
+    if (conf->ndiags == 0)
+	return;
+    qsort(conf->diags, conf->ndiags, sizeof(*conf->diags), conf_diag_order);
+    fflush(stdout);
+    for (i = 0; i < conf->ndiags; i++) {
+	if (with_warnings || !conf->diags[i].warning)
+	    fprintf(stderr, "%s\n", conf->diags[i].text);
+	free(conf->diags[i].text);
+    }
+    conf->ndiags = 0;
+}
+
+/* conf_error - "FILE:LINE: message" */
+void    conf_error(struct conf *conf, int line, const char *fmt,...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    conf_report(conf, line, 0, fmt, ap);
+    va_end(ap);
+}
+
+/* conf_warn - "FILE:LINE: warning: message" */
+void    conf_warn(struct conf *conf, int line, const char *fmt,...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    conf_report(conf, line, 1, fmt, ap);
+    va_end(ap);
+}
+
+/* conf_number - a DURATION (in seconds) or SIZE setting as a number */
+long long conf_number(const struct conf *conf, enum setting_id id)
+{
+    return (strtoll(conf->values[id], NULL, 10));
+}
+
+/* conf_digest - the fingerprint_digest setting */
+enum fprint_digest conf_digest(const struct conf *conf)
+{
+    return ((enum fprint_digest) fprint_digest_lookup(conf->values[SET_FINGERPRINT_DIGEST]));
+}
+
+/* conf_setting - NAME = VALUE */
+static void conf_setting(struct conf_state *st, char *text, int line)
+{
+    struct conf *conf = st->conf;
+    size_t  namelen = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_");
+    char   *value = text + namelen;
+    char   *normal;
+    char    why[512];
+    int     id;
+    const unsigned char *cp;
+    struct srcwords words = {0};
+    const char *werr;
+
+    while (*value == ' ' || *value == '\t')
+	value++;
+    value++;					/* the '=' */
+    while (*value == ' ' || *value == '\t')
+	value++;
+    text[namelen] = 0;
+    if ((id = settings_lookup(text)) < 0) {
+	conf_error(conf, line, "unknown setting \"%s\"", text);
+	return;
+    }
+    if (conf->set_line[id]) {
+	conf_error(conf, line, "duplicate setting \"%s\" (first set on line %d)",
+		   text, conf->set_line[id]);
+	return;
+    }
+    conf->set_line[id] = line;
+    if (*value == '"') {
+	if (srcword_split(value, &words, &werr) < 0 || words.count != 1) {
+	    conf_error(conf, line, "%s: %s", text, words.count > 1 ?
+		       "text after the closing '\"'" : werr);
+	    srcword_free(&words);
+	    return;
+	}
+	srcword_free(&words);
+    }
+    if ((normal = settings_normalize(settings_table + id, value, why, sizeof(why))) == NULL) {
+	/* A value with a control character is not echoed (a terminal escape). */
+	for (cp = (const unsigned char *) value; *cp >= 0x20 && *cp != 0x7f; cp++)
+	     /* void */ ;
+	if (*cp)
+	    conf_error(conf, line, "%s: %s", text, why);
+	else
+	    conf_error(conf, line, "%s = %s: %s", text, value, why);
+	return;
+    }
+    free(conf->values[id]);
+    conf->values[id] = normal;
+}
+
+/* conf_name_ok - letters, digits and . _ @ + - */
+int     conf_name_ok(const char *name)
+{
+    const char *cp;
+
+    for (cp = name; *cp; cp++)
+	if (!isalnum((unsigned char) *cp) && strchr("._@+-", *cp) == NULL)
+	    return (0);
+    return (cp != name);
+}
+
+/* conf_resolve - a cert= path relative to the source file's directory */
+static char *conf_resolve(const struct conf_state *st, const char *path)
+{
+    size_t  len;
+    char   *full;
+
+    if (path[0] == '/' || st->dir == NULL)
+	return (mem_strdup(path));
+    len = strlen(st->dir) + strlen(path) + 2;
+    full = mem_alloc(len);
+    snprintf(full, len, "%s/%s", st->dir, path);
+    return (full);
+}
+
+/* conf_client_attr - one ATTRIBUTE=VALUE of a client line */
+static void conf_client_attr(struct conf_state *st, struct conf_client *cl,
+			             const char *attr, const char *value, int line)
+{
+    struct conf *conf = st->conf;
+    struct fprint fp;
+    const char *why;
+    const char *cp;
+
+    if (*value == 0) {
+	conf_error(conf, line, "client %s: %s= needs a value", cl->name, attr);
+    } else if (strcmp(attr, "cert") == 0) {
+	cl->certs = mem_realloc(cl->certs, cl->ncerts + 1, sizeof(*cl->certs));
+	cl->cert_lines = mem_realloc(cl->cert_lines, cl->ncerts + 1, sizeof(int));
+	cl->cert_lines[cl->ncerts] = line;
+	cl->certs[cl->ncerts++] = conf_resolve(st, value);
+    } else if (strcmp(attr, "fingerprint") == 0 || strcmp(attr, "pubkey_fingerprint") == 0) {
+	if (fprint_parse(value, &fp, &why) < 0) {
+	    conf_error(conf, line, "client %s: %s=%s: %s", cl->name, attr, value, why);
+	} else if (attr[0] == 'f') {
+	    cl->fps = mem_realloc(cl->fps, cl->nfps + 1, sizeof(*cl->fps));
+	    cl->fps[cl->nfps++] = fp;
+	} else if (cl->has_pin) {
+	    conf_error(conf, line, "client %s: more than one pubkey_fingerprint=", cl->name);
+	} else {
+	    cl->pin = fp;
+	    cl->has_pin = 1;
+	}
+    } else if (strcmp(attr, "revoked") == 0) {
+	if (cl->revoked)
+	    conf_error(conf, line, "client %s: revoked= is given twice", cl->name);
+	else if (time_parse_date(value, &cl->revoked_at) < 0)
+	    conf_error(conf, line, "client %s: revoked=%s: expected a date YYYY-MM-DD",
+		       cl->name, value);
+	cl->revoked = 1;
+    } else if (strcmp(attr, "reason") == 0) {
+	for (cp = value; *cp && !iscntrl((unsigned char) *cp); cp++)
+	     /* void */ ;
+	if (cl->reason != NULL)
+	    conf_error(conf, line, "client %s: reason= is given twice", cl->name);
+	else if (*cp)
+	    conf_error(conf, line, "client %s: reason= contains a control character", cl->name);
+	else
+	    cl->reason = mem_strdup(value);
+    } else {
+	conf_error(conf, line, "client %s: unknown attribute \"%s\" (expected cert, "
+		   "fingerprint, pubkey_fingerprint, revoked or reason)", cl->name, attr);
+    }
+}
+
+/* conf_client - client NAME ATTRIBUTE=VALUE... */
+static void conf_client(struct conf_state *st, struct srcwords *words, int line)
+{
+    struct conf *conf = st->conf;
+    struct conf_client *cl;
+    int     identified = 0;
+    void   *prev;
+    size_t  i;
+
+    if (words->count < 2) {
+		conf_error(conf, line, "expected: client NAME ATTRIBUTE=VALUE...");
+	return;
+    }
+    if (!conf_name_ok(words->word[1])) {
+	conf_error(conf, line, "client name \"%s\": use only letters, digits and . _ @ + -",
+		   words->word[1]);
+	return;
+    }
+    if (conf->nclients >= (size_t) conf->bounds->value[BOUND_MAX_CLIENTS]) {
+	if (!st->clients_over)
+	    conf_error(conf, line, "more than max_clients (%lld) clients",
+		       conf->bounds->value[BOUND_MAX_CLIENTS]);
+	st->clients_over = 1;
+	return;
+    }
+    conf->clients = mem_grow(conf->clients, conf->nclients, &conf->clients_cap, sizeof(*cl));
+    cl = conf->clients + conf->nclients;
+    memset(cl, 0, sizeof(*cl));
+    cl->name = mem_strdup(words->word[1]);
+    cl->line = line;
+    cl->end = st->line_end;
+    for (i = 2; i < words->count; i++) {
+	char   *eq = strchr(words->word[i], '=');
+
+	if (eq == NULL) {
+	    conf_error(conf, line, "client %s: \"%s\": expected ATTRIBUTE=VALUE",
+		       cl->name, words->word[i]);
+	    continue;
+	}
+	*eq = 0;
+	identified |= strcmp(words->word[i], "cert") == 0
+	    || strcmp(words->word[i], "fingerprint") == 0
+	    || strcmp(words->word[i], "pubkey_fingerprint") == 0;
+	conf_client_attr(st, cl, words->word[i], eq + 1, line);
+    }
+    if (!identified)
+	conf_error(conf, line, "client %s: needs at least one cert=, fingerprint= or "
+		   "pubkey_fingerprint=", cl->name);
+    if (cl->reason != NULL && !cl->revoked)
+	conf_error(conf, line, "client %s: reason= without revoked=", cl->name);
+    conf->nclients++;
+    prev = htable_insert(&st->names, cl->name, strlen(cl->name), (void *) (size_t) line);
+    if (prev != NULL)
+	conf_error(conf, line, "duplicate client name \"%s\" (first on line %d)",
+		   cl->name, (int) (size_t) prev);
+}
+
+/* conf_line - one logical line */
+static void conf_line(struct conf_state *st, char *text, int line)
+{
+    size_t  namelen = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_");
+    const char *after = text + namelen;
+    struct srcwords words = {0};
+    const char *why;
+
+    while (*after == ' ' || *after == '\t')
+	after++;
+    if (namelen > 0 && *after == '=') {
+	conf_setting(st, text, line);
+	return;
+    }
+    if (srcword_split(text, &words, &why) < 0)
+	conf_error(st->conf, line, "%s", why);
+    else if (strcmp(words.word[0], "client") == 0)
+	conf_client(st, &words, line);
+    else if (strcmp(words.word[0], "tls") == 0)
+	conf_tls_keep(&st->tls, &words, line);
+    else
+	conf_error(st->conf, line, "expected NAME = VALUE, client NAME ... or tls NEXTHOP ...");
+    srcword_free(&words);
+}
+
+/* conf_cross_check - rules that involve more than one setting */
+static void conf_cross_check(struct conf *conf)
+{
+    static const enum setting_id never_permit[] = {
+	SET_ERROR_ACTION, SET_REVOKED_ACTION, SET_EXPIRED_ACTION, SET_UNAVAILABLE_ACTION,
+    };
+    const char *why;
+    int     permits;
+    size_t  i;
+
+    for (i = 0; i < sizeof(never_permit) / sizeof(never_permit[0]); i++) {
+	enum setting_id id = never_permit[i];
+
+	if (action_check(conf->values[id], &permits, &why) == 0 && permits)
+	    conf_error(conf, conf->set_line[id], "%s must not permit (OK)",
+		       settings_table[id].name);
+    }
+    if (strcmp(conf->values[SET_REVOCATION_CHECK], "none") != 0
+	&& *conf->values[SET_CLIENT_CA_FILE] == 0)
+	conf_error(conf, conf->set_line[SET_REVOCATION_CHECK],
+		   "revocation_check = %s needs client_ca_file",
+		   conf->values[SET_REVOCATION_CHECK]);
+    if (*conf->values[SET_RELAY_CLIENTCERTS]
+	&& strcmp(conf->values[SET_RELAY_CLIENTCERTS], conf->values[SET_TLS_POLICY_MAP]) == 0)
+	conf_error(conf, conf->set_line[SET_TLS_POLICY_MAP],
+		   "tls_policy_map and relay_clientcerts name the same map");
+    if (strcmp(conf->values[SET_DATABASE], conf->values[SET_STATUS_DATABASE]) == 0)
+	conf_error(conf, conf->set_line[SET_STATUS_DATABASE],
+		   "database and status_database name the same file");
+    srcpaths_check(conf);
+}
+
+/*
+ * conf_read - read and check path. A file written in place while it is
+ * read (an editor that truncates and rewrites) could be read half old,
+ * half new, or cut short; the file must look the same before and after
+ * the read, and conf_unchanged() asks again before outputs are replaced.
+ */
+struct conf *conf_read(const char *path, const struct bounds *bounds)
+{
+    struct conf *conf;
+    struct stat before, after;
+    char   *data;
+    char    why[512];
+    size_t  len;
+
+    if (stat(path, &before) < 0) {
+	log_error("%s: cannot open: %s", path, strerror(errno));
+	return (NULL);
+    }
+    if ((data = file_read_all(path, (size_t) bounds->value[BOUND_MAX_SOURCE_SIZE],
+			      "max_source_size", &len, why, sizeof(why))) == NULL) {
+	log_error("%s: %s", path, why);
+	return (NULL);
+    }
+    if (stat(path, &after) < 0 || !file_same(&before, &after)
+	|| (S_ISREG(after.st_mode) && (off_t) len != after.st_size)) {
+	log_error("%s: the file changed while it was read; try again", path);
+	free(data);
+	return (NULL);
+    }
+    conf = conf_parse(path, data, len, bounds);
+    free(data);
+    conf->source = after;
+    conf->read_file = 1;
+    return (conf);
+}
+
+/* conf_unchanged - the source file is still the one read */
+int     conf_unchanged(const struct conf *conf)
+{
+    struct stat now;
+
+    if (!conf->read_file)
+	return (1);
+    if (stat(conf->path, &now) < 0 || !file_same(&conf->source, &now)) {
+	log_error("%s: the file changed while it was compiled; try again", conf->path);
+	return (0);
+    }
+    return (1);
+}
+
+/* conf_parse - check the text of a source file named path */
+/* conf_text_digest - the SHA-256 of the source text, in hex, in conf->text_sha256 */
+static void conf_text_digest(struct conf *conf, const char *data, size_t len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0, i;
+
+    conf->text_sha256[0] = 0;
+    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+	return;
+    for (i = 0; i < mdlen; i++)
+	snprintf(conf->text_sha256 + 2 * i, 3, "%02x", md[i]);
+}
+
+struct conf *conf_parse(const char *path, const char *data, size_t len,
+			        const struct bounds *bounds)
+{
+    struct conf_state st;
+    struct conf *conf;
+    struct srcline sl;
+    enum srcline_status status;
+    const char *slash;
+    char   *text;
+    char    why[512];
+    int     line, i;
+
+    conf = mem_calloc(1, sizeof(*conf));
+    conf->path = mem_strdup(path);
+    conf->bounds = bounds;
+    conf_text_digest(conf, data, len);
+    for (i = 0; i < SETTING_COUNT; i++)
+	if ((conf->values[i] = settings_normalize(settings_table + i, settings_table[i].defval,
+						  why, sizeof(why))) == NULL)
+	    log_panic("default of %s: %s", settings_table[i].name, why);
+    if (len > (size_t) bounds->value[BOUND_MAX_SOURCE_SIZE]) {
+	conf_error(conf, 0, "file is larger than max_source_size (%lld bytes)",
+		   bounds->value[BOUND_MAX_SOURCE_SIZE]);
+	return (conf);
+    }
+    st.conf = conf;
+    st.clients_over = 0;
+    st.dir = (slash = strrchr(path, '/')) ? mem_strndup(path, (size_t) (slash - path)) : NULL;
+    if (st.dir && *st.dir == 0) {
+	free(st.dir);
+	st.dir = mem_strdup("/");
+    }
+    htable_init(&st.names);
+    memset(&st.tls, 0, sizeof(st.tls));
+    srcline_init(&sl, data, len, (size_t) bounds->value[BOUND_MAX_LINE_LENGTH]);
+    while ((status = srcline_next(&sl, &text, &line)) != SRCLINE_EOF) {
+	switch (status) {
+	case SRCLINE_OK:
+	    st.line_end = sl.end;
+	    conf_line(&st, text, line);
+	    break;
+	case SRCLINE_TOO_LONG:
+	    conf_error(conf, line, "line longer than max_line_length (%lld bytes)",
+		       bounds->value[BOUND_MAX_LINE_LENGTH]);
+	    break;
+	case SRCLINE_NUL:
+	    conf_error(conf, line, "line contains a NUL byte");
+	    break;
+	case SRCLINE_ORPHAN:
+	    conf_error(conf, line, "continuation line (starts with white space) "
+		       "with no line before it to continue");
+	    break;
+	case SRCLINE_EOF:
+	    break;
+	}
+    }
+    srcline_free(&sl);
+    conf_tls_check(conf, &st.tls);
+    htable_free(&st.names);
+    free(st.dir);
+    conf_cross_check(conf);
+    return (conf);
+}
+
+/* conf_free - release a conf */
+void    conf_free(struct conf *conf)
+{
+    size_t  i, j;
+
+    for (i = 0; i < SETTING_COUNT; i++)
+	free(conf->values[i]);
+    for (i = 0; i < conf->nclients; i++) {
+	struct conf_client *cl = conf->clients + i;
+
+	for (j = 0; j < cl->ncerts; j++)
+	    free(cl->certs[j]);
+	free(cl->certs);
+	free(cl->cert_lines);
+	free(cl->fps);
+	free(cl->reason);
+	free(cl->name);
+    }
+    free(conf->clients);
+    for (i = 0; i < conf->ntls; i++) {
+	free(conf->tls[i].nexthop);
+	free(conf->tls[i].policy);
+    }
+    free(conf->tls);
+    conf_flush(conf, 1);
+    free(conf->diags);
+    free(conf->path);
+    free(conf);
+}

@@ -1,0 +1,129 @@
+/*
+ * conf_tls - the tls lines of certpolicy.conf, checked once the file is read
+ *
+ * The words of each line are copied (the line buffer they come from is
+ * reused for the next line) and released by conf_tls_check().
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source/conf_tls.h"
+#include "util/htable.h"
+#include "util/mem.h"
+#include "source/tls_policy.h"
+#include "source/tls_value.h"
+
+struct conf_tls_line {
+    struct srcwords words;		/* "tls" NEXTHOP LEVEL ..., copied */
+    char   *key;			/* the next-hop in lower case */
+    int     line;
+};
+
+struct conf_tls_diag {
+    struct conf *conf;
+    int     line;
+};
+
+/* conf_tls_report - tls_policy diagnostics as FILE:LINE messages */
+static void conf_tls_report(void *ctx, int warning, const char *text)
+{
+    struct conf_tls_diag *d = ctx;
+
+    if (warning)
+	conf_warn(d->conf, d->line, "tls: %s", text);
+    else
+	conf_error(d->conf, d->line, "tls: %s", text);
+}
+
+/* conf_tls_keep - copy a tls line for conf_tls(), after the whole file */
+void    conf_tls_keep(struct conf_tls_lines *lines, const struct srcwords *words, int line)
+{
+    struct conf_tls_line *t;
+    char   *cp;
+    size_t  i;
+
+    lines->line = mem_grow(lines->line, lines->count, &lines->cap, sizeof(*t));
+    t = lines->line + lines->count++;
+    memset(t, 0, sizeof(*t));
+    t->line = line;
+    t->words.word = mem_calloc(words->count, sizeof(char *));
+    for (i = 0; i < words->count; i++)
+	t->words.word[i] = mem_strdup(words->word[i]);
+    t->words.count = t->words.cap = words->count;
+    if (words->count >= 2)
+	for (t->key = mem_strdup(words->word[1]), cp = t->key; *cp; cp++)
+	    *cp = (char) tolower((unsigned char) *cp);
+}
+
+/*
+ * conf_tls - tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...], after the whole file.
+ * Next-hops are compared in lower case, as Postfix looks them up (postmap
+ * folds keys; of two that fold the same it keeps the first).
+ */
+static void conf_tls(struct conf *conf, struct htable *nexthops, const struct conf_tls_line *tl)
+{
+    const struct srcwords *words = &tl->words;
+    int     line = tl->line;
+    struct conf_tls_diag d = {conf, line};
+    struct tls_policy_diag diag = {conf_tls_report, &d};
+    struct conf_tls *t;
+    size_t  len = 0, i;
+    void   *prev;
+    char    why[512];
+
+    if (words->count < 2) {
+	conf_error(conf, line, "expected: tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...]");
+	return;
+    }
+    for (i = 1; i < words->count; i++) {
+	if (tls_value_check(words->word[i], i == 1, why, sizeof(why)) < 0) {
+	    conf_error(conf, line, "tls: %s", why);
+	    return;
+	}
+    }
+    if (tls_policy_check(words->word[1], words->word + 2, (int) words->count - 2,
+			 (int) conf_digest(conf), &diag) > 0)
+	return;
+    prev = htable_insert(nexthops, tl->key, strlen(tl->key), (void *) (size_t) line);
+    if (prev != NULL) {
+	conf_error(conf, line, "duplicate tls next-hop \"%s\" (first on line %d; Postfix "
+		   "compares next-hops without regard to case)", words->word[1],
+		   (int) (size_t) prev);
+	return;
+    }
+    conf->tls = mem_grow(conf->tls, conf->ntls, &conf->tls_cap, sizeof(*conf->tls));
+    t = conf->tls + conf->ntls++;
+    t->nexthop = mem_strdup(words->word[1]);
+    t->line = line;
+    for (i = 2; i < words->count; i++)
+	len += strlen(words->word[i]) + 1;
+    t->policy = mem_alloc(len + 1);
+    for (*t->policy = 0, i = 2; i < words->count; i++) {
+	if (i > 2)
+	    strcat(t->policy, " ");
+	strcat(t->policy, words->word[i]);
+    }
+}
+
+/* conf_tls_check - check and keep the tls lines, in file order */
+void    conf_tls_check(struct conf *conf, struct conf_tls_lines *lines)
+{
+    struct htable nexthops;		/* next-hop, lower case -> line */
+    size_t  i, j;
+
+    htable_init(&nexthops);
+    for (i = 0; i < lines->count; i++)
+	conf_tls(conf, &nexthops, lines->line + i);
+    htable_free(&nexthops);			/* its keys are freed below */
+    for (i = 0; i < lines->count; i++) {
+	for (j = 0; j < lines->line[i].words.count; j++)
+	    free(lines->line[i].words.word[j]);
+	free(lines->line[i].words.word);
+	free(lines->line[i].key);
+    }
+    free(lines->line);
+    memset(lines, 0, sizeof(*lines));
+}

@@ -1,0 +1,41 @@
+/*
+ * tls_policy - check one smtp_tls_policy_maps entry by Postfix's rules
+ *
+ * postmap stores any text, and Postfix then defers mail to that next-hop
+ * with 4.7.5; so certpolicy refuses what Postfix would refuse and warns
+ * about what is outdated. Rules (Postfix 3.7): the next-hop is a domain,
+ * .domain, host:port or [host]:port; levels none, may, encrypt, dane,
+ * dane-only, fingerprint, verify, secure; "none" takes no attributes;
+ * ciphers, protocols, exclude, servername and connection_reuse need "may"
+ * or above; match needs fingerprint ('|'-separated fingerprints of the
+ * site's digest, at least one) or verify/secure (':'-separated patterns);
+ * tafile needs verify/secure; exclude names ciphers (none starting with
+ * '!', '+', '-' or '@'); match and tafile may repeat, and so may
+ * connection_reuse (the last wins; a warning), others may not; servername
+ * follows Postfix's host-name rules; protocols' >= and <= take the
+ * versions Postfix knows for them (not SSLv2); a .domain:port next-hop,
+ * which Postfix never looks up, is a warning.
+ */
+#ifndef CERTPOLICY_TLS_POLICY_H
+#define CERTPOLICY_TLS_POLICY_H
+
+#include "util/log.h"
+
+struct tls_policy_diag {
+    void    (*report) (void *ctx, int warning, const char *text);
+    void   *ctx;
+};
+
+/*
+ * tls_policy_check - check next-hop and the words after it (level first),
+ * as Postfix 3.7's smtp judges them when it delivers (smtp_tls_policy.c,
+ * tls_misc.c, valid_hostname.c). digest is the site's fingerprint digest
+ * (enum fprint_digest; smtp_tls_fingerprint_digest), which every match=
+ * fingerprint must have, or -1 to take any known digest. Every problem
+ * goes to diag; returns the number of errors. Duplicate next-hops are the
+ * caller's business: Postfix folds them to lower case.
+ */
+int     tls_policy_check(const char *nexthop, char **words, int count, int digest,
+			         const struct tls_policy_diag *diag);
+
+#endif

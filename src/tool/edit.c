@@ -1,0 +1,491 @@
+/*
+ * edit - enroll and revoke by editing the source file, then compiling
+ *
+ * The caller holds the writer lock (srclock), so the source read here is
+ * the latest one and no other certpolicy changes it meanwhile; an editor
+ * that writes it anyway is caught by its identity (device, inode, size,
+ * mtime), checked again just before anything is replaced, and through a
+ * descriptor kept open on the file read until its replacement is in
+ * place (compile_run_with). Values from the
+ * command line are checked like source values first, and the edited text
+ * must parse to exactly the change asked for (edit_check). A source that
+ * is a symlink is written at its target, with the target's mode and
+ * owner. New and changed lines get the file's own line ending (CR LF when
+ * most lines end so). A value that needs it is written in double quotes,
+ * with " and \ escaped, the way the parser reads it back.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/atomic_file.h"
+#include "source/clientset.h"
+#include "tool/compile.h"
+#include "source/conf.h"
+#include "tool/edit.h"
+#include "source/edit_check.h"
+#include "util/file_read.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/timeutil.h"
+
+struct edit_text {
+    char   *data;
+    size_t  len;
+    size_t  cap;
+};
+
+/* The source as it was read, under the lock. */
+struct edit_source {
+    char   *target;			/* the file itself, symlinks resolved */
+    int     fd;				/* open on it, to see a write after the read */
+    struct stat st;			/* its identity when read */
+    struct edit_text text;
+    struct conf *conf;
+    const char *eol;			/* "\n" or "\r\n" */
+};
+
+/* edit_add - append bytes */
+static void edit_add(struct edit_text *t, const char *data, size_t len)
+{
+    t->data = mem_reserve(t->data, t->len, len, &t->cap);
+    memcpy(t->data + t->len, data, len);
+    t->len += len;
+    t->data[t->len] = 0;
+}
+
+/* edit_attr - " name=value", quoted when the value needs it */
+static void edit_attr(struct edit_text *t, const char *name, const char *value)
+{
+    const char *cp;
+    int     quote = *value == 0 || strpbrk(value, " \t\"\\") != NULL;
+
+    edit_add(t, " ", 1);
+    edit_add(t, name, strlen(name));
+    edit_add(t, quote ? "=\"" : "=", quote ? 2 : 1);
+    for (cp = value; *cp; cp++) {
+	if (quote && (*cp == '"' || *cp == '\\'))
+	    edit_add(t, "\\", 1);
+	edit_add(t, cp, 1);
+    }
+    if (quote)
+	edit_add(t, "\"", 1);
+}
+
+/* edit_find - the client named name, or NULL */
+static const struct conf_client *edit_find(const struct conf *conf, const char *name)
+{
+    size_t  i;
+
+    for (i = 0; i < conf->nclients; i++)
+	if (strcmp(conf->clients[i].name, name) == 0)
+	    return (conf->clients + i);
+    return (NULL);
+}
+
+/* edit_eol - CR LF when more lines end with it than without */
+static const char *edit_eol(const struct edit_text *t)
+{
+    size_t  crlf = 0, lf = 0, i;
+
+    for (i = 0; i < t->len; i++) {
+	if (t->data[i] == '\n') {
+	    if (i > 0 && t->data[i - 1] == '\r')
+		crlf++;
+	    else
+		lf++;
+	}
+    }
+    return (crlf > lf ? "\r\n" : "\n");
+}
+
+/* edit_source_free - release what edit_load() made */
+static void edit_source_free(struct edit_source *src)
+{
+    if (src->conf)
+	conf_free(src->conf);
+    if (src->fd >= 0)
+	close(src->fd);
+    free(src->text.data);
+    free(src->target);
+}
+
+/* edit_load - the source, its identity and its parse; -1 (logged) if it has errors */
+static int edit_load(const struct edit_request *req, struct edit_source *src)
+{
+    struct stat after, by_path;
+    char    why[512];
+
+    memset(src, 0, sizeof(*src));
+    src->fd = -1;
+    if ((src->target = realpath(req->config, NULL)) == NULL
+	|| (src->fd = open(src->target, O_RDONLY | O_CLOEXEC)) < 0 || fstat(src->fd, &src->st) < 0) {
+	log_error("%s: cannot open: %s", req->config, strerror(errno));
+	edit_source_free(src);
+	return (-1);
+    }
+    if ((src->text.data = file_read_all(src->target,
+					(size_t) req->bounds->value[BOUND_MAX_SOURCE_SIZE],
+			       "max_source_size", &src->text.len, why, sizeof(why))) == NULL) {
+	log_error("%s: %s", req->config, why);
+	edit_source_free(src);
+	return (-1);
+    }
+    if (fstat(src->fd, &after) < 0 || !file_same(&src->st, &after)
+	|| stat(src->target, &by_path) < 0 || !file_same(&src->st, &by_path)) {
+	log_error("%s: the file changed while it was read; try again", req->config);
+	edit_source_free(src);
+	return (-1);
+    }
+    src->text.cap = src->text.len + 1;
+    src->eol = edit_eol(&src->text);
+    src->conf = conf_parse(req->config, src->text.data, src->text.len, req->bounds);
+    src->conf->source = src->st;
+    src->conf->read_file = 1;
+    conf_flush(src->conf, 0);
+    if (src->conf->errors) {
+	log_error("%s: fix the errors above first: nothing was changed", req->config);
+	edit_source_free(src);
+	return (-1);
+    }
+    return (0);
+}
+
+/* edit_expected - the change alone: "client NAME" and the added attributes */
+static struct conf *edit_expected(const struct edit_request *req, const struct edit_text *added)
+{
+    struct edit_text line;
+    struct conf *conf;
+
+    memset(&line, 0, sizeof(line));
+    edit_add(&line, "client ", 7);
+    edit_add(&line, req->name, strlen(req->name));
+    edit_add(&line, added->data, added->len);
+    edit_add(&line, "\n", 1);
+    conf = conf_parse(req->config, line.data, line.len, req->bounds);
+    free(line.data);
+    /* Its messages (a revoke alone names no certificate) are not the user's. */
+    while (conf->ndiags > 0)
+	free(conf->diags[--conf->ndiags].text);
+    return (conf);
+}
+
+/* edit_landed - the source on disk is the text written */
+static int edit_landed(const struct edit_request *req, const struct edit_source *src,
+		               const struct edit_text *t)
+{
+    char    why[512];
+    char   *now;
+    size_t  len;
+    int     same;
+
+    now = file_read_all(src->target, (size_t) req->bounds->value[BOUND_MAX_SOURCE_SIZE],
+			"max_source_size", &len, why, sizeof(why));
+    same = now != NULL && len == t->len && memcmp(now, t->data, len) == 0;
+    free(now);
+    if (!same)
+	log_error("%s: the file was changed by something else just after it was written: "
+		  "check it and run the command again", req->config);
+    return (same ? 0 : -1);
+}
+
+/*
+ * edit_write - the new source in a temporary file beside the target, with
+ * the target's mode and owner; 0 or -1 (logged)
+ */
+static int edit_write(const struct edit_source *src, const struct edit_text *t,
+		              struct compile_source *out)
+{
+    struct atomic_file *af = &out->file;
+
+    out->read_fd = src->fd;
+    out->read_st = src->st;
+    if (atomic_open(af, src->target, src->st.st_mode & 07777) < 0)
+	return (-1);
+    if (fchown(af->fd, src->st.st_uid, src->st.st_gid) < 0 && geteuid() == 0) {
+	log_error_errno("cannot give %s the owner of %s", af->temp, src->target);
+	atomic_abort(af);
+	return (-1);
+    }
+    if (write(af->fd, t->data, t->len) != (ssize_t) t->len || atomic_close(af) < 0) {
+	log_error_errno("cannot write %s", af->temp);
+	atomic_abort(af);
+	return (-1);
+    }
+    return (0);
+}
+
+/* edit_commit - check the new text, then compile it and replace the source together */
+static int edit_commit(const struct edit_request *req, struct edit_source *src,
+		               const struct edit_text *t, const struct edit_text *added,
+		               const char *done)
+{
+    struct conf *conf, *expected;
+    struct clientset *set = NULL;
+    struct compile_source af;
+    char    why[512];
+    int     ret = -1;
+
+    conf = conf_parse(req->config, t->data, t->len, req->bounds);
+    /* compile checks, just before replacing anything, that this is still the file read */
+    conf->source = src->st;
+    conf->read_file = 1;
+    expected = edit_expected(req, added);
+    if (conf->errors) {
+	conf_flush(conf, 1);
+	log_error("%s: the change would not pass the check: nothing was changed", req->config);
+    } else if (edit_check_change(src->conf, conf, expected, why, sizeof(why)) < 0) {
+	log_error("%s: %s: refused, nothing was changed", req->config, why);
+    } else if ((set = clientset_build(conf, time_now())), conf_flush(conf, 1), conf->errors) {
+	log_error("%s: the change would not pass the check: nothing was changed", req->config);
+    } else if (edit_write(src, t, &af) == 0
+	       && compile_run_with(set, req->run_postmap, &af) == 0
+	       && edit_landed(req, src, t) == 0) {
+	printf("certpolicy: %s: %s client %s; compiled %zu clients (%zu active, %zu revoked)\n",
+	       req->config, done, req->name, conf->nclients, set->active, set->revoked);
+	ret = 0;
+    }
+    if (set)
+	clientset_free(set);
+    conf_free(expected);
+    conf_free(conf);
+    return (ret);
+}
+
+/*
+ * edit_compile_current - the source already says what was asked (a retry
+ * after a run that was killed, a line edited by hand): when the database
+ * was compiled from another text, compile this one and succeed; else 1,
+ * for the caller to say what it says when there is nothing to do
+ */
+static int edit_compile_current(const struct edit_request *req, struct edit_source *src,
+				        const char *state)
+{
+    struct clientset *set;
+    int     ret;
+
+    if (compile_current(src->conf))
+	return (1);
+    printf("certpolicy: %s: client %s %s in the source, but %s was compiled "
+	   "from another text: compiling it\n", req->config, req->name, state,
+	   src->conf->values[SET_DATABASE]);
+    set = clientset_build(src->conf, time_now());
+    conf_flush(src->conf, 0);
+    if (src->conf->errors) {
+	log_error("%s: fix the errors above first: nothing was changed", req->config);
+	ret = -1;
+    } else if ((ret = compile_run(set, req->run_postmap)) == 0) {
+	printf("certpolicy: %s: compiled %zu clients (%zu active, %zu revoked)\n",
+	       req->config, src->conf->nclients, set->active, set->revoked);
+    }
+    clientset_free(set);
+    return (ret);
+}
+
+/* edit_has_items - the client already has every certificate and fingerprint of added */
+static int edit_has_items(const struct edit_request *req, const struct conf_client *cl,
+			          const struct edit_text *added)
+{
+    struct conf *want = edit_expected(req, added);
+    const struct conf_client *w = want->nclients == 1 ? want->clients : NULL;
+    size_t  i, j;
+    int     has = w != NULL && !w->has_pin;
+
+    for (i = 0; has && i < w->ncerts; i++) {
+	for (j = 0; j < cl->ncerts && strcmp(cl->certs[j], w->certs[i]) != 0; j++)
+	     /* void */ ;
+	has = j < cl->ncerts;
+    }
+    for (i = 0; has && i < w->nfps; i++) {
+	for (j = 0; j < cl->nfps && !fprint_equal(cl->fps + j, w->fps + i); j++)
+	     /* void */ ;
+	has = j < cl->nfps;
+    }
+    conf_free(want);
+    return (has);
+}
+
+/* edit_change - insert added into the client's line, or append a new line */
+static int edit_change(const struct edit_request *req, struct edit_source *src,
+		               const struct conf_client *cl, struct edit_text *added,
+		               const char *done)
+{
+    const struct edit_text *in = &src->text;
+    struct edit_text out;
+    int     ret;
+
+    memset(&out, 0, sizeof(out));
+    if (cl != NULL) {
+	edit_add(&out, in->data, cl->end);
+	edit_add(&out, added->data, added->len);
+	edit_add(&out, in->data + cl->end, in->len - cl->end);
+    } else {
+	edit_add(&out, in->data, in->len);
+	if (in->len > 0 && in->data[in->len - 1] != '\n')
+	    edit_add(&out, src->eol, strlen(src->eol));
+	edit_add(&out, "client ", 7);
+	edit_add(&out, req->name, strlen(req->name));
+	edit_add(&out, added->data, added->len);
+	edit_add(&out, src->eol, strlen(src->eol));
+    }
+    ret = edit_commit(req, src, &out, added, done);
+    free(out.data);
+    free(added->data);
+    edit_source_free(src);
+    return (ret);
+}
+
+/* edit_check_name - a client name by the source's rule; 0 or -1 (logged) */
+static int edit_check_name(const struct edit_request *req)
+{
+    char    why[256];
+
+    if (edit_check_text("client name", req->name, why, sizeof(why)) < 0) {
+	log_error("%s: nothing was changed", why);
+	return (-1);
+    }
+    if (!conf_name_ok(req->name)) {
+	log_error("client name \"%s\": use only letters, digits and . _ @ + -: nothing was changed",
+		  req->name);
+	return (-1);
+    }
+    return (0);
+}
+
+/* edit_enroll_items - the attributes for enroll's certificate files and fingerprints */
+static int edit_enroll_items(const struct edit_request *req, struct edit_text *added)
+{
+    struct fprint fp;
+    const char *why;
+    char    path[PATH_MAX], text[FPRINT_TEXT_MAX], bad[512], what[64];
+    int     i;
+
+    for (i = 0; i < req->nitems; i++) {
+	snprintf(what, sizeof(what), "certificate file or fingerprint #%d", i + 1);
+	if (edit_check_text(what, req->items[i], bad, sizeof(bad)) < 0) {
+	    log_error("%s: nothing was changed", bad);
+	    return (-1);
+	} else if (fprint_parse(req->items[i], &fp, &why) == 0
+		   && access(req->items[i], F_OK) == 0) {
+	    /* a file named like a fingerprint (planted in the directory?) */
+	    log_error("%s is both a fingerprint and a file in the current directory: give the "
+		      "file as ./%s or with its full path; nothing was changed",
+		      req->items[i], req->items[i]);
+	    return (-1);
+	} else if (access(req->items[i], F_OK) == 0) {
+	    if (realpath(req->items[i], path) == NULL) {
+		log_error_errno("%s", req->items[i]);
+		return (-1);
+	    }
+	    snprintf(what, sizeof(what), "the full path of certificate file #%d", i + 1);
+	    if (edit_check_text(what, path, bad, sizeof(bad)) < 0) {
+		log_error("%s: nothing was changed", bad);
+		return (-1);
+	    }
+	    edit_attr(added, "cert", path);
+	} else if (fprint_parse(req->items[i], &fp, &why) == 0) {
+	    edit_attr(added, "fingerprint", fprint_format(&fp, text));
+	} else {
+	    log_error("%s: neither a certificate file nor a fingerprint (%s)", req->items[i], why);
+	    return (-1);
+	}
+    }
+    return (0);
+}
+
+/* edit_enroll - add a client, or certificates to one */
+int     edit_enroll(const struct edit_request *req)
+{
+    struct edit_source src;
+    struct edit_text added;
+    const struct conf_client *cl;
+    int     ret;
+
+    if (edit_check_name(req) < 0)
+	return (-1);
+    memset(&added, 0, sizeof(added));
+    if (edit_enroll_items(req, &added) < 0) {
+	free(added.data);
+	return (-1);
+    }
+    if (edit_load(req, &src) < 0) {
+	free(added.data);
+	return (-1);
+    }
+    cl = edit_find(src.conf, req->name);
+    if (cl != NULL && !cl->revoked && edit_has_items(req, cl, &added)) {
+	/* Nothing to add: compile if the database is of another text, else done. */
+	if ((ret = edit_compile_current(req, &src, "already has these certificates")) > 0) {
+	    printf("certpolicy: %s:%d: client %s already has these certificates: nothing to do\n",
+		   req->config, cl->line, req->name);
+	    ret = 0;
+	}
+	free(added.data);
+	edit_source_free(&src);
+	return (ret);
+    }
+    if (cl != NULL && cl->revoked) {
+	log_error("%s:%d: client %s is revoked; edit its line to enroll it again",
+		  req->config, cl->line, req->name);
+	free(added.data);
+	edit_source_free(&src);
+	return (-1);
+    }
+    return (edit_change(req, &src, cl, &added, cl ? "added to" : "enrolled"));
+}
+
+/* edit_revoke_values - --date and --reason, checked as the source checks them */
+static int edit_revoke_values(const struct edit_request *req)
+{
+    char    why[512] = "";
+    time_t  when;
+
+    if (req->date != NULL && (edit_check_text("--date", req->date, why, sizeof(why)) < 0
+			      || time_parse_date(req->date, &when) < 0)) {
+	if (*why == 0)
+	    snprintf(why, sizeof(why), "revoked=%s: expected a date YYYY-MM-DD", req->date);
+	log_error("%s: nothing was changed", why);
+	return (-1);
+    }
+    if (req->reason != NULL && edit_check_text("--reason", req->reason, why, sizeof(why)) < 0) {
+	log_error("%s: nothing was changed", why);
+	return (-1);
+    }
+    return (0);
+}
+
+/* edit_revoke - mark a client revoked */
+int     edit_revoke(const struct edit_request *req)
+{
+    struct edit_source src;
+    struct edit_text added;
+    const struct conf_client *cl;
+    char    today[11];
+    int     ret;
+
+    if (edit_check_name(req) < 0 || edit_revoke_values(req) < 0)
+	return (-1);
+    if (edit_load(req, &src) < 0)
+	return (-1);
+    if ((cl = edit_find(src.conf, req->name)) == NULL || cl->revoked) {
+	ret = cl == NULL ? 1 : edit_compile_current(req, &src, "is already revoked");
+	if (ret > 0 && cl == NULL)
+	    log_error("%s: no client %s", req->config, req->name);
+	else if (ret > 0)
+	    log_error("%s:%d: client %s is already revoked", req->config, cl->line, req->name);
+	edit_source_free(&src);
+	return (ret > 0 ? -1 : ret);
+    }
+    memset(&added, 0, sizeof(added));
+    edit_attr(&added, "revoked", req->date ? req->date : time_format_date(time_now(), today));
+    if (req->reason != NULL)
+	edit_attr(&added, "reason", req->reason);
+    return (edit_change(req, &src, cl, &added, "revoked"));
+}
