@@ -29,3 +29,13 @@ check "src/cert includes only from policy and util" layer_ok cert policy util
 check "src/source includes only from cert, policy and util" layer_ok source cert policy util
 check "src/revocation includes only from source, cert, policy and util" layer_ok revocation source cert policy util
 check_eq "no C file directly in src/" "" "$(ls "$SRCDIR"/src/*.c "$SRCDIR"/src/*.h 2>/dev/null)"
+# Nothing built is committed: no ELF file and no object file among the
+# repository's files.
+if git -C "$SRCDIR" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    check_eq "no built file in the repository" "" \
+        "$(cd "$SRCDIR" && git ls-files -z | xargs -0 -r sh -c \
+            'for f; do [ -f "$f" ] && head -c 4 "$f" | grep -q "ELF" && echo "$f"; done; exit 0' sh \
+            | head -5; git ls-files '*.o' '*.a' '*.so' | head -5)"
+else
+    skip "no built file in the repository" "the source is not a git checkout"
+fi
