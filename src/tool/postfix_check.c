@@ -18,10 +18,11 @@
 #include "policy/settings.h"
 #include "tool/postconf_run.h"
 #include "tool/postfix_check.h"
+#include "util/mem.h"
 
-#define PFC_SEPARATORS ", \t"		/* Postfix splits lists at these */
+#define POSTFIX_LIST_SEPARATORS ", \t"		/* Postfix splits lists at these */
 
-struct pfc {
+struct postfix_check {
     const struct conf *conf;
     struct postconf_list main;		/* postconf -x NAMES */
     struct postconf_list set;		/* postconf -nx: what main.cf sets */
@@ -31,8 +32,9 @@ struct pfc {
     int     warnings;
 };
 
-/* pfc_warn - "DIR/FILE: [SERVICE: ]warning: ...", counted */
-static void pfc_warn(struct pfc *p, const char *file, const char *service, const char *fmt, ...)
+/* postfix_check_warn - "DIR/FILE: [SERVICE: ]warning: ...", counted */
+static void postfix_check_warn(struct postfix_check *p, const char *file, const char *service,
+			               const char *fmt, ...)
 {
     va_list ap;
 
@@ -46,8 +48,8 @@ static void pfc_warn(struct pfc *p, const char *file, const char *service, const
     p->warnings++;
 }
 
-/* pfc_override - the service part ("smtp/inet") of "smtp/inet/NAME", or NULL */
-static char *pfc_override(const char *entry, const char *name)
+/* postfix_check_override - the service part ("smtp/inet") of "smtp/inet/NAME", or NULL */
+static char *postfix_check_override(const char *entry, const char *name)
 {
     size_t  elen = strlen(entry), nlen = strlen(name);
 
@@ -55,11 +57,11 @@ static char *pfc_override(const char *entry, const char *name)
 	return (NULL);
     if (memchr(entry, '/', elen - nlen - 1) == NULL)
 	return (NULL);
-    return (strndup(entry, elen - nlen - 1));
+    return (mem_strndup(entry, elen - nlen - 1));
 }
 
-/* pfc_level_below - compatibility_level older than major.minor */
-static int pfc_level_below(const char *level, unsigned long major, unsigned long minor)
+/* postfix_check_level_below - compatibility_level older than major.minor */
+static int postfix_check_level_below(const char *level, unsigned long major, unsigned long minor)
 {
     char   *end;
     unsigned long maj, min = 0;
@@ -72,19 +74,20 @@ static int pfc_level_below(const char *level, unsigned long major, unsigned long
     return (maj < major || (maj == major && min < minor));
 }
 
-/* pfc_digest_one - one smtpd_tls_fingerprint_digest against the source */
-static void pfc_digest_one(struct pfc *p, const char *file, const char *service, const char *value)
+/* postfix_check_digest_one - one smtpd_tls_fingerprint_digest against the source */
+static void postfix_check_digest_one(struct postfix_check *p, const char *file,
+				             const char *service, const char *value)
 {
     const char *ours = p->conf->values[SET_FINGERPRINT_DIGEST];
 
     if (strcasecmp(value, ours) != 0)
-	pfc_warn(p, file, service, "smtpd_tls_fingerprint_digest = %s, but %s has "
+	postfix_check_warn(p, file, service, "smtpd_tls_fingerprint_digest = %s, but %s has "
 		 "fingerprint_digest = %s: no client certificate will ever match",
 		 value, p->conf->path, ours);
 }
 
-/* pfc_digest - the digests of main.cf and master.cf, and the md5 default */
-static void pfc_digest(struct pfc *p)
+/* postfix_check_digest - the digests of main.cf and master.cf, and the md5 default */
+static void postfix_check_digest(struct postfix_check *p)
 {
     const char *value = postconf_get(&p->main, "smtpd_tls_fingerprint_digest");
     const char *level = postconf_get(&p->main, "compatibility_level");
@@ -93,27 +96,29 @@ static void pfc_digest(struct pfc *p)
 
     if (value == NULL)
 	return;
-    pfc_digest_one(p, "main.cf", NULL, value);
+    postfix_check_digest_one(p, "main.cf", NULL, value);
     for (i = 0; i < p->overrides.count; i++) {
-	if ((service = pfc_override(p->overrides.entries[i].name, "smtpd_tls_fingerprint_digest"))) {
-	    pfc_digest_one(p, "master.cf", service, p->overrides.entries[i].value);
+	service = postfix_check_override(p->overrides.entries[i].name,
+					 "smtpd_tls_fingerprint_digest");
+	if (service) {
+	    postfix_check_digest_one(p, "master.cf", service, p->overrides.entries[i].value);
 	    free(service);
 	}
     }
-    if (level && pfc_level_below(level, 3, 6) && strcasecmp(value, "md5") == 0
+    if (level && postfix_check_level_below(level, 3, 6) && strcasecmp(value, "md5") == 0
 	&& postconf_get(&p->set, "smtpd_tls_fingerprint_digest") == NULL)
-	pfc_warn(p, "main.cf", NULL, "compatibility_level = %s (below 3.6) leaves "
+	postfix_check_warn(p, "main.cf", NULL, "compatibility_level = %s (below 3.6) leaves "
 		 "smtpd_tls_fingerprint_digest at md5: set smtpd_tls_fingerprint_digest = sha256",
 		 level);
 }
 
-/* pfc_list_has - item is one of the entries of a Postfix list */
-static int pfc_list_has(const char *list, const char *item)
+/* postfix_check_list_has - item is one of the entries of a Postfix list */
+static int postfix_check_list_has(const char *list, const char *item)
 {
     size_t  len, ilen = strlen(item);
 
-    while (*(list += strspn(list, PFC_SEPARATORS))) {
-	len = strcspn(list, PFC_SEPARATORS);
+    while (*(list += strspn(list, POSTFIX_LIST_SEPARATORS))) {
+	len = strcspn(list, POSTFIX_LIST_SEPARATORS);
 	if (len == ilen && strncmp(list, item, len) == 0)
 	    return (1);
 	list += len;
@@ -121,43 +126,45 @@ static int pfc_list_has(const char *list, const char *item)
     return (0);
 }
 
-/* pfc_relay_one - one relay_clientcerts value against the compiled map */
-static void pfc_relay_one(struct pfc *p, const char *file, const char *service, const char *value)
+/* postfix_check_relay_one - one relay_clientcerts value against the compiled map */
+static void postfix_check_relay_one(struct postfix_check *p, const char *file,
+				            const char *service, const char *value)
 {
     const char *ours = p->conf->values[SET_RELAY_CLIENTCERTS];
 
-    if (*value == 0 || (*ours && pfc_list_has(value, ours)))
+    if (*value == 0 || (*ours && postfix_check_list_has(value, ours)))
 	return;
     if (*ours == 0)
-	pfc_warn(p, file, service, "relay_clientcerts = %s, but %s writes no relay_clientcerts "
-		 "map (its relay_clientcerts is empty)", value, p->conf->path);
+	postfix_check_warn(p, file, service, "relay_clientcerts = %s, but %s writes no "
+			   "relay_clientcerts map (its relay_clientcerts is empty)",
+			   value, p->conf->path);
     else
-	pfc_warn(p, file, service, "relay_clientcerts = %s, but %s compiles %s: Postfix "
+	postfix_check_warn(p, file, service, "relay_clientcerts = %s, but %s compiles %s: Postfix "
 		 "reads another map", value, p->conf->path, ours);
 }
 
-/* pfc_relay - main.cf's relay_clientcerts and every service's */
-static void pfc_relay(struct pfc *p)
+/* postfix_check_relay - main.cf's relay_clientcerts and every service's */
+static void postfix_check_relay(struct postfix_check *p)
 {
     const char *value = postconf_get(&p->main, "relay_clientcerts");
     char   *service;
     size_t  i;
 
     if (value)
-	pfc_relay_one(p, "main.cf", NULL, value);
+	postfix_check_relay_one(p, "main.cf", NULL, value);
     for (i = 0; i < p->overrides.count; i++) {
-	if ((service = pfc_override(p->overrides.entries[i].name, "relay_clientcerts"))) {
-	    pfc_relay_one(p, "master.cf", service, p->overrides.entries[i].value);
+	if ((service = postfix_check_override(p->overrides.entries[i].name, "relay_clientcerts"))) {
+	    postfix_check_relay_one(p, "master.cf", service, p->overrides.entries[i].value);
 	    free(service);
 	}
     }
 }
 
 /*
- * pfc_fields - split a postconf -M line into at most max fields (the
+ * postfix_check_fields - split a postconf -M line into at most max fields (the
  * last keeps the rest of the line); returns the count. line is changed.
  */
-static int pfc_fields(char *line, char **fields, int max)
+static int postfix_check_fields(char *line, char **fields, int max)
 {
     int     n = 0;
 
@@ -172,8 +179,9 @@ static int pfc_fields(char *line, char **fields, int max)
     return (n);
 }
 
-/* pfc_setting - a service's value of name: its -o override, else main.cf's */
-static const char *pfc_setting(struct pfc *p, const char *service, const char *name)
+/* postfix_check_setting - a service's value of name: its -o override, else main.cf's */
+static const char *postfix_check_setting(struct postfix_check *p, const char *service,
+				                 const char *name)
 {
     char    key[512];
     const char *value;
@@ -185,31 +193,31 @@ static const char *pfc_setting(struct pfc *p, const char *service, const char *n
     return (value ? value : "");
 }
 
-/* pfc_ask - some smtpd service asks for (or requires) a client certificate */
-static void pfc_ask(struct pfc *p)
+/* postfix_check_ask - some smtpd service asks for (or requires) a client certificate */
+static void postfix_check_ask(struct postfix_check *p)
 {
     char   *fields[8], *line, service[256];
     size_t  i;
     int     asks = 0;
 
     for (i = 0; i < p->services.count && !asks; i++) {
-	line = strdup(p->services.entries[i].name);
-	if (line && pfc_fields(line, fields, 8) == 8 && strncmp(fields[7], "smtpd", 5) == 0
+	line = mem_strdup(p->services.entries[i].name);
+	if (postfix_check_fields(line, fields, 8) == 8 && strncmp(fields[7], "smtpd", 5) == 0
 	    && (fields[7][5] == 0 || fields[7][5] == ' ' || fields[7][5] == '\t')) {
 	    snprintf(service, sizeof(service), "%s/%s", fields[0], fields[1]);
-	    asks = strcasecmp(pfc_setting(p, service, "smtpd_tls_ask_ccert"), "yes") == 0
-		|| strcasecmp(pfc_setting(p, service, "smtpd_tls_req_ccert"), "yes") == 0;
+	    asks = strcasecmp(postfix_check_setting(p, service, "smtpd_tls_ask_ccert"), "yes") == 0
+		|| strcasecmp(postfix_check_setting(p, service, "smtpd_tls_req_ccert"), "yes") == 0;
 	}
 	free(line);
     }
     if (!asks)
-	pfc_warn(p, "master.cf", NULL, "no smtpd service sets smtpd_tls_ask_ccert = yes "
+	postfix_check_warn(p, "master.cf", NULL, "no smtpd service sets smtpd_tls_ask_ccert = yes "
 		 "(in main.cf, or -o smtpd_tls_ask_ccert=yes): no client is asked for a "
 		 "certificate, so certpolicyd never sees one");
 }
 
-/* pfc_runs_certpolicyd - endpoint is a master.cf unix service running certpolicyd */
-static int pfc_runs_certpolicyd(struct pfc *p, const char *endpoint)
+/* postfix_check_runs_certpolicyd - endpoint is a master.cf unix service running certpolicyd */
+static int postfix_check_runs_certpolicyd(struct postfix_check *p, const char *endpoint)
 {
     char   *fields[8], *line;
     size_t  i, len;
@@ -219,10 +227,10 @@ static int pfc_runs_certpolicyd(struct pfc *p, const char *endpoint)
 	endpoint += 5;
     if (strncmp(endpoint, "private/", 8) == 0)
 	endpoint += 8;
-    len = strcspn(endpoint, PFC_SEPARATORS "}");
+    len = strcspn(endpoint, POSTFIX_LIST_SEPARATORS "}");
     for (i = 0; i < p->services.count && !found; i++) {
-	line = strdup(p->services.entries[i].name);
-	if (line && pfc_fields(line, fields, 8) == 8 && strlen(fields[0]) == len
+	line = mem_strdup(p->services.entries[i].name);
+	if (postfix_check_fields(line, fields, 8) == 8 && strlen(fields[0]) == len
 	    && strncmp(fields[0], endpoint, len) == 0 && strcmp(fields[1], "unix") == 0)
 	    found = strstr(fields[7], "certpolicyd") != NULL;
 	free(line);
@@ -230,42 +238,43 @@ static int pfc_runs_certpolicyd(struct pfc *p, const char *endpoint)
     return (found);
 }
 
-/* pfc_names_certpolicyd - a restriction list asks a certpolicyd */
-static int pfc_names_certpolicyd(struct pfc *p, const char *value)
+/* postfix_check_names_certpolicyd - a restriction list asks a certpolicyd */
+static int postfix_check_names_certpolicyd(struct postfix_check *p, const char *value)
 {
     const char *word;
     size_t  len;
 
     while ((word = strstr(value, "check_policy_service")) != NULL) {
 	value = word + strlen("check_policy_service");
-	value += strspn(value, PFC_SEPARATORS "{");
-	len = strcspn(value, PFC_SEPARATORS "}");
+	value += strspn(value, POSTFIX_LIST_SEPARATORS "{");
+	len = strcspn(value, POSTFIX_LIST_SEPARATORS "}");
 	if (len > 0 && (strncasecmp(value, "certpolicy", 10) == 0
 			|| memmem(value, len, "certpolicy", 10) != NULL
-			|| pfc_runs_certpolicyd(p, value)))
+			|| postfix_check_runs_certpolicyd(p, value)))
 	    return (1);
     }
     return (0);
 }
 
-/* pfc_policy - some restriction asks a policy service that looks like ours */
-static void pfc_policy(struct pfc *p)
+/* postfix_check_policy - some restriction asks a policy service that looks like ours */
+static void postfix_check_policy(struct postfix_check *p)
 {
     size_t  i;
 
     for (i = 0; i < p->set.count; i++)
-	if (pfc_names_certpolicyd(p, p->set.entries[i].value))
+	if (postfix_check_names_certpolicyd(p, p->set.entries[i].value))
 	    return;
     for (i = 0; i < p->overrides.count; i++)
-	if (pfc_names_certpolicyd(p, p->overrides.entries[i].value))
+	if (postfix_check_names_certpolicyd(p, p->overrides.entries[i].value))
 	    return;
-    pfc_warn(p, "main.cf", NULL, "no restriction names a policy service that looks like "
-	     "certpolicyd (check_policy_service with \"certpolicy\" in its name, or a master.cf "
+    postfix_check_warn(p, "main.cf", NULL, "no restriction names a policy service that looks "
+	     "like certpolicyd (check_policy_service with \"certpolicy\" in its name, or a master.cf "
 	     "service that runs certpolicyd): Postfix never asks it");
 }
 
-/* pfc_read - the four postconf runs; 0, or -1 with why set */
-static int pfc_read(struct pfc *p, const char *command, char *why, size_t whylen)
+/* postfix_check_read - the four postconf runs; 0, or -1 with why set */
+static int postfix_check_read(struct postfix_check *p, const char *command, char *why,
+			              size_t whylen)
 {
     static const char *const names[] = {"-x", "config_directory", "compatibility_level",
 	"smtpd_tls_fingerprint_digest", "relay_clientcerts", "smtpd_tls_ask_ccert",
@@ -290,7 +299,7 @@ static int pfc_read(struct pfc *p, const char *command, char *why, size_t whylen
 int     postfix_check(const struct conf *conf)
 {
     const char *command = getenv("CERTPOLICY_POSTCONF");
-    struct pfc p;
+    struct postfix_check p;
     char    why[512];
 
     if (command == NULL || *command == 0)
@@ -299,13 +308,13 @@ int     postfix_check(const struct conf *conf)
 	return (0);
     memset(&p, 0, sizeof(p));
     p.conf = conf;
-    if (pfc_read(&p, command, why, sizeof(why)) < 0) {
+    if (postfix_check_read(&p, command, why, sizeof(why)) < 0) {
 	printf("certpolicy: Postfix not compared: %s\n", why);
     } else {
-	pfc_digest(&p);
-	pfc_relay(&p);
-	pfc_ask(&p);
-	pfc_policy(&p);
+	postfix_check_digest(&p);
+	postfix_check_relay(&p);
+	postfix_check_ask(&p);
+	postfix_check_policy(&p);
 	printf("certpolicy: Postfix (%s): compared with %s: %d warning%s\n", p.dir, conf->path,
 	       p.warnings, p.warnings == 1 ? "" : "s");
     }
