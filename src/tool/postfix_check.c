@@ -288,7 +288,11 @@ static int postfix_check_read(struct postfix_check *p, const char *command, char
 	|| postconf_run(command, services, 0, &p->services, why, whylen) < 0
 	|| postconf_run(command, overrides, 1, &p->overrides, why, whylen) < 0)
 	return (-1);
-    p->dir = postconf_get(&p->main, "config_directory");
+    /* the directory postconf read: Postfix 3.10 prints the compiled-in
+     * config_directory even when MAIL_CONFIG chose another */
+    p->dir = getenv("MAIL_CONFIG");
+    if (p->dir == NULL || *p->dir == 0)
+	p->dir = postconf_get(&p->main, "config_directory");
     if (p->dir == NULL) {
 	snprintf(why, whylen, "%s printed no config_directory", command);
 	return (-1);
