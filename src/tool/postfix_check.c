@@ -248,8 +248,7 @@ static int postfix_check_names_certpolicyd(struct postfix_check *p, const char *
 	value = word + strlen("check_policy_service");
 	value += strspn(value, POSTFIX_LIST_SEPARATORS "{");
 	len = strcspn(value, POSTFIX_LIST_SEPARATORS "}");
-	if (len > 0 && (strncasecmp(value, "certpolicy", 10) == 0
-			|| memmem(value, len, "certpolicy", 10) != NULL
+	if (len > 0 && (memmem(value, len, "certpolicy", 10) != NULL
 			|| postfix_check_runs_certpolicyd(p, value)))
 	    return (1);
     }
