@@ -43,11 +43,16 @@ static void postconf_add(struct postconf_list *list, const char *line, int entri
 }
 
 /* postconf_reason - the first line of stderr that is not a warning */
-static void postconf_reason(FILE *err, int status, char *why, size_t whylen)
+static void postconf_reason(FILE *err, const char *command, int status, char *why, size_t whylen)
 {
     char    line[512];
 
-    snprintf(why, whylen, "postconf failed with exit status %d", status);
+    /* 127: a spawn that reports a failed exec through the exit status */
+    if (status == 127)
+	snprintf(why, whylen, "cannot run %s: not found or not executable (exit status 127)",
+		 command);
+    else
+	snprintf(why, whylen, "%s failed with exit status %d", command, status);
     rewind(err);
     while (fgets(line, sizeof(line), err) != NULL) {
 	line[strcspn(line, "\n")] = 0;
@@ -131,7 +136,7 @@ int     postconf_run(const char *command, const char *const *args, int entries,
     if (out == NULL) {
 	snprintf(why, whylen, "%s printed more than %d bytes", command, POSTCONF_MAX_OUTPUT);
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-	postconf_reason(err, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	postconf_reason(err, command, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
 			why, whylen);
     } else {
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
