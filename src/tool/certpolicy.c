@@ -24,6 +24,7 @@
 #include "source/edit_check.h"
 #include "util/file_read.h"
 #include "tool/list.h"
+#include "tool/postfix_check.h"
 #include "util/log.h"
 #include "tool/query.h"
 #include "tool/refresh.h"
@@ -42,7 +43,8 @@
 static const char usage_text[] =
 "usage: certpolicy [-c CONFIG] [-o NAME=VALUE]... COMMAND [ARGS]\n"
 "commands:\n"
-"  check                          check the source file, write nothing\n"
+"  check                          check the source file and how Postfix uses it;\n"
+"                                 write nothing\n"
 "  compile [--no-postmap]         write the database and the Postfix maps\n"
 "  list [--expiring DAYS] [--json]\n"
 "                                 one row per client\n"
@@ -234,6 +236,7 @@ static int cmd_check(struct tool *tool, int argc, char **argv)
 	usage("check takes no arguments");
     set = tool_load(tool, 1, "");
     tool_summary(set, "ok:");
+    (void) postfix_check(set->conf);
     tool_release(set);
     return (0);
 }
