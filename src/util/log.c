@@ -56,11 +56,31 @@ void    log_hold(void)
     log_holding = 1;
 }
 
+/*
+ * log_write - all of buf to the -L file, resumed after a partial write or a
+ * signal. A line that cannot be written is dropped: a full or broken log
+ * file must not stop the answers.
+ */
+static void log_write(const char *buf, size_t len)
+{
+    ssize_t n;
+
+    while (len > 0) {
+	if ((n = write(log_fd, buf, len)) < 0) {
+	    if (errno == EINTR)
+		continue;
+	    return;
+	}
+	buf += n;
+	len -= (size_t) n;
+    }
+}
+
 /* log_flush - write the lines held */
 void    log_flush(void)
 {
     if (log_held_len > 0 && log_fd >= 0)
-	(void) write(log_fd, log_held, log_held_len);
+	log_write(log_held, log_held_len);
     log_held_len = 0;
 }
 
@@ -68,7 +88,7 @@ void    log_flush(void)
 static void log_put(const char *line, size_t len)
 {
     if (!log_holding) {
-	(void) write(log_fd, line, len);
+	log_write(line, len);
 	return;
     }
     if (log_held_len + len > sizeof(log_held))

@@ -1,12 +1,12 @@
 # Every source file compiles without a warning (-Wall -Wextra -Werror,
-# C11, -O2 as the packaged build uses) with each C compiler on this
+# C11, -O2 and the hardening flags of Debian's package build) with each C compiler on this
 # machine: gcc (cc) and clang, whatever their versions. Warnings that only
 # appear with optimisation (GCC's -Wstringop-overflow) or only with one
 # compiler (clang's -Wmissing-field-initializers) are caught here on each
 # release the suite runs on.
 . "$SRCDIR/tests/lib.sh"
 
-FLAGS="-std=c11 -O2 -Wall -Wextra -Werror"
+FLAGS="-std=c11 -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wformat -Werror=format-security -Wall -Wextra -Werror"
 INC="-I$BUILDDIR -I$SRCDIR/src -I$SRCDIR/tests/unit -I$SRCDIR/tests/tools -I$SRCDIR/tests/fuzz $(pkg-config --cflags libcrypto libssl libcdb)"
 if grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h"; then
     INC="$INC $(pkg-config --cflags libsystemd)"
