@@ -16,6 +16,8 @@ const struct bound_def bounds_tool[BOUND_TOOL_COUNT] = {
     [BOUND_MAX_CERT_SIZE] = {"max_cert_size", 1LL << 20, 1024, 1LL << 30},
     [BOUND_MAX_CHAIN_CERTS] = {"max_chain_certs", 32, 1, 4096},
     [BOUND_LOCK_WAIT] = {"lock_wait", 10, 0, 86400},
+    [BOUND_PROBE_TIMEOUT] = {"probe_timeout", 30, 1, 3600},
+    [BOUND_PROBE_MAX_REPLY] = {"probe_max_reply", 65536, 512, 1LL << 24},
 };
 
 const struct bound_def bounds_daemon[BOUND_DAEMON_COUNT] = {

@@ -13,7 +13,7 @@
 
 #include "util/log.h"
 
-#define BOUNDS_MAX 8
+#define BOUNDS_MAX 12
 
 enum bound_tool_id {
     BOUND_MAX_SOURCE_SIZE,
@@ -22,6 +22,8 @@ enum bound_tool_id {
     BOUND_MAX_CERT_SIZE,
     BOUND_MAX_CHAIN_CERTS,		/* certificates in one certificate file */
     BOUND_LOCK_WAIT,			/* seconds a writer waits for the lock */
+    BOUND_PROBE_TIMEOUT,		/* seconds for each network step of probe */
+    BOUND_PROBE_MAX_REPLY,		/* bytes of one SMTP reply probe reads */
     BOUND_TOOL_COUNT,
 };
 

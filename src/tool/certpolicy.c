@@ -26,6 +26,7 @@
 #include "tool/list.h"
 #include "tool/postfix_check.h"
 #include "util/log.h"
+#include "tool/probe.h"
 #include "tool/query.h"
 #include "tool/refresh.h"
 #include "policy/settings.h"
@@ -55,6 +56,8 @@ static const char usage_text[] =
 "  query --cert FILE | --fingerprint HEX\n"
 "                                 what certpolicyd answers now, and why\n"
 "  refresh                        fetch CRL/OCSP status into status_database\n"
+"  probe [--json] [NEXTHOP...]    connect to each tls entry's servers as Postfix's\n"
+"                                 smtp would: deliver or defer, and why\n"
 "  fingerprint [--digest NAME] [--password-file FILE] FILE...\n"
 "                                 print certificate and public-key fingerprints\n"
 "  version                        print the version\n";
@@ -401,6 +404,24 @@ static int cmd_refresh(struct tool *tool, int argc, char **argv)
     return (ret == 0 ? 0 : 1);
 }
 
+/* cmd_probe - will each tls entry deliver? */
+static int cmd_probe(struct tool *tool, int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {0, 0, 0, 0}};
+    struct clientset *set;
+    int     json = 0, ch, ret;
+
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	if (ch != 'j')
+	    usage(NULL);
+	json = 1;
+    }
+    set = tool_load(tool, 0, "");
+    ret = probe_run(set->conf, argv + optind, argc - optind, json);
+    tool_release(set);
+    return (ret);
+}
+
 /* cmd_fingerprint - print a certificate's fingerprints */
 static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
 {
@@ -468,7 +489,7 @@ int     main(int argc, char **argv)
     } cmds[] = {
 	{"check", cmd_check}, {"compile", cmd_compile}, {"list", cmd_list},
 	{"fingerprint", cmd_fingerprint}, {"enroll", cmd_enroll}, {"revoke", cmd_revoke},
-	{"query", cmd_query}, {"refresh", cmd_refresh},
+	{"query", cmd_query}, {"refresh", cmd_refresh}, {"probe", cmd_probe},
     };
     struct tool tool;
     size_t  i;
