@@ -449,11 +449,12 @@ static void probe_tls_verdict(SSL *ssl, const struct probe_verify *v, const char
 /* probe_tls_hex - a digest as Postfix prints it (AB:CD:...) */
 static void probe_tls_hex(const unsigned char *md, unsigned len, char *buf, size_t size)
 {
+    size_t  used = 0;
     unsigned i;
 
     *buf = 0;
-    for (i = 0; i < len && 3 * (size_t) i + 3 <= size; i++)
-	snprintf(buf + 3 * i, size - 3 * i, "%s%02X", i ? ":" : "", md[i]);
+    for (i = 0; i < len && used + 4 <= size; i++, used = strlen(buf))
+	snprintf(buf + used, size - used, "%s%02X", i ? ":" : "", md[i]);
 }
 
 /* probe_tls_fprint_miss - the leaf's fingerprints, which match none given */

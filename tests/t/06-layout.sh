@@ -2,7 +2,7 @@
 # src/util, src/policy and src/daemon alone, and none of them uses
 # OpenSSL, so the program that answers Postfix parses no certificate and
 # links no crypto library. Everything that does (src/cert, src/revocation,
-# src/source, src/tool) belongs to the certpolicy command.
+# src/source, src/tls, src/tool) belongs to the certpolicy command.
 . "$SRCDIR/tests/lib.sh"
 
 D=$BUILDDIR/src/certpolicyd
@@ -28,6 +28,7 @@ check "src/daemon includes only from policy and util" layer_ok daemon policy uti
 check "src/cert includes only from policy and util" layer_ok cert policy util
 check "src/source includes only from cert, policy and util" layer_ok source cert policy util
 check "src/revocation includes only from source, cert, policy and util" layer_ok revocation source cert policy util
+check "src/tls includes only from source, cert, policy and util" layer_ok tls source cert policy util
 check_eq "no C file directly in src/" "" "$(ls "$SRCDIR"/src/*.c "$SRCDIR"/src/*.h 2>/dev/null)"
 # Nothing built is committed: no ELF file and no object file among the
 # repository's files.

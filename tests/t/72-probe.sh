@@ -1,0 +1,429 @@
+# Outbound TLS through a real Postfix, and "certpolicy probe" beside it.
+#
+# Destinations: private Postfix smtpd services on 127.0.0.1, one port per
+# case, each with its own certificate and TLS settings: a good
+# certificate for its name, a wrong name, self-signed, expired, a
+# wildcard, TLS 1.2 at most, no STARTTLS at all. The sender: a private
+# Postfix whose smtp uses the map certpolicy compiles
+# (smtp_tls_policy_maps = cdb:...) and the test CA, with a transport map
+# that sends d<N>.test to case N's next-hop. Host names come from an
+# /etc/hosts of our own, bind-mounted in a mount namespace of this script
+# (smtp_host_lookup = native, DNS lookups off), so the next-hops are real
+# names: [mx.good.test]:PORT, good.test:PORT.
+#
+# One message per case; the outcome is read from the sender's log
+# (status=sent, or deferred), and "certpolicy probe", run against the
+# same destinations with the same Postfix settings (MAIL_CONFIG), must
+# say the same for every case.
+. "$SRCDIR/tests/lib.sh"
+if [ "$(id -u)" != 0 ]; then
+    skip "probe and Postfix deliveries" "needs root (Postfix starts as root)"
+    exit 0
+fi
+if [ -z "${CERTPOLICY_PROBE_NS:-}" ]; then
+    if unshare -m true 2>/dev/null; then
+        CERTPOLICY_PROBE_NS=1 exec unshare -m --propagation private sh "$0"
+    fi
+    skip "probe and Postfix deliveries" "cannot make a mount namespace (unshare -m)"
+    exit 0
+fi
+
+base=$((30000 + $$ % 9000))
+S_PORT=$base
+D=/tmp/certpolicy-probe.$$
+rm -rf "$D"
+mkdir -p "$D/pki/new"
+chmod 0755 "$D" "$D/pki"
+cleanup_add "rm -rf '$D'"
+cleanup_add "postfix -c '$D/send/etc' stop >/dev/null 2>&1"
+cleanup_add "postfix -c '$D/dest/etc' stop >/dev/null 2>&1"
+
+# The names, all on 127.0.0.1, for this script and the Postfix it starts.
+{
+    echo "127.0.0.1 localhost"
+    for n in mx.good.test good.test mx.wrong.test mx.self.test mx.old.test mx.wild.test \
+        mx.tls12.test mx.plain.test; do
+        echo "127.0.0.1 $n"
+    done
+} >"$D/hosts"
+chmod 0644 "$D/hosts"
+if ! mount --bind "$D/hosts" /etc/hosts; then
+    skip "probe and Postfix deliveries" "cannot bind-mount /etc/hosts"
+    exit 0
+fi
+check_eq "the test's own /etc/hosts is in force" "127.0.0.1" \
+    "$(getent hosts mx.good.test | cut -d' ' -f1)"
+
+# --- certificates: a CA, another CA, and the destinations' certificates
+P=$D/pki
+cat >"$P/ca.cnf" <<CNF
+[ ca ]
+default_ca = CA_default
+[ CA_default ]
+dir = $P
+certificate = $P/ca.pem
+private_key = $P/ca.key
+database = $P/index.txt
+new_certs_dir = $P/new
+serial = $P/serial
+default_md = sha256
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+[ policy_any ]
+commonName = supplied
+[ server_ext ]
+basicConstraints = CA:FALSE
+keyUsage = digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = \$ENV::SAN
+[ req ]
+distinguished_name = dn
+[ dn ]
+CNF
+: >"$P/index.txt"
+echo 1000 >"$P/serial"
+stamp() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
+# mkca NAME CN - a self-signed CA
+mkca() {
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$P/$1.key" -out "$P/$1.pem" -subj "/CN=$2" -days 3650 \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+}
+# leaf NAME SAN START END - a server certificate from the test CA
+leaf() {
+    SAN=$2 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$P/$1.key" \
+        -subj "/CN=$1" -out "$P/$1.csr" -config "$P/ca.cnf" &&
+        SAN=$2 openssl ca -batch -config "$P/ca.cnf" -in "$P/$1.csr" -out "$P/$1.pem" -notext \
+            -startdate "$3" -enddate "$4" -extensions server_ext
+}
+{
+    mkca ca "Probe Test CA" && mkca otherca "Another CA" &&
+        leaf good DNS:mx.good.test "$(stamp '1 day ago')" "$(stamp '365 days')" &&
+        leaf wrong DNS:mx.other.test "$(stamp '1 day ago')" "$(stamp '365 days')" &&
+        leaf old DNS:mx.old.test 20200101000000Z 20210101000000Z &&
+        leaf wild "DNS:*.wild.test" "$(stamp '1 day ago')" "$(stamp '365 days')" &&
+        openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+            -keyout "$P/self.key" -out "$P/self.pem" -subj "/CN=mx.self.test" -days 365 \
+            -addext subjectAltName=DNS:mx.self.test
+} >"$T/pki.log" 2>&1 || {
+    fail "make the test certificates" "$(tail -5 "$T/pki.log")"
+    exit 0
+}
+chmod 0644 "$P"/*.pem
+chmod 0600 "$P"/*.key
+GOOD_FP=$(fp_openssl "$P/good.pem" sha256)
+GOOD_PKFP=$(pubfp_openssl "$P/good.pem" sha256)
+WRONG_FP=$(fp_openssl "$P/wrong.pem" sha256)
+SELF_FP=$(fp_openssl "$P/self.pem" sha256)
+OLD_PKFP=$(pubfp_openssl "$P/old.pem" sha256)
+GOOD_MD5=$(fp_openssl "$P/good.pem" md5)
+
+# --- the cases: N, Postfix's outcome as expected (deliver, defer, or
+# "either" where it depends on the OpenSSL release), destination kind,
+# next-hop host ([name] or a domain), the entry. The next-hop is
+# HOST:(base + N). Kinds: good (mx.good.test, by the test CA), wrong
+# (mx.other.test), self (self-signed mx.self.test), old (expired
+# mx.old.test), wild (*.wild.test), tls12 (good, at most TLS 1.2), plain
+# (no STARTTLS).
+cat >"$D/cases" <<CASES
+1 deliver good [mx.good.test] may
+2 deliver good [mx.good.test] encrypt
+3 deliver good [mx.good.test] verify
+4 deliver good [mx.good.test] secure
+5 deliver good [mx.good.test] secure match=hostname
+6 deliver good [mx.good.test] secure match=nexthop
+7 deliver good [mx.good.test] secure match=mx.good.test
+8 deliver good [mx.good.test] secure match=.good.test
+9 defer good [mx.good.test] secure match=other.test:.other.test
+10 deliver good good.test secure
+11 defer good good.test secure match=nexthop
+12 deliver good good.test secure match=dot-nexthop
+13 defer good good.test verify
+14 deliver good good.test verify match=hostname:dot-nexthop
+15 deliver good good.test secure match=.test
+16 deliver good [mx.good.test] fingerprint match=$GOOD_FP
+17 deliver good [mx.good.test] fingerprint match=$GOOD_PKFP
+18 defer good [mx.good.test] fingerprint match=$WRONG_FP
+19 deliver good [mx.good.test] fingerprint match=$WRONG_FP|$GOOD_PKFP
+20 deliver good [mx.good.test] secure tafile=$P/ca.pem
+21 defer good [mx.good.test] secure tafile=$P/otherca.pem
+22 deliver good [mx.good.test] encrypt ciphers=high
+23 deliver good [mx.good.test] encrypt protocols=<=TLSv1.2 ciphers=high exclude=AES256
+24 deliver good [mx.good.test] secure protocols=>=TLSv1.3
+25 defer wrong [mx.wrong.test] secure
+26 defer wrong [mx.wrong.test] verify
+27 deliver wrong [mx.wrong.test] encrypt
+28 deliver wrong [mx.wrong.test] secure match=mx.other.test
+29 deliver wrong [mx.wrong.test] fingerprint match=$WRONG_FP
+30 defer self [mx.self.test] secure
+31 defer self [mx.self.test] verify
+32 deliver self [mx.self.test] encrypt
+33 deliver self [mx.self.test] fingerprint match=$SELF_FP
+34 deliver self [mx.self.test] verify tafile=$P/self.pem
+35 defer old [mx.old.test] secure
+36 deliver old [mx.old.test] encrypt
+37 either old [mx.old.test] fingerprint match=$OLD_PKFP
+38 deliver wild [mx.wild.test] verify
+39 defer wild [mx.wild.test] secure match=wild.test
+40 deliver wild [mx.wild.test] secure match=.wild.test
+41 defer tls12 [mx.tls12.test] encrypt protocols=>=TLSv1.3
+42 deliver tls12 [mx.tls12.test] encrypt protocols=>=TLSv1.2
+43 defer tls12 [mx.tls12.test] secure protocols=TLSv1.3
+44 deliver tls12 [mx.tls12.test] may protocols=>=TLSv1.3
+45 deliver plain [mx.plain.test] may
+46 defer plain [mx.plain.test] encrypt
+47 deliver plain [mx.plain.test] none
+48 defer plain [mx.plain.test] secure
+CASES
+
+# hop N HOST - case N's next-hop
+hop() { echo "$2:$((base + $1))"; }
+
+# --- Postfix instances
+# instance NAME - a Postfix instance's directories and common main.cf
+instance() {
+    mkdir -p "$D/$1/etc" "$D/$1/data" "$D/$1/spool"
+    chown postfix "$D/$1/data"
+    cat >"$D/$1/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $D/$1/spool
+data_directory = $D/$1/data
+maillog_file = $D/$1/maillog
+maillog_file_prefixes = $D
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = $1.certpolicy.test
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mydestination =
+mynetworks = 127.0.0.0/8
+alias_maps =
+alias_database =
+local_recipient_maps =
+smtpd_banner = \$myhostname ESMTP
+CF
+    cat >"$D/$1/etc/master.cf" <<CF
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+tlsproxy  unix  -       -       n       -       0       tlsproxy
+CF
+}
+
+# The destination: one smtpd per case, with its kind's certificate.
+instance dest
+cat >>"$D/dest/etc/main.cf" <<CF
+relay_domains =
+default_transport = discard:
+relay_transport = discard:
+smtpd_tls_security_level = may
+CF
+while read -r n _ kind _; do
+    cert=$kind opts=
+    case $kind in
+    tls12) cert=good opts=" -o smtpd_tls_protocols=<=TLSv1.2" ;;
+    plain) cert=good opts=" -o smtpd_tls_security_level=none" ;;
+    esac
+    printf '127.0.0.1:%s inet n - n - - smtpd\n  -o smtpd_tls_cert_file=%s -o smtpd_tls_key_file=%s%s\n' \
+        "$((base + n))" "$P/$cert.pem" "$P/$cert.key" "$opts" >>"$D/dest/etc/master.cf"
+done <"$D/cases"
+
+# The sender: smtpd for swaks; smtp with the compiled map, the test CA,
+# host names from /etc/hosts; a deferred message is tried again within
+# seconds (and a "may" handshake failure then falls back to plain text).
+instance send
+cat >>"$D/send/etc/main.cf" <<CF
+relay_domains = test
+smtp_host_lookup = native
+smtp_dns_support_level = disabled
+smtp_tls_security_level = may
+smtp_tls_CAfile = $P/ca.pem
+smtp_tls_fingerprint_digest = sha256
+smtp_tls_loglevel = 1
+smtp_tls_policy_maps = cdb:$D/send/etc/tls_policy
+transport_maps = texthash:$D/send/etc/transport
+minimal_backoff_time = 1s
+maximal_backoff_time = 2s
+queue_run_delay = 1s
+CF
+echo "127.0.0.1:$S_PORT inet n - n - - smtpd" >>"$D/send/etc/master.cf"
+{
+    echo "tls_policy_map = cdb:$D/send/etc/tls_policy"
+    echo "database = $D/certpolicy.cdb"
+    echo "fingerprint_digest = sha256"
+} >"$D/certpolicy.conf"
+: >"$D/send/etc/transport"
+while read -r n _ _ host entry; do
+    h=$(hop "$n" "$host")
+    echo "d$n.test smtp:$h" >>"$D/send/etc/transport"
+    echo "tls $h $entry" >>"$D/certpolicy.conf"
+done <"$D/cases"
+export MAIL_CONFIG="$D/send/etc"
+check "certpolicy accepts and compiles every case's entry" "$CERTPOLICY" -c "$D/certpolicy.conf" compile
+
+for i in dest send; do
+    if ! postfix -c "$D/$i/etc" start >"$T/$i.start" 2>&1; then
+        fail "start the $i Postfix" "$(cat "$T/$i.start")"
+        exit 0
+    fi
+done
+ok "start the sender and destination Postfix instances"
+wait_port "$S_PORT" || fail "the sender listens" "nothing on port $S_PORT"
+to=$(awk '{ printf "%sr%s@d%s.test", (NR > 1 ? "," : ""), $1, $1 }' "$D/cases")
+check "one message to every case's next-hop" swaks --server "127.0.0.1:$S_PORT" \
+    --from sender@send.test --to "${to:?}" --timeout 20 </dev/null
+
+# --- probe, while the messages go
+run_capture "$T/probe.out" "$CERTPOLICY" -c "$D/certpolicy.conf" probe
+"$CERTPOLICY" -c "$D/certpolicy.conf" probe --json >"$T/probe.json.body" 2>"$T/probe.json.err"
+check_eq "probe exits 1 when a destination would defer" "exit 1" "$(tail -1 "$T/probe.out")"
+
+# Every case's first status, once logged (a fact; bounded at about two
+# minutes in all).
+ncases=$(wc -l <"$D/cases")
+_i=0
+while [ "$(grep -o 'to=<r[0-9]*@d[0-9]*.test>.* status=' "$D/send/maillog" 2>/dev/null |
+    sed 's/>.*//' | sort -u | wc -l)" -lt "$ncases" ] && [ $_i -lt 1200 ]; do
+    _i=$((_i + 1))
+    sleep 0.1
+done
+# status N - the sender's first delivery status for case N
+status() {
+    _s=$(grep "to=<r$1@d$1.test>.* status=" "$D/send/maillog" 2>/dev/null | head -1 |
+        sed 's/.* status=\([a-z]*\).*/\1/')
+    echo "${_s:-no status logged}"
+}
+# sent_later N - case N was deferred first: is it sent on a later attempt?
+sent_later() {
+    _i=0
+    while [ $_i -lt 300 ]; do
+        grep -q "to=<r$1@d$1.test>.* status=sent" "$D/send/maillog" && { echo sent; return; }
+        _i=$((_i + 1))
+        sleep 0.1
+    done
+    echo "still deferred"
+}
+# probe_outcome N HOST - probe's outcome for case N's next-hop
+probe_outcome() {
+    _o=$(awk -v h="$(hop "$1" "$2")" '$1 == h' "$T/probe.out" | head -1 | sed -n 's/^[^ ]* [^ ]* [^ ]*: \([a-z]*\): .*/\1/p')
+    echo "${_o:-no row}"
+}
+
+while read -r n expect _ host entry; do
+    level=${entry%% *}
+    got=$(status "$n")
+    if [ "$got" = deferred ] && [ "$level" = may ]; then
+        # A handshake failure at level may: the first attempt is deferred,
+        # a later one goes without TLS (smtp.h, PLAINTEXT_FALLBACK_OK_...).
+        grep "to=<r$n@d$n.test>.* status=deferred" "$D/send/maillog" | head -1 |
+            grep -q "Cannot start TLS: handshake failure" && got=$(sent_later "$n")
+    fi
+    case $got in
+    sent) pf=deliver ;;
+    deferred) pf=defer ;;
+    *) pf=$got ;;
+    esac
+    if [ "$expect" != either ]; then
+        check_eq "case $n ($entry, to $host): Postfix's outcome" "$expect" "$pf"
+    fi
+    check_eq "case $n ($entry, to $host): probe agrees with Postfix" "$pf" "$(probe_outcome "$n" "$host")"
+    echo "case $n: $entry -> Postfix $pf, probe $(probe_outcome "$n" "$host")" >>"$T/summary"
+done <"$D/cases"
+
+# --- the reasons, in Postfix's words
+reason() { awk -v h="$(hop "$1" "$2")" '$1 == h' "$T/probe.out" | head -1; }
+check "case 25: probe names the mismatch and the certificate's name" \
+    sh -c "echo '$(reason 25 '[mx.wrong.test]')' | grep -q 'Server certificate not verified: .*hostname mismatch (the certificate is for mx.other.test)'"
+check "case 30: probe says self-signed" \
+    sh -c "echo '$(reason 30 '[mx.self.test]')' | grep -q 'self-signed certificate'"
+check "case 35: probe says expired" \
+    sh -c "echo '$(reason 35 '[mx.old.test]')' | grep -q 'certificate has expired'"
+check "case 46: probe says what Postfix says" \
+    sh -c "echo '$(reason 46 '[mx.plain.test]')' | grep -q 'TLS is required, but was not offered by host mx.plain.test\[127.0.0.1\]:$((base + 46))'"
+check "case 46: Postfix said it" grep -q "TLS is required, but was not offered by host mx.plain.test\[127.0.0.1\]" "$D/send/maillog"
+check "case 18: probe shows the certificate's fingerprints" \
+    sh -c "echo '$(reason 18 '[mx.good.test]')' | grep -q 'fingerprint=$GOOD_FP, pkey_fingerprint=$GOOD_PKFP'"
+check "case 41: probe says the handshake failed, as Postfix does" \
+    sh -c "echo '$(reason 41 '[mx.tls12.test]')' | grep -q 'Cannot start TLS: handshake failure'"
+check "case 4: probe shows the protocol and cipher" \
+    sh -c "echo '$(reason 4 '[mx.good.test]')' | grep -q 'deliver: TLS, verified, matched name mx.good.test (TLSv1.3 with cipher TLS_'"
+
+# --- JSON: an array of objects with the fields the contract names
+check "probe --json prints valid JSON with every field, one object per server" perl -MJSON::PP -e '
+    local $/; my $rows = decode_json(<STDIN>);
+    die "not 48 rows\n" unless @$rows == 48;
+    for my $r (@$rows) { for (qw(nexthop level host address port outcome reason protocol cipher)) {
+        die "no $_\n" unless exists $r->{$_} } }
+    my ($r4) = grep { $_->{nexthop} eq "[mx.good.test]:'$((base + 4))'" } @$rows;
+    die "case 4\n" unless $r4->{outcome} eq "deliver" && $r4->{level} eq "secure"
+        && $r4->{host} eq "mx.good.test" && $r4->{address} eq "127.0.0.1"
+        && $r4->{port} == '$((base + 4))' && $r4->{protocol} eq "TLSv1.3";' <"$T/probe.json.body"
+
+# --- next-hops named on the command line: found as Postfix finds them
+run_capture "$T/named.out" "$CERTPOLICY" -c "$D/certpolicy.conf" probe "$(hop 4 '[MX.GOOD.TEST]')"
+check "a named next-hop takes its entry without regard to case" \
+    grep -q "^\[MX.GOOD.TEST\]:$((base + 4)) secure MX.GOOD.TEST\[127.0.0.1\]:$((base + 4)): deliver: TLS, verified" "$T/named.out"
+check_eq "probe exits 0 when every destination would deliver" "exit 0" "$(tail -1 "$T/named.out")"
+run_capture "$T/named.out" "$CERTPOLICY" -c "$D/certpolicy.conf" probe "$(hop 30 '[mx.good.test]')"
+check "a next-hop without an entry gets smtp_tls_security_level (may)" \
+    grep -q "^\[mx.good.test\]:$((base + 30)) may .*: deliver: TLS, no certificate check at level may" "$T/named.out"
+run_capture "$T/usage.out" "$CERTPOLICY" -c "$D/certpolicy.conf" probe --bogus
+check_eq "probe with an unknown option exits 2" "exit 2" "$(tail -1 "$T/usage.out")"
+
+# --- limits: probe_timeout and probe_max_reply, crossed by servers that
+# say nothing, or too much. perl_server MODE PORT: silent (accepts, never
+# speaks) or big (a greeting of 200 lines, then silence); "listening" in
+# its output once it listens.
+perl_server() {
+    perl -MIO::Socket::INET -e '
+        my ($mode, $port) = @ARGV; $| = 1;
+        my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port,
+            Listen => 5, ReuseAddr => 1) or die "listen: $!\n";
+        print "listening\n"; my @held;
+        while (my $c = $s->accept) {
+            if ($mode eq "big") { print $c "220-" . ("x" x 66) . "\r\n" for 1 .. 199; print $c "220 ok\r\n" }
+            push @held, $c;
+        }' "$1" "$2" >"$T/perl.$1" 2>&1 &
+    echo $! >"$T/perl.$1.pid"
+    cleanup_add "kill $! 2>/dev/null"
+    _i=0
+    until grep -q listening "$T/perl.$1" 2>/dev/null || [ $_i -ge 200 ]; do
+        _i=$((_i + 1))
+        sleep 0.05
+    done
+}
+SILENT=$((base + 90)) BIG=$((base + 91))
+perl_server silent "$SILENT"
+perl_server big "$BIG"
+printf 'database = %s/c2.cdb\ntls [127.0.0.1]:%s encrypt\ntls [127.0.0.1]:%s encrypt\n' "$D" "$SILENT" "$BIG" >"$D/limits.conf"
+run_capture "$T/limits.out" "$CERTPOLICY" -o probe_timeout=1 -c "$D/limits.conf" probe
+check "a silent server: defer after probe_timeout, not a hang" \
+    grep -q "^\[127.0.0.1\]:$SILENT encrypt .*: defer: conversation with 127.0.0.1\[127.0.0.1\]:$SILENT timed out (after 1 s, probe_timeout) while receiving the initial server greeting" "$T/limits.out"
+check "a 14 kB greeting is within the default probe_max_reply (the EHLO reply then times out)" \
+    grep -q "^\[127.0.0.1\]:$BIG encrypt .*: defer: .*timed out (after 1 s, probe_timeout) while receiving the EHLO response" "$T/limits.out"
+run_capture "$T/limits.out" "$CERTPOLICY" -o probe_timeout=1 -o probe_max_reply=4096 -c "$D/limits.conf" probe "[127.0.0.1]:$BIG"
+check "a greeting longer than probe_max_reply: defer, naming the limit" \
+    grep -q "defer: reply from 127.0.0.1\[127.0.0.1\]:$BIG to the initial server greeting is longer than 4096 bytes (probe_max_reply)" "$T/limits.out"
+run_capture "$T/limits.out" "$CERTPOLICY" -o probe_timeout=0 -c "$D/limits.conf" probe
+check_eq "probe_timeout below its range is refused" "exit 2" "$(tail -1 "$T/limits.out")"
+run_capture "$T/limits.out" "$CERTPOLICY" -c "$D/limits.conf" probe "[127.0.0.1]:$((base + 92))"
+check "nothing listening: defer, connection refused" \
+    grep -q "defer: connect to 127.0.0.1\[127.0.0.1\]:$((base + 92)): Connection refused" "$T/limits.out"
