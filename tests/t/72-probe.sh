@@ -287,6 +287,7 @@ for i in dest send; do
 done
 ok "start the sender and destination Postfix instances"
 wait_port "$S_PORT" || fail "the sender listens" "nothing on port $S_PORT"
+wait_port "$((base + $(wc -l <"$D/cases")))" || fail "the destinations listen" "nothing on their last port"
 to=$(awk '{ printf "%sr%s@d%s.test", (NR > 1 ? "," : ""), $1, $1 }' "$D/cases")
 check "one message to every case's next-hop" swaks --server "127.0.0.1:$S_PORT" \
     --from sender@send.test --to "${to:?}" --timeout 20 </dev/null
