@@ -215,6 +215,7 @@ int     probe_dest_resolve(const char *nexthop, const struct pfconf *pf, struct 
     }
     switch (probe_dest_mx(d->domain, mx, &nmx, d->why, sizeof(d->why))) {
     case MX_NONE:
+    case MX_NXDOMAIN:				/* DNS_NOTFOUND: a host lookup */
 	(void) probe_dest_addrs(d, d->domain, family, limit, d->why, sizeof(d->why));
 	return (0);
     case MX_FOUND:

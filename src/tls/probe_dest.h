@@ -5,7 +5,9 @@
  * smtp_parse_destination(); smtp_addr.c): "[host]" and "[host]:port" are
  * that host, port 25 by default, no MX lookup; "domain" and "domain:port"
  * are the domain's MX hosts by preference, or the domain's own addresses
- * when it has no MX record, unless DNS lookups are off
+ * when the MX lookup finds no record or no such name (smtp_addr.c,
+ * smtp_domain_addr(): DNS_NOTFOUND means a host lookup, which may still
+ * find the name in /etc/hosts), unless DNS lookups are off
  * (smtp_dns_support_level = disabled, or disable_dns_lookups = yes): then
  * the domain is looked up as a host. Addresses come from the system
  * resolver (getaddrinfo), of the families inet_protocols allows; at most

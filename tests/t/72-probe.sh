@@ -6,10 +6,12 @@
 # wildcard, TLS 1.2 at most, no STARTTLS at all. The sender: a private
 # Postfix whose smtp uses the map certpolicy compiles
 # (smtp_tls_policy_maps = cdb:...) and the test CA, with a transport map
-# that sends d<N>.test to case N's next-hop. Host names come from an
-# /etc/hosts of our own, bind-mounted in a mount namespace of this script
-# (smtp_host_lookup = native, DNS lookups off), so the next-hops are real
-# names: [mx.good.test]:PORT, good.test:PORT.
+# that sends d<N>.test to case N's next-hop. The script runs in network
+# and mount namespaces of its own: 127.0.0.1 is its own loopback, with a
+# DNS server (a few lines of perl, below) on port 53 that /etc/resolv.conf
+# names, and host names in an /etc/hosts of its own, so the next-hops are
+# real names: [mx.good.test]:PORT, good.test:PORT, and domains with MX
+# records (partner.test:PORT).
 #
 # One message per case; the outcome is read from the sender's log
 # (status=sent, or deferred), and "certpolicy probe", run against the
@@ -21,12 +23,13 @@ if [ "$(id -u)" != 0 ]; then
     exit 0
 fi
 if [ -z "${CERTPOLICY_PROBE_NS:-}" ]; then
-    if unshare -m true 2>/dev/null; then
-        CERTPOLICY_PROBE_NS=1 exec unshare -m --propagation private sh "$0"
+    if unshare -m -n true 2>/dev/null; then
+        CERTPOLICY_PROBE_NS=1 exec unshare -m -n --propagation private sh "$0"
     fi
-    skip "probe and Postfix deliveries" "cannot make a mount namespace (unshare -m)"
+    skip "probe and Postfix deliveries" "cannot make mount and network namespaces (unshare -m -n)"
     exit 0
 fi
+ip link set lo up || { fail "loopback up in the test's network namespace" "ip link failed"; exit 0; }
 
 base=$((30000 + $$ % 9000))
 S_PORT=$base
@@ -46,13 +49,59 @@ cleanup_add "postfix -c '$D/dest/etc' stop >/dev/null 2>&1"
         echo "127.0.0.1 $n"
     done
 } >"$D/hosts"
-chmod 0644 "$D/hosts"
-if ! mount --bind "$D/hosts" /etc/hosts; then
-    skip "probe and Postfix deliveries" "cannot bind-mount /etc/hosts"
+printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:2\n' >"$D/resolv.conf"
+chmod 0644 "$D/hosts" "$D/resolv.conf"
+if ! mount --bind "$D/hosts" /etc/hosts || ! mount --bind "$D/resolv.conf" /etc/resolv.conf; then
+    skip "probe and Postfix deliveries" "cannot bind-mount /etc/hosts and /etc/resolv.conf"
     exit 0
 fi
 check_eq "the test's own /etc/hosts is in force" "127.0.0.1" \
     "$(getent hosts mx.good.test | cut -d' ' -f1)"
+
+# dns_server ZONE - answer A and MX questions on 127.0.0.1:53 from ZONE
+# ("NAME A ADDRESS" and "NAME MX PREF HOST" lines): NXDOMAIN for names
+# not in it, no answer for other types; "listening" in its output once
+# it listens
+dns_server() {
+    perl -MIO::Socket::INET -e '
+        my (%rr, %known);
+        open(my $z, "<", $ARGV[0]) or die "$ARGV[0]: $!\n";
+        while (<$z>) { my ($n, $t, @v) = split; next unless $t; $known{lc $n} = 1; push @{$rr{lc($n) . " $t"}}, [@v] }
+        my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 53, Proto => "udp")
+            or die "udp 53: $!\n";
+        $| = 1; print "listening\n";
+        sub enc { join("", map { chr(length $_) . $_ } split /\./, shift) . "\0" }
+        while (defined(my $peer = $s->recv(my $q, 512))) {
+            next if length($q) < 17;
+            my ($id, undef, $qd) = unpack("n n n", $q);
+            next unless $qd == 1;
+            my ($p, @l) = (12);
+            while ($p < length($q) && (my $len = ord substr($q, $p, 1)) > 0) { push @l, substr($q, $p + 1, $len); $p += $len + 1 }
+            my $name = lc join(".", @l);
+            my ($type) = unpack("n", substr($q, $p + 1, 2));
+            my $question = substr($q, 12, $p + 5 - 12);
+            my $t = $type == 15 ? "MX" : $type == 1 ? "A" : "-";
+            my @ans = map { my $rd = $t eq "MX" ? pack("n", $_->[0]) . enc($_->[1]) : pack("C4", split /\./, $_->[0]);
+                pack("n n n N n", 0xc00c, $type, 1, 60, length $rd) . $rd } @{$rr{"$name $t"} || []};
+            $s->send(pack("n6", $id, 0x8180 | ($known{$name} ? 0 : 3), 1, scalar @ans, 0, 0)
+                . $question . join("", @ans), 0, $peer);
+        }' "$1" >"$T/dns.out" 2>&1 &
+    cleanup_add "kill $! 2>/dev/null"
+    _i=0
+    until grep -q listening "$T/dns.out" 2>/dev/null || [ $_i -ge 200 ]; do
+        _i=$((_i + 1))
+        sleep 0.05
+    done
+}
+cat >"$D/zone" <<ZONE
+partner.test MX 10 mx.good.test
+twomx.test MX 5 gone.test
+twomx.test MX 10 mx.good.test
+nomx.test A 127.0.0.1
+mx.good.test A 127.0.0.1
+ZONE
+dns_server "$D/zone"
+check "the test's DNS server answers" sh -c "getent hosts nomx.test | grep -q 127.0.0.1"
 
 # --- certificates: a CA, another CA, and the destinations' certificates
 P=$D/pki
@@ -175,6 +224,15 @@ cat >"$D/cases" <<CASES
 46 defer plain [mx.plain.test] encrypt
 47 deliver plain [mx.plain.test] none
 48 defer plain [mx.plain.test] secure
+49 deliver good partner.test verify
+50 defer good partner.test secure
+51 deliver good partner.test secure match=hostname
+52 defer wrong partner.test verify
+53 deliver good partner.test secure match=.good.test
+54 deliver good partner.test fingerprint match=$GOOD_PKFP
+55 deliver good nomx.test encrypt
+56 defer good nomx.test verify
+57 deliver good twomx.test verify
 CASES
 
 # hop N HOST - case N's next-hop
@@ -247,13 +305,13 @@ while read -r n _ kind _; do
 done <"$D/cases"
 
 # The sender: smtpd for swaks; smtp with the compiled map, the test CA,
-# host names from /etc/hosts; a deferred message is tried again within
+# host names from /etc/hosts and DNS; a deferred message is tried again within
 # seconds (and a "may" handshake failure then falls back to plain text).
 instance send
 cat >>"$D/send/etc/main.cf" <<CF
 relay_domains = test
 smtp_host_lookup = native
-smtp_dns_support_level = disabled
+smtp_dns_support_level = enabled
 smtp_tls_security_level = may
 smtp_tls_CAfile = $P/ca.pem
 smtp_tls_fingerprint_digest = sha256
@@ -324,7 +382,8 @@ sent_later() {
 }
 # probe_outcome N HOST - probe's outcome for case N's next-hop
 probe_outcome() {
-    _o=$(awk -v h="$(hop "$1" "$2")" '$1 == h' "$T/probe.out" | head -1 | sed -n 's/^[^ ]* [^ ]* [^ ]*: \([a-z]*\): .*/\1/p')
+    _o=$(awk -v h="$(hop "$1" "$2")" '$1 == h' "$T/probe.out" | head -1 |
+        sed -n 's/^[^ ]* [^ ]*\( [^ ]*\)\{0,1\}: \(deliver\|defer\|unchecked\): .*/\2/p')
     echo "${_o:-no row}"
 }
 
@@ -370,7 +429,7 @@ check "case 4: probe shows the protocol and cipher" \
 # --- JSON: an array of objects with the fields the contract names
 check "probe --json prints valid JSON with every field, one object per server" perl -MJSON::PP -e '
     local $/; my $rows = decode_json(<STDIN>);
-    die "not 48 rows\n" unless @$rows == 48;
+    die "not '"$(wc -l <"$D/cases")"' rows\n" unless @$rows == '"$(wc -l <"$D/cases")"';
     for my $r (@$rows) { for (qw(nexthop level host address port outcome reason protocol cipher)) {
         die "no $_\n" unless exists $r->{$_} } }
     my ($r4) = grep { $_->{nexthop} eq "[mx.good.test]:'$((base + 4))'" } @$rows;
