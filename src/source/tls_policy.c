@@ -226,6 +226,10 @@ static int tls_check_protocols(const char *value, const struct tls_policy_diag *
 	const char *name = cp;
 	int     op = 0;
 
+	if (len == 0) {				/* Postfix skips empty names */
+	    cp++;
+	    continue;
+	}
 	if (len >= 2 && (strncmp(cp, ">=", 2) == 0 || strncmp(cp, "<=", 2) == 0))
 	    op = cp[0], name += 2;
 	else if (len >= 1 && cp[0] == '!')
@@ -251,8 +255,6 @@ static int tls_check_protocols(const char *value, const struct tls_policy_diag *
 	else
 	    include[idx] = any_include = 1;
 	cp += len;
-	if (*cp == ':' && *++cp == 0)
-	    return (tls_diag(diag, 0, "protocols=%s: empty protocol name", value));
     }
     for (idx = -1, i = 0; i < TLS_PROTO_COUNT; i++) {
 	if ((any_include && !include[i]) || exclude[i] || i < min || i > max)
@@ -281,19 +283,18 @@ static int tls_check_match(const struct tls_level *level, const char *value, int
 			           const struct tls_policy_diag *diag)
 {
     const char *sep = level->match == MATCH_FPRINT ? "|" : ":";
-    const char *cp = value;
+    const char *cp;
     struct fprint fp;
     const char *why;
     char    elem[FPRINT_TEXT_MAX + 1];
+    size_t  len;
+    int     used = 0, ignored = 0;
 
-    for (;;) {
-	size_t  len = strcspn(cp, sep);
-
-	if (len == 0)
-	    return (tls_diag(diag, 0, "match=%s: empty element (separate %s with '%s')",
-			     value, level->match == MATCH_FPRINT ? "fingerprints" :
-			     "patterns", sep));
-	if (level->match == MATCH_FPRINT) {
+    for (cp = value;; cp += len + 1) {
+	len = strcspn(cp, sep);
+	if (len == 0 || (level->match == MATCH_NAMES && len == 1 && *cp == '.')) {
+	    ignored = 1;			/* Postfix skips both */
+	} else if (level->match == MATCH_FPRINT) {
 	    if (len >= sizeof(elem)) {
 		why = "too long for any known digest";
 	    } else {
@@ -311,17 +312,26 @@ static int tls_check_match(const struct tls_level *level, const char *value, int
 				 "ignores it, and defers the mail when it ignores them all", value, (int) len, cp,
 				 fprint_digest_name(fp.digest),
 				 fprint_digest_name((enum fprint_digest) digest)));
+	    used++;
 	} else if (memchr(cp, '|', len) != NULL) {
 	    return (tls_diag(diag, 0, "match=%s: at level %s patterns are separated by ':', not '|'",
 			     value, level->name));
 	} else if (!tls_hostname(cp[0] == '.' ? cp + 1 : cp, len - (cp[0] == '.'))) {
 	    return (tls_diag(diag, 0, "match=%s: \"%.*s\" is not a host name, domain, "
 			     "hostname, nexthop or dot-nexthop", value, (int) len, cp));
+	} else {
+	    used++;
 	}
 	if (cp[len] == 0)
-	    return (0);
-	cp += len + 1;
+	    break;
     }
+    if (used == 0)
+	return (tls_diag(diag, 0, "match=%s: no %s in it (Postfix defers the mail)", value,
+			 level->match == MATCH_FPRINT ? "fingerprint" : "pattern"));
+    if (ignored)
+	tls_diag(diag, 1, "match=%s: Postfix ignores empty elements%s", value,
+		 level->match == MATCH_NAMES ? " and \".\"" : "");
+    return (0);
 }
 
 /* tls_cipher_list - a word of letters, digits and cipher punctuation */
@@ -342,6 +352,9 @@ static int tls_check_exclude(const char *value, const struct tls_policy_diag *di
     const char *cp;
     size_t  len;
 
+    if (*value == 0)
+	return (tls_diag(diag, 1, "exclude= is empty: Postfix then excludes no cipher, not even "
+			 "those of smtp_tls_exclude_ciphers and smtp_tls_mandatory_exclude_ciphers"));
     if (!tls_cipher_list(value))
 	return (tls_diag(diag, 0, "exclude=%s: expected ':'-separated cipher names", value));
     for (cp = value; *cp; cp += len + (cp[len] == ':')) {
@@ -434,16 +447,27 @@ int     tls_policy_check(const char *nexthop, char **words, int count, int diges
     if (level == NULL)
 	return (errors + tls_diag(diag, 0, "unknown security level \"%s\" (expected none, may, "
 			   "encrypt, dane, dane-only, fingerprint, verify or secure)", words[0]));
+    if (!level->attrs) {
+	for (w = 1; w < count; w++)
+	    tls_diag(diag, 1, "\"%s\": Postfix ignores attributes at level %s (TLS is off)",
+		     words[w], level->name);
+	return (errors);
+    }
     for (w = 1; w < count; w++) {
 	const char *eq = strchr(words[w], '=');
 	char    name[32];
 
-	if (eq == NULL || eq == words[w] || eq[1] == 0 || (size_t) (eq - words[w]) >= sizeof(name)) {
+	if (eq == NULL || eq == words[w] || (size_t) (eq - words[w]) >= sizeof(name)) {
 	    errors += tls_diag(diag, 0, "\"%s\": expected ATTRIBUTE=VALUE", words[w]);
 	    continue;
 	}
 	memcpy(name, words[w], (size_t) (eq - words[w]));
 	name[eq - words[w]] = 0;
+	/* Postfix takes an empty protocols= (every protocol) and exclude= */
+	if (eq[1] == 0 && strcasecmp(name, "protocols") != 0 && strcasecmp(name, "exclude") != 0) {
+	    errors += tls_diag(diag, 0, "\"%s\": expected ATTRIBUTE=VALUE", words[w]);
+	    continue;
+	}
 	if (strcasecmp(name, "match") != 0 && strcasecmp(name, "tafile") != 0) {
 	    for (k = 0; k < nseen && strcasecmp(seen[k], name) != 0; k++)
 		 /* void */ ;

@@ -5,10 +5,14 @@
  * with 4.7.5; so certpolicy refuses what Postfix would refuse and warns
  * about what is outdated. Rules (Postfix 3.7): the next-hop is a domain,
  * .domain, host:port or [host]:port; levels none, may, encrypt, dane,
- * dane-only, fingerprint, verify, secure; "none" takes no attributes;
- * ciphers, protocols, exclude, servername and connection_reuse need "may"
- * or above; match needs fingerprint ('|'-separated fingerprints of the
- * site's digest, at least one) or verify/secure (':'-separated patterns);
+ * dane-only, fingerprint, verify, secure; "none" ignores any attributes
+ * (a warning, as Postfix warns and delivers); ciphers, protocols, exclude,
+ * servername and connection_reuse need "may" or above; protocols= and
+ * exclude= may be empty (Postfix then allows every protocol, excludes no
+ * cipher: a warning); match needs fingerprint ('|'-separated fingerprints
+ * of the site's digest, at least one) or verify/secure (':'-separated
+ * patterns), where empty elements and "." are skipped as Postfix skips
+ * them (a warning);
  * tafile needs verify/secure; exclude names ciphers (none starting with
  * '!', '+', '-' or '@'); match and tafile may repeat, and so may
  * connection_reuse (the last wins; a warning), others may not; servername

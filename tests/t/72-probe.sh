@@ -233,7 +233,47 @@ cat >"$D/cases" <<CASES
 55 deliver good nomx.test encrypt
 56 defer good nomx.test verify
 57 deliver good twomx.test verify
+58 deliver good [mx.good.test] encrypt exclude=
+59 deliver good [mx.good.test] encrypt protocols=
+60 deliver good [mx.good.test] none ciphers=high
+87 deliver good [mx.good.test] secure match=.:mx.good.test
+88 deliver good [mx.good.test] secure match=mx.good.test::x.test
+89 deliver good [mx.good.test] fingerprint match=$GOOD_FP||$WRONG_FP
+90 deliver good [mx.good.test] encrypt protocols=>=TLSv1.2::<=TLSv1.3
 CASES
+
+# Lines "certpolicy check" refuses, put into a second map by hand
+# (texthash, after the compiled one), each to its own port of a "good"
+# destination: N, Postfix's outcome as expected, the entry. Postfix must
+# refuse each: its policy error or a deferral.
+cat >"$D/refused" <<REFUSED
+61 defer secure match=
+62 defer maybe
+63 defer encrypt match=mx.good.test
+64 defer may tafile=$P/ca.pem
+65 defer may match=mx.good.test
+66 defer encrypt foo=bar
+67 defer fingerprint
+68 defer encrypt ciphers=high ciphers=medium
+69 defer encrypt protocols=TLSv1.2 protocols=TLSv1.3
+70 defer encrypt servername=-bad
+71 defer encrypt servername=
+72 defer encrypt servername=127.0.0.1
+73 defer encrypt ciphers=ultra
+74 defer encrypt ciphers=
+75 defer encrypt protocols=TLSv9
+76 defer encrypt protocols=>=SSLv2
+77 defer encrypt connection_reuse=maybe
+78 defer encrypt connection_reuse=
+79 defer encrypt exclude=!RC4
+80 defer encrypt exclude=@STRENGTH
+81 defer fingerprint match=$GOOD_MD5
+82 defer secure tafile=$D/missing.pem
+83 defer secure match=mx.good.test|x.test
+84 defer verify match=mx..good.test
+85 defer secure match=.
+86 defer secure match=::
+REFUSED
 
 # hop N HOST - case N's next-hop
 hop() { echo "$2:$((base + $1))"; }
@@ -303,6 +343,10 @@ while read -r n _ kind _; do
     printf '127.0.0.1:%s inet n - n - - smtpd\n  -o smtpd_tls_cert_file=%s -o smtpd_tls_key_file=%s%s\n' \
         "$((base + n))" "$P/$cert.pem" "$P/$cert.key" "$opts" >>"$D/dest/etc/master.cf"
 done <"$D/cases"
+while read -r n _; do
+    printf '127.0.0.1:%s inet n - n - - smtpd\n  -o smtpd_tls_cert_file=%s -o smtpd_tls_key_file=%s\n' \
+        "$((base + n))" "$P/good.pem" "$P/good.key" >>"$D/dest/etc/master.cf"
+done <"$D/refused"
 
 # The sender: smtpd for swaks; smtp with the compiled map, the test CA,
 # host names from /etc/hosts and DNS; a deferred message is tried again within
@@ -316,7 +360,7 @@ smtp_tls_security_level = may
 smtp_tls_CAfile = $P/ca.pem
 smtp_tls_fingerprint_digest = sha256
 smtp_tls_loglevel = 1
-smtp_tls_policy_maps = cdb:$D/send/etc/tls_policy
+smtp_tls_policy_maps = cdb:$D/send/etc/tls_policy, texthash:$D/send/etc/refused
 transport_maps = texthash:$D/send/etc/transport
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s
@@ -336,6 +380,15 @@ while read -r n _ _ host entry; do
 done <"$D/cases"
 export MAIL_CONFIG="$D/send/etc"
 check "certpolicy accepts and compiles every case's entry" "$CERTPOLICY" -c "$D/certpolicy.conf" compile
+: >"$D/send/etc/refused"
+while read -r n _ entry; do
+    h=$(hop "$n" "[mx.good.test]")
+    echo "d$n.test smtp:$h" >>"$D/send/etc/transport"
+    printf 'database = %s/one.cdb\ntls %s %s\n' "$D" "$h" "$entry" >"$D/one.conf"
+    run_capture "$T/one.out" "$CERTPOLICY" -c "$D/one.conf" check
+    check_eq "refused $n ($entry): certpolicy check refuses it" "exit 1" "$(tail -1 "$T/one.out")"
+    echo "$h $entry" >>"$D/send/etc/refused"
+done <"$D/refused"
 
 for i in dest send; do
     if ! postfix -c "$D/$i/etc" start >"$T/$i.start" 2>&1; then
@@ -345,8 +398,8 @@ for i in dest send; do
 done
 ok "start the sender and destination Postfix instances"
 wait_port "$S_PORT" || fail "the sender listens" "nothing on port $S_PORT"
-wait_port "$((base + $(wc -l <"$D/cases")))" || fail "the destinations listen" "nothing on their last port"
-to=$(awk '{ printf "%sr%s@d%s.test", (NR > 1 ? "," : ""), $1, $1 }' "$D/cases")
+wait_port "$((base + $(tail -1 "$D/cases" | cut -d' ' -f1)))" || fail "the destinations listen" "nothing on their last port"
+to=$(cat "$D/cases" "$D/refused" | awk '{ printf "%sr%s@d%s.test", (NR > 1 ? "," : ""), $1, $1 }')
 check "one message to every case's next-hop" swaks --server "127.0.0.1:$S_PORT" \
     --from sender@send.test --to "${to:?}" --timeout 20 </dev/null
 
@@ -357,7 +410,7 @@ check_eq "probe exits 1 when a destination would defer" "exit 1" "$(tail -1 "$T/
 
 # Every case's first status, once logged (a fact; bounded at about two
 # minutes in all).
-ncases=$(wc -l <"$D/cases")
+ncases=$(cat "$D/cases" "$D/refused" | wc -l)
 _i=0
 while [ "$(grep -o 'to=<r[0-9]*@d[0-9]*.test>.* status=' "$D/send/maillog" 2>/dev/null |
     sed 's/>.*//' | sort -u | wc -l)" -lt "$ncases" ] && [ $_i -lt 1200 ]; do
@@ -407,6 +460,15 @@ while read -r n expect _ host entry; do
     check_eq "case $n ($entry, to $host): probe agrees with Postfix" "$pf" "$(probe_outcome "$n" "$host")"
     echo "case $n: $entry -> Postfix $pf, probe $(probe_outcome "$n" "$host")" >>"$T/summary"
 done <"$D/cases"
+
+while read -r n expect entry; do
+    got=$(status "$n")
+    case $got in sent) pf=deliver ;; deferred) pf=defer ;; *) pf=$got ;; esac
+    check_eq "refused $n ($entry): Postfix refuses it too" "$expect" "$pf"
+    echo "refused $n: $entry -> Postfix $pf" >>"$T/summary"
+done <"$D/refused"
+check_eq "no TLS policy error in Postfix's log for any entry certpolicy accepts" "" \
+    "$(grep 'TLS policy lookup for' "$D/send/maillog" | grep -v -F "$(sed 's/ .*//' "$D/send/etc/refused")" | head -3)"
 
 # --- the reasons, in Postfix's words
 reason() { awk -v h="$(hop "$1" "$2")" '$1 == h' "$T/probe.out" | head -1; }
@@ -470,7 +532,7 @@ perl_server() {
         sleep 0.05
     done
 }
-SILENT=$((base + 90)) BIG=$((base + 91))
+SILENT=$((base + 200)) BIG=$((base + 201))
 perl_server silent "$SILENT"
 perl_server big "$BIG"
 printf 'database = %s/c2.cdb\ntls [127.0.0.1]:%s encrypt\ntls [127.0.0.1]:%s encrypt\n' "$D" "$SILENT" "$BIG" >"$D/limits.conf"
@@ -484,6 +546,6 @@ check "a greeting longer than probe_max_reply: defer, naming the limit" \
     grep -q "defer: reply from 127.0.0.1\[127.0.0.1\]:$BIG to the initial server greeting is longer than 4096 bytes (probe_max_reply)" "$T/limits.out"
 run_capture "$T/limits.out" "$CERTPOLICY" -o probe_timeout=0 -c "$D/limits.conf" probe
 check_eq "probe_timeout below its range is refused" "exit 2" "$(tail -1 "$T/limits.out")"
-run_capture "$T/limits.out" "$CERTPOLICY" -c "$D/limits.conf" probe "[127.0.0.1]:$((base + 92))"
+run_capture "$T/limits.out" "$CERTPOLICY" -c "$D/limits.conf" probe "[127.0.0.1]:$((base + 202))"
 check "nothing listening: defer, connection refused" \
-    grep -q "defer: connect to 127.0.0.1\[127.0.0.1\]:$((base + 92)): Connection refused" "$T/limits.out"
+    grep -q "defer: connect to 127.0.0.1\[127.0.0.1\]:$((base + 202)): Connection refused" "$T/limits.out"
