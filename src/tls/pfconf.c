@@ -18,6 +18,8 @@
 #include "util/mem.h"
 #include "tls/pfconf.h"
 
+#define PFCONF_SBIN "/usr/sbin"		/* where Postfix's commands live */
+
 static const char *const pfconf_names[PF_COUNT] = {
     [PF_CAFILE] = "smtp_tls_CAfile",
     [PF_CAPATH] = "smtp_tls_CApath",
@@ -84,6 +86,8 @@ static char *pfconf_run(const char *command, char *why, size_t why_len)
 	    _exit(127);
 	close(fds[1]);
 	execvp(command, (char *const *) argv);
+	if (errno == ENOENT && strchr(command, '/') == NULL)	/* not on PATH */
+	    execv(PFCONF_SBIN "/postconf", (char *const *) argv);
 	fprintf(stderr, "certpolicy: cannot run %s: %s\n", command, strerror(errno));
 	_exit(127);
     }

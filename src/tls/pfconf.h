@@ -56,8 +56,8 @@ struct pfconf {
 };
 
 /*
- * pfconf_read - run command (normally "postconf") with -x and the names
- * above, and keep each value (empty when postconf did not print it).
+ * pfconf_read - run command (normally "postconf", from PATH or else
+ * /usr/sbin, which a user's PATH may lack) with -x and the names above, and keep each value (empty when postconf did not print it).
  * Output beyond PFCONF_MAX_OUTPUT bytes, a failed start or a non-zero
  * exit is an error: -1 with why.
  */
