@@ -157,6 +157,8 @@ static int probe_dest_parse(const char *nexthop, struct probe_dest *d, int *brac
 	    return (-1);
 	}
 	host = nexthop + 1;
+	if (strncasecmp(host, "ipv6:", 5) == 0)	/* Postfix's [ipv6:ADDRESS] */
+	    host += 5;
 	len = (size_t) (close - host);
 	colon = close[1] ? close + 1 : NULL;
     } else {

@@ -546,6 +546,16 @@ check "a greeting longer than probe_max_reply: defer, naming the limit" \
     grep -q "defer: reply from 127.0.0.1\[127.0.0.1\]:$BIG to the initial server greeting is longer than 4096 bytes (probe_max_reply)" "$T/limits.out"
 run_capture "$T/limits.out" "$CERTPOLICY" -o probe_timeout=0 -c "$D/limits.conf" probe
 check_eq "probe_timeout below its range is refused" "exit 2" "$(tail -1 "$T/limits.out")"
+printf 'database = %s/c3.cdb\ntls [127.0.0.1]:%s dane\ntls .good.test secure\n' "$D" "$((base + 4))" >"$D/unchecked.conf"
+run_capture "$T/unchecked.out" "$CERTPOLICY" -c "$D/unchecked.conf" probe
+check "a dane entry is reported as not checked" \
+    grep -q "^\[127.0.0.1\]:$((base + 4)) dane: unchecked: level dane is not checked by probe" "$T/unchecked.out"
+check "a .domain entry is reported as not checked" \
+    grep -q '^.good.test secure: unchecked: ".good.test" names the subdomains of good.test' "$T/unchecked.out"
+check_eq "entries not checked do not make probe fail" "exit 0" "$(tail -1 "$T/unchecked.out")"
+run_capture "$T/unchecked.out" "$CERTPOLICY" -c "$D/unchecked.conf" probe "[ipv6:::1]:$((base + 4))"
+check "an [ipv6:ADDRESS] next-hop is that address (inet_protocols = ipv4 here: a defer)" \
+    grep -q '^\[ipv6:::1\]:'"$((base + 4))"' may: defer: .*name=::1 ' "$T/unchecked.out"
 run_capture "$T/limits.out" "$CERTPOLICY" -c "$D/limits.conf" probe "[127.0.0.1]:$((base + 202))"
 check "nothing listening: defer, connection refused" \
     grep -q "defer: connect to 127.0.0.1\[127.0.0.1\]:$((base + 202)): Connection refused" "$T/limits.out"
