@@ -3,8 +3,8 @@
  *
  * Words are split as Postfix splits them: the entry at white space and
  * commas, match= patterns at ':' (fingerprints at '|'), main.cf lists at
- * white space, commas and (for match lists) ':'. Lists longer than
- * PROBE_MAX_LIST elements are refused.
+ * white space, commas and (for match lists) ':', into lists that grow as
+ * needed (an entry is at most a source line long).
  */
 #include "config.h"
 
@@ -47,8 +47,7 @@ static int probe_level_lookup(const char *name)
 }
 
 /* probe_split - append the elements of value, split at sep, to list */
-static int probe_split(char **list, size_t *count, const char *value, const char *sep,
-		               const char *what, char *why, size_t why_len)
+static void probe_split(struct probe_list *list, const char *value, const char *sep)
 {
     const char *cp;
     size_t  len;
@@ -57,13 +56,19 @@ static int probe_split(char **list, size_t *count, const char *value, const char
 	cp += strspn(cp, sep);
 	if ((len = strcspn(cp, sep)) == 0)
 	    break;
-	if (*count >= PROBE_MAX_LIST) {
-	    snprintf(why, why_len, "more than %d %s", PROBE_MAX_LIST, what);
-	    return (-1);
-	}
-	list[(*count)++] = mem_strndup(cp, len);
+	list->item = mem_grow(list->item, list->count, &list->cap, sizeof(*list->item));
+	list->item[list->count++] = mem_strndup(cp, len);
     }
-    return (0);
+}
+
+/* probe_list_free - release a list */
+static void probe_list_free(struct probe_list *list)
+{
+    size_t  i;
+
+    for (i = 0; i < list->count; i++)
+	free(list->item[i]);
+    free(list->item);
 }
 
 /* probe_global_level - smtp_tls_security_level, or the older booleans */
@@ -124,16 +129,17 @@ static int probe_attribute(struct probe_policy *pol, const char *tok, char *why,
     if (strcasecmp(name, "connection_reuse") == 0)
 	return (0);
     if (strcasecmp(name, "match") == 0) {
-	if (pol->level == PROBE_FPRINT)
-	    return (probe_split(pol->fprint, &pol->nfprint, val, "|", "fingerprints", why,
-				why_len));
-	if (pol->level == PROBE_VERIFY || pol->level == PROBE_SECURE)
-	    return (probe_split(pol->match, &pol->nmatch, val, ":", "match patterns", why,
-				why_len));
+	if (pol->level == PROBE_FPRINT || pol->level == PROBE_VERIFY
+	    || pol->level == PROBE_SECURE) {
+	    probe_split(pol->level == PROBE_FPRINT ? &pol->fprint : &pol->match, val,
+			pol->level == PROBE_FPRINT ? "|" : ":");
+	    return (0);
+	}
     } else if (strcasecmp(name, "tafile") == 0) {
-	if (pol->level == PROBE_VERIFY || pol->level == PROBE_SECURE)
-	    return (probe_split(pol->tafile, &pol->ntafile, val, "", "trust anchor files", why,
-				why_len));
+	if (pol->level == PROBE_VERIFY || pol->level == PROBE_SECURE) {
+	    probe_split(&pol->tafile, val, "");
+	    return (0);
+	}
     } else {
 	snprintf(why, why_len, "invalid attribute name: \"%s\"", name);
 	return (-1);
@@ -185,26 +191,21 @@ static int probe_defaults(struct probe_policy *pol, const struct pfconf *pf, int
 	probe_add_exclude(&pol->exclusions, "aNULL");
     if (pol->exclusions == NULL)
 	pol->exclusions = mem_strdup("");
-    if (pol->level == PROBE_FPRINT && pol->nfprint == 0) {
-	if (probe_split(pol->fprint, &pol->nfprint, pfconf_get(pf, PF_FPT_MATCH),
-			PROBE_SEP_ENTRY, "fingerprints", why, why_len) < 0)
-	    return (-1);
-	if (pol->nfprint == 0) {
+    if (pol->level == PROBE_FPRINT && pol->fprint.count == 0) {
+	probe_split(&pol->fprint, pfconf_get(pf, PF_FPT_MATCH), PROBE_SEP_ENTRY);
+	if (pol->fprint.count == 0) {
 	    snprintf(why, why_len, "configured at fingerprint security level, but with no "
 		     "fingerprints to match");
 	    return (-1);
 	}
     }
     if (pol->level == PROBE_VERIFY || pol->level == PROBE_SECURE) {
-	if (pol->nmatch == 0
-	    && probe_split(pol->match, &pol->nmatch, pfconf_get(pf, pol->level == PROBE_VERIFY ?
-					       PF_VERIFY_MATCH : PF_SECURE_MATCH),
-			   PROBE_SEP_ENTRY ":", "match patterns", why, why_len) < 0)
-	    return (-1);
-	if (pol->ntafile == 0
-	    && probe_split(pol->tafile, &pol->ntafile, pfconf_get(pf, PF_TAFILE),
-			   PROBE_SEP_ENTRY, "trust anchor files", why, why_len) < 0)
-	    return (-1);
+	if (pol->match.count == 0)
+	    probe_split(&pol->match, pfconf_get(pf, pol->level == PROBE_VERIFY ?
+						PF_VERIFY_MATCH : PF_SECURE_MATCH),
+			PROBE_SEP_ENTRY ":");
+	if (pol->tafile.count == 0)
+	    probe_split(&pol->tafile, pfconf_get(pf, PF_TAFILE), PROBE_SEP_ENTRY);
     }
     return (0);
 }
@@ -249,17 +250,12 @@ int     probe_policy_build(struct probe_policy *pol, const char *entry, const st
 /* probe_policy_free - release the policy */
 void    probe_policy_free(struct probe_policy *pol)
 {
-    size_t  i;
-
     free(pol->protocols);
     free(pol->grade);
     free(pol->exclusions);
     free(pol->sni);
-    for (i = 0; i < pol->nmatch; i++)
-	free(pol->match[i]);
-    for (i = 0; i < pol->nfprint; i++)
-	free(pol->fprint[i]);
-    for (i = 0; i < pol->ntafile; i++)
-	free(pol->tafile[i]);
+    probe_list_free(&pol->match);
+    probe_list_free(&pol->fprint);
+    probe_list_free(&pol->tafile);
     memset(pol, 0, sizeof(*pol));
 }

@@ -33,7 +33,11 @@ enum probe_level {
     PROBE_SECURE,
 };
 
-#define PROBE_MAX_LIST 64		/* match=, tafile= elements kept */
+struct probe_list {
+    char  **item;			/* new memory, each */
+    size_t  count;
+    size_t  cap;
+};
 
 struct probe_policy {
     enum probe_level level;
@@ -41,12 +45,9 @@ struct probe_policy {
     char   *grade;			/* high, medium, ... */
     char   *exclusions;			/* space-separated cipher names */
     char   *sni;			/* "" for none, hostname, nexthop, a name */
-    char   *match[PROBE_MAX_LIST];	/* verify/secure patterns */
-    size_t  nmatch;
-    char   *fprint[PROBE_MAX_LIST];	/* fingerprint level digests */
-    size_t  nfprint;
-    char   *tafile[PROBE_MAX_LIST];	/* verify/secure trust anchor files */
-    size_t  ntafile;
+    struct probe_list match;		/* verify/secure patterns */
+    struct probe_list fprint;		/* fingerprint level digests */
+    struct probe_list tafile;		/* verify/secure trust anchor files */
 };
 
 /*

@@ -199,10 +199,10 @@ int     probe_tls_prepare(struct probe_tls *pt, const struct probe_policy *pol,
     if (pfconf_yes(pf, PF_APPEND_DEFAULT_CA))
 	(void) SSL_CTX_set_default_verify_paths(pt->ctx);
     SSL_CTX_set_verify(pt->ctx, SSL_VERIFY_NONE, probe_tls_verify_cb);
-    for (i = 0; i < pol->nfprint; i++)
-	probe_tls_fprint(pt, pol->fprint[i]);
-    for (i = 0; i < pol->ntafile; i++)
-	if (probe_tls_tafile(pt, pol->tafile[i], why, why_len) < 0)
+    for (i = 0; i < pol->fprint.count; i++)
+	probe_tls_fprint(pt, pol->fprint.item[i]);
+    for (i = 0; i < pol->tafile.count; i++)
+	if (probe_tls_tafile(pt, pol->tafile.item[i], why, why_len) < 0)
 	    return (-1);
     return (0);
 }
@@ -220,8 +220,8 @@ static int probe_tls_names(SSL *ssl, const struct probe_policy *pol, const char 
     int     count = 0, subdomain;
 
     SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    for (i = 0; i < pol->nmatch; i++) {
-	name = pol->match[i];
+    for (i = 0; i < pol->match.count; i++) {
+	name = pol->match.item[i];
 	subdomain = 0;
 	if (strcasecmp(name, "nexthop") == 0) {
 	    name = nexthop;

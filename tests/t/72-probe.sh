@@ -167,6 +167,8 @@ WRONG_FP=$(fp_openssl "$P/wrong.pem" sha256)
 SELF_FP=$(fp_openssl "$P/self.pem" sha256)
 OLD_PKFP=$(pubfp_openssl "$P/old.pem" sha256)
 GOOD_MD5=$(fp_openssl "$P/good.pem" md5)
+# 100 match= patterns, the last one right (no list is cut short)
+MANY=$(awk 'BEGIN { for (i = 1; i < 100; i++) printf "x%d.test:", i; print "mx.good.test" }')
 
 # --- the cases: N, Postfix's outcome as expected (deliver, defer, or
 # "either" where it depends on the OpenSSL release), destination kind,
@@ -240,6 +242,7 @@ cat >"$D/cases" <<CASES
 88 deliver good [mx.good.test] secure match=mx.good.test::x.test
 89 deliver good [mx.good.test] fingerprint match=$GOOD_FP||$WRONG_FP
 90 deliver good [mx.good.test] encrypt protocols=>=TLSv1.2::<=TLSv1.3
+91 deliver good [mx.good.test] secure match=$MANY
 CASES
 
 # Lines "certpolicy check" refuses, put into a second map by hand
