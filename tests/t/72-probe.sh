@@ -562,3 +562,16 @@ check "an [ipv6:ADDRESS] next-hop is that address (inet_protocols = ipv4 here: a
 run_capture "$T/limits.out" "$CERTPOLICY" -c "$D/limits.conf" probe "[127.0.0.1]:$((base + 202))"
 check "nothing listening: defer, connection refused" \
     grep -q "defer: connect to 127.0.0.1\[127.0.0.1\]:$((base + 202)): Connection refused" "$T/limits.out"
+
+# --- Postfix's settings: postconf's output is bounded, and its failure stops the run
+mkdir -p "$T/fakebin"
+printf '#!/bin/sh\nhead -c 2000000 /dev/zero | tr "\\000" x\n' >"$T/fakebin/postconf"
+chmod 0755 "$T/fakebin/postconf"
+run_capture "$T/postconf.out" env PATH="$T/fakebin:$PATH" "$CERTPOLICY" -c "$D/limits.conf" probe
+check "postconf output beyond PFCONF_MAX_OUTPUT: probe stops, naming the limit" \
+    grep -q "cannot read Postfix's settings: postconf printed more than 1048576 bytes" "$T/postconf.out"
+check_eq "and exits 1" "exit 1" "$(tail -1 "$T/postconf.out")"
+printf '#!/bin/sh\necho "postconf: fatal: open /nowhere/main.cf: No such file or directory" >&2\nexit 1\n' >"$T/fakebin/postconf"
+run_capture "$T/postconf.out" env PATH="$T/fakebin:$PATH" "$CERTPOLICY" -c "$D/limits.conf" probe
+check "a postconf that fails: probe says so, with postconf's own message" \
+    sh -c "grep -q 'postconf: fatal: open /nowhere/main.cf' '$T/postconf.out' && grep -q 'cannot read Postfix.s settings: postconf -x failed (exit status 1)' '$T/postconf.out'"
