@@ -151,10 +151,14 @@ static void probe_server(struct probe_run *run, const struct probe_policy *pol,
 	return;
     }
     if ((code = smtp_client_reply(&c, "the initial server greeting", text, sizeof(text),
-				  why, sizeof(why))) < 0 || code != 220) {
-	probe_say(row, "defer", code < 0 ? "%s" : "host %s refused to talk to me: %s",
-		  code < 0 ? why : peer, text);
+				  why, sizeof(why))) < 0) {
+	probe_say(row, "defer", "%s", why);
 	smtp_client_close(&c);
+	return;
+    }
+    if (code != 220) {
+	probe_say(row, "defer", "host %s refused to talk to me: %s", peer, text);
+	probe_quit(&c);
 	return;
     }
     snprintf(cmd, sizeof(cmd), "EHLO %s", ehlo_name);

@@ -525,6 +525,7 @@ perl_server() {
         print "listening\n"; my @held;
         while (my $c = $s->accept) {
             if ($mode eq "big") { print $c "220-" . ("x" x 66) . "\r\n" for 1 .. 199; print $c "220 ok\r\n" }
+            if ($mode eq "refuse") { print $c "554 5.7.1 no thanks\r\n" }
             push @held, $c;
         }' "$1" "$2" >"$T/perl.$1" 2>&1 &
     echo $! >"$T/perl.$1.pid"
@@ -535,9 +536,10 @@ perl_server() {
         sleep 0.05
     done
 }
-SILENT=$((base + 200)) BIG=$((base + 201))
+SILENT=$((base + 200)) BIG=$((base + 201)) REFUSE=$((base + 203))
 perl_server silent "$SILENT"
 perl_server big "$BIG"
+perl_server refuse "$REFUSE"
 printf 'database = %s/c2.cdb\ntls [127.0.0.1]:%s encrypt\ntls [127.0.0.1]:%s encrypt\n' "$D" "$SILENT" "$BIG" >"$D/limits.conf"
 run_capture "$T/limits.out" "$CERTPOLICY" -o probe_timeout=1 -c "$D/limits.conf" probe
 check "a silent server: defer after probe_timeout, not a hang" \
@@ -547,6 +549,9 @@ check "a 14 kB greeting is within the default probe_max_reply (the EHLO reply th
 run_capture "$T/limits.out" "$CERTPOLICY" -o probe_timeout=1 -o probe_max_reply=4096 -c "$D/limits.conf" probe "[127.0.0.1]:$BIG"
 check "a greeting longer than probe_max_reply: defer, naming the limit" \
     grep -q "defer: reply from 127.0.0.1\[127.0.0.1\]:$BIG to the initial server greeting is longer than 4096 bytes (probe_max_reply)" "$T/limits.out"
+run_capture "$T/limits.out" "$CERTPOLICY" -o probe_timeout=1 -c "$D/limits.conf" probe "[127.0.0.1]:$REFUSE"
+check "a server that greets with 554: defer, with its reply" \
+    grep -q "defer: host 127.0.0.1\[127.0.0.1\]:$REFUSE refused to talk to me: 554 5.7.1 no thanks" "$T/limits.out"
 run_capture "$T/limits.out" "$CERTPOLICY" -o probe_timeout=0 -c "$D/limits.conf" probe
 check_eq "probe_timeout below its range is refused" "exit 2" "$(tail -1 "$T/limits.out")"
 printf 'database = %s/c3.cdb\ntls [127.0.0.1]:%s dane\ntls .good.test secure\n' "$D" "$((base + 4))" >"$D/unchecked.conf"
