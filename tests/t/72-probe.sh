@@ -443,7 +443,7 @@ probe_outcome() {
     echo "${_o:-no row}"
 }
 
-while read -r n expect _ host entry; do
+while read -r n expect kind host entry; do
     level=${entry%% *}
     got=$(status "$n")
     if [ "$got" = deferred ] && [ "$level" = may ]; then
@@ -461,7 +461,7 @@ while read -r n expect _ host entry; do
         check_eq "case $n ($entry, to $host): Postfix's outcome" "$expect" "$pf"
     fi
     check_eq "case $n ($entry, to $host): probe agrees with Postfix" "$pf" "$(probe_outcome "$n" "$host")"
-    echo "case $n: $entry -> Postfix $pf, probe $(probe_outcome "$n" "$host")" >>"$T/summary"
+    echo "case $n: $host ($kind): $entry -> Postfix $pf, probe $(probe_outcome "$n" "$host")" >>"$T/summary"
 done <"$D/cases"
 
 while read -r n expect entry; do
