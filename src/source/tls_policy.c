@@ -25,7 +25,7 @@ enum tls_match {
 
 static const struct tls_level {
     const char *name;
-    int     attrs;			/* ciphers= and friends allowed */
+    int     attrs;			/* TLS on: attributes are read (not none) */
     enum tls_match match;
     int     tafile;
 } tls_levels[] = {
@@ -388,16 +388,11 @@ static int tls_check_attr(const struct tls_level *level, const char *name, const
 	    return (tls_diag(diag, 0, "tafile=%s: must be an absolute path", value));
 	return (0);
     }
-    if (strcasecmp(name, "ciphers") == 0 || strcasecmp(name, "protocols") == 0
-	|| strcasecmp(name, "exclude") == 0 || strcasecmp(name, "servername") == 0
-	|| strcasecmp(name, "connection_reuse") == 0) {
-	if (!level->attrs)
-	    return (tls_diag(diag, 0, "%s= is not allowed at level %s (level none takes no attributes)",
-			     name, level->name));
-    } else {
+    if (strcasecmp(name, "ciphers") != 0 && strcasecmp(name, "protocols") != 0
+	&& strcasecmp(name, "exclude") != 0 && strcasecmp(name, "servername") != 0
+	&& strcasecmp(name, "connection_reuse") != 0)
 	return (tls_diag(diag, 0, "unknown attribute \"%s\" (expected match, tafile, ciphers, "
 		   "protocols, exclude, servername or connection_reuse)", name));
-    }
     if (strcasecmp(name, "ciphers") == 0) {
 	if (strcasecmp(value, "high") && strcasecmp(value, "medium") && strcasecmp(value, "low")
 	    && strcasecmp(value, "export") && strcasecmp(value, "null"))
