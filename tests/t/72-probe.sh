@@ -462,6 +462,22 @@ while read -r n expect kind host entry; do
     fi
     check_eq "case $n ($entry, to $host): probe agrees with Postfix" "$pf" "$(probe_outcome "$n" "$host")"
     echo "case $n: $host ($kind): $entry -> Postfix $pf, probe $(probe_outcome "$n" "$host")" >>"$T/summary"
+    if [ "$pf" = defer ]; then
+        # The reason, in Postfix's words: the phrase of its deferral is in probe's.
+        pfwhy=$(grep "to=<r$n@d$n.test>.* status=deferred" "$D/send/maillog" | head -1 |
+            sed 's/.* status=deferred (//')
+        phrase=
+        for p in "Server certificate not verified" "Cannot start TLS: handshake failure" \
+            "TLS is required, but was not offered"; do
+            case $pfwhy in *"$p"*) phrase=$p ;; esac
+        done
+        if [ -n "$phrase" ]; then
+            check "case $n: probe's reason says \"$phrase\", as Postfix does" \
+                sh -c "awk -v h='$(hop "$n" "$host")' '\$1 == h' '$T/probe.out' | grep -q '$phrase'"
+        else
+            fail "case $n: Postfix's reason is one of the known phrases" "$pfwhy"
+        fi
+    fi
 done <"$D/cases"
 
 while read -r n expect entry; do
