@@ -1,9 +1,8 @@
 /*
  * pfconf - the Postfix settings that decide how smtp(8) uses TLS
  *
- * postconf runs as a child with its output on a pipe; at most
- * PFCONF_MAX_OUTPUT bytes are read. Each output line is "name = value"
- * (postconf folds no line unless asked to).
+ * postconf runs through postconf_run (util), which bounds its output
+ * (POSTCONF_MAX_OUTPUT) and keeps its "name = value" lines.
  */
 #include "config.h"
 
@@ -12,10 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "util/mem.h"
+#include "util/postconf_run.h"
 #include "tls/pfconf.h"
 
 #define PFCONF_SBIN "/usr/sbin"		/* where Postfix's commands live */
@@ -53,108 +51,35 @@ static const char *const pfconf_names[PF_COUNT] = {
     [PF_MX_ADDRESS_LIMIT] = "smtp_mx_address_limit",
 };
 
-/* pfconf_run - the output of "command -x NAMES", NUL-terminated, or NULL */
-static char *pfconf_run(const char *command, char *why, size_t why_len)
-{
-    const char *argv[PF_COUNT + 3];
-    char   *out = NULL;
-    size_t  len = 0, cap = 0;
-    ssize_t got;
-    int     fds[2], status, i;
-    pid_t   pid;
-
-    argv[0] = command;
-    argv[1] = "-x";
-    for (i = 0; i < PF_COUNT; i++)
-	argv[i + 2] = pfconf_names[i];
-    argv[PF_COUNT + 2] = NULL;
-    if (pipe(fds) < 0) {
-	snprintf(why, why_len, "cannot make a pipe: %s", strerror(errno));
-	return (NULL);
-    }
-    fflush(stdout);
-    fflush(stderr);
-    if ((pid = fork()) < 0) {
-	snprintf(why, why_len, "cannot start %s: %s", command, strerror(errno));
-	close(fds[0]);
-	close(fds[1]);
-	return (NULL);
-    }
-    if (pid == 0) {
-	close(fds[0]);
-	if (dup2(fds[1], 1) < 0)
-	    _exit(127);
-	close(fds[1]);
-	execvp(command, (char *const *) argv);
-	if (errno == ENOENT && strchr(command, '/') == NULL)	/* not on PATH */
-	    execv(PFCONF_SBIN "/postconf", (char *const *) argv);
-	fprintf(stderr, "certpolicy: cannot run %s: %s\n", command, strerror(errno));
-	_exit(127);
-    }
-    close(fds[1]);
-    for (;;) {
-	out = mem_reserve(out, len, 4096 + 1, &cap);
-	if ((got = read(fds[0], out + len, cap - len - 1)) < 0 && errno == EINTR)
-	    continue;
-	if (got <= 0)
-	    break;
-	if ((len += (size_t) got) > PFCONF_MAX_OUTPUT)
-	    break;
-    }
-    close(fds[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-	 /* void */ ;
-    out[len] = 0;
-    if (len > PFCONF_MAX_OUTPUT) {
-	snprintf(why, why_len, "%s printed more than %d bytes", command, PFCONF_MAX_OUTPUT);
-    } else if (got < 0) {
-	snprintf(why, why_len, "cannot read from %s: %s", command, strerror(errno));
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-	snprintf(why, why_len, "%s -x failed (%s %d)", command,
-		 WIFEXITED(status) ? "exit status" : "signal",
-		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-    } else {
-	return (out);
-    }
-    free(out);
-    return (NULL);
-}
-
-/* pfconf_read - every value, by postconf */
+/*
+ * pfconf_read - every value, by postconf; the default command is tried
+ * again from /usr/sbin when it is not on PATH (exit status 127)
+ */
 int     pfconf_read(struct pfconf *pf, const char *command, char *why, size_t why_len)
 {
-    char   *out, *line, *next, *eq, *end;
-    size_t  nlen;
-    int     i;
+    const char *args[PF_COUNT + 2];
+    struct postconf_list list;
+    const char *value;
+    int     i, ret;
 
     memset(pf, 0, sizeof(*pf));
-    if ((out = pfconf_run(command, why, why_len)) == NULL)
-	return (-1);
-    for (line = out; *line; line = next) {
-	if ((next = strchr(line, '\n')) != NULL)
-	    *next++ = 0;
-	else
-	    next = line + strlen(line);
-	if ((eq = strstr(line, " = ")) == NULL) {
-	    /* "name =" with an empty value */
-	    if ((nlen = strlen(line)) >= 2 && strcmp(line + nlen - 2, " =") == 0)
-		eq = line + nlen - 2;
-	    else
-		continue;
-	}
-	nlen = (size_t) (eq - line);
-	for (i = 0; i < PF_COUNT; i++) {
-	    if (strlen(pfconf_names[i]) != nlen || strncmp(line, pfconf_names[i], nlen) != 0)
-		continue;
-	    end = eq + (eq[2] ? 3 : 2);
-	    free(pf->value[i]);
-	    pf->value[i] = mem_strdup(end);
-	}
-    }
-    free(out);
+    args[0] = "-x";
     for (i = 0; i < PF_COUNT; i++)
-	if (pf->value[i] == NULL)
-	    pf->value[i] = mem_strdup("");
+	args[i + 1] = pfconf_names[i];
+    args[PF_COUNT + 1] = NULL;
+    if ((ret = postconf_run(command, args, 1, &list, why, why_len)) < 0
+	&& strchr(command, '/') == NULL && (strstr(why, "exit status 127") != NULL
+					    || strstr(why, strerror(ENOENT)) != NULL)) {
+	postconf_free(&list);
+	ret = postconf_run(PFCONF_SBIN "/postconf", args, 1, &list, why, why_len);
+    }
+    if (ret < 0) {
+	postconf_free(&list);
+	return (-1);
+    }
+    for (i = 0; i < PF_COUNT; i++)
+	pf->value[i] = mem_strdup((value = postconf_get(&list, pfconf_names[i])) ? value : "");
+    postconf_free(&list);
     return (0);
 }
 

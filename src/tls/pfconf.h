@@ -7,8 +7,8 @@
  * depend on compatibility_level). A name the installed Postfix does not
  * know is left empty, as postconf leaves it out.
  *
- * DIAGNOSTICS: pfconf_read() returns -1 with the reason in why; it prints
- * nothing itself (postconf's own warnings go to stderr).
+ * DIAGNOSTICS: pfconf_read() returns -1 with the reason in why (with
+ * postconf's own first error line); it prints nothing.
  */
 #ifndef CERTPOLICY_PFCONF_H
 #define CERTPOLICY_PFCONF_H
@@ -49,17 +49,16 @@ enum pfconf_id {
     PF_COUNT,
 };
 
-#define PFCONF_MAX_OUTPUT (1 << 20)	/* bytes of postconf output read */
-
 struct pfconf {
     char   *value[PF_COUNT];		/* never NULL once read */
 };
 
 /*
  * pfconf_read - run command (normally "postconf", from PATH or else
- * /usr/sbin, which a user's PATH may lack) with -x and the names above, and keep each value (empty when postconf did not print it).
- * Output beyond PFCONF_MAX_OUTPUT bytes, a failed start or a non-zero
- * exit is an error: -1 with why.
+ * /usr/sbin, which a user's PATH may lack) with -x and the names above,
+ * and keep each value (empty when postconf did not print it). Output
+ * beyond POSTCONF_MAX_OUTPUT bytes (util/postconf_run.h), a failed start
+ * or a non-zero exit is an error: -1 with why.
  */
 int     pfconf_read(struct pfconf *pf, const char *command, char *why, size_t why_len);
 

@@ -16,7 +16,7 @@
 #include <strings.h>
 
 #include "policy/settings.h"
-#include "tool/postconf_run.h"
+#include "util/postconf_run.h"
 #include "tool/postfix_check.h"
 #include "util/mem.h"
 

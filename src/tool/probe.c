@@ -297,6 +297,7 @@ int     probe_run(const struct conf *conf, char **nexthops, int count, int json)
 {
     struct probe_run run;
     const struct conf_tls *t;
+    const char *postconf;
     char    why[1024];
     size_t  i;
     int     n;
@@ -306,7 +307,13 @@ int     probe_run(const struct conf *conf, char **nexthops, int count, int json)
     run.json = json;
     run.timeout = (int) conf->bounds->value[BOUND_PROBE_TIMEOUT];
     run.max_reply = (size_t) conf->bounds->value[BOUND_PROBE_MAX_REPLY];
-    if (pfconf_read(&run.pf, PROBE_POSTCONF, why, sizeof(why)) < 0) {
+    if ((postconf = getenv("CERTPOLICY_POSTCONF")) == NULL || *postconf == 0)
+	postconf = PROBE_POSTCONF;
+    if (strcmp(postconf, "none") == 0) {
+	log_error("CERTPOLICY_POSTCONF = none: probe needs Postfix's settings");
+	return (1);
+    }
+    if (pfconf_read(&run.pf, postconf, why, sizeof(why)) < 0) {
 	log_error("cannot read Postfix's settings: %s", why);
 	return (1);
     }

@@ -12,6 +12,9 @@
  * Limits: each network step within probe_timeout seconds, each SMTP reply
  * within probe_max_reply bytes (tool bounds, -o NAME=VALUE).
  *
+ * Postfix's settings come from the command CERTPOLICY_POSTCONF names
+ * (default postconf), as for check.
+ *
  * DIAGNOSTICS: probe_run() prints the rows on stdout and problems that
  * stop it (postconf failed) on stderr.
  */

@@ -18,6 +18,8 @@
 # same destinations with the same Postfix settings (MAIL_CONFIG), must
 # say the same for every case.
 . "$SRCDIR/tests/lib.sh"
+# probe reads Postfix's settings: the private sender's, through postconf
+export CERTPOLICY_POSTCONF=postconf
 if [ "$(id -u)" != 0 ]; then
     skip "probe and Postfix deliveries" "needs root (Postfix starts as root)"
     exit 0
@@ -586,13 +588,16 @@ check "nothing listening: defer, connection refused" \
 
 # --- Postfix's settings: postconf's output is bounded, and its failure stops the run
 mkdir -p "$T/fakebin"
-printf '#!/bin/sh\nhead -c 2000000 /dev/zero | tr "\\000" x\n' >"$T/fakebin/postconf"
+printf '#!/bin/sh\nhead -c 5000000 /dev/zero | tr "\\000" x\n' >"$T/fakebin/postconf"
 chmod 0755 "$T/fakebin/postconf"
-run_capture "$T/postconf.out" env PATH="$T/fakebin:$PATH" "$CERTPOLICY" -c "$D/limits.conf" probe
-check "postconf output beyond PFCONF_MAX_OUTPUT: probe stops, naming the limit" \
-    grep -q "cannot read Postfix's settings: postconf printed more than 1048576 bytes" "$T/postconf.out"
+run_capture "$T/postconf.out" env CERTPOLICY_POSTCONF="$T/fakebin/postconf" "$CERTPOLICY" -c "$D/limits.conf" probe
+check "postconf output beyond POSTCONF_MAX_OUTPUT: probe stops, naming the size" \
+    grep -q "cannot read Postfix's settings: $T/fakebin/postconf printed more than 4194304 bytes" "$T/postconf.out"
 check_eq "and exits 1" "exit 1" "$(tail -1 "$T/postconf.out")"
 printf '#!/bin/sh\necho "postconf: fatal: open /nowhere/main.cf: No such file or directory" >&2\nexit 1\n' >"$T/fakebin/postconf"
-run_capture "$T/postconf.out" env PATH="$T/fakebin:$PATH" "$CERTPOLICY" -c "$D/limits.conf" probe
+run_capture "$T/postconf.out" env CERTPOLICY_POSTCONF="$T/fakebin/postconf" "$CERTPOLICY" -c "$D/limits.conf" probe
 check "a postconf that fails: probe says so, with postconf's own message" \
-    sh -c "grep -q 'postconf: fatal: open /nowhere/main.cf' '$T/postconf.out' && grep -q 'cannot read Postfix.s settings: postconf -x failed (exit status 1)' '$T/postconf.out'"
+    grep -q "cannot read Postfix's settings: .*postconf: fatal: open /nowhere/main.cf" "$T/postconf.out"
+run_capture "$T/postconf.out" env CERTPOLICY_POSTCONF=none "$CERTPOLICY" -c "$D/limits.conf" probe
+check "CERTPOLICY_POSTCONF = none: probe refuses to guess Postfix's settings" \
+    grep -q "CERTPOLICY_POSTCONF = none: probe needs Postfix's settings" "$T/postconf.out"

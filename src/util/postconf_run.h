@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #define POSTCONF_MAX_OUTPUT (4 * 1024 * 1024)	/* bytes of one postconf run */
+#define POSTCONF_MAX_ARGS 48		/* arguments after the command */
 
 struct postconf_entry {
     char   *name;			/* "name", or "service/type/name" for -P */

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tool/postconf_run.h"
+#include "util/postconf_run.h"
 #include "util/mem.h"
 #include "util/sigguard.h"
 
@@ -91,7 +91,7 @@ static char *postconf_read(int fd, size_t *len)
 int     postconf_run(const char *command, const char *const *args, int entries,
 		             struct postconf_list *list, char *why, size_t whylen)
 {
-    const char *argv[16];
+    const char *argv[POSTCONF_MAX_ARGS + 2];
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     FILE   *err;
@@ -105,6 +105,11 @@ int     postconf_run(const char *command, const char *const *args, int entries,
 	argv[argc++] = *args++;
     argv[argc] = NULL;
     memset(list, 0, sizeof(*list));
+    if (*args) {
+	snprintf(why, whylen, "cannot run %s: more than %d arguments", command,
+		 POSTCONF_MAX_ARGS);
+	return (-1);
+    }
     if ((err = tmpfile()) == NULL || pipe(fds) < 0) {
 	snprintf(why, whylen, "cannot run %s: %s", command, strerror(errno));
 	if (err)
