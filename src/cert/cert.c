@@ -17,13 +17,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "cert/asn1time.h"
 #include "cert/cert.h"
 #include "cert/certfile.h"
 #include "util/file_read.h"
 #include "util/log.h"
 #include "cert/log_ssl.h"
 #include "util/mem.h"
-#include "util/timeutil.h"
 
 /* cert_fingerprints - every digest of the certificate and of its key */
 static int cert_fingerprints(struct cert *cert, X509 *x509)
@@ -73,11 +73,11 @@ static char *cert_name(const X509_NAME *name)
 /* cert_time - ASN1_TIME to time_t */
 static int cert_time(const ASN1_TIME *asn1, time_t *when)
 {
-    struct tm tm;
+    long long secs;
 
-    if (asn1 == NULL || !ASN1_TIME_to_tm(asn1, &tm))
+    if (asn1time_get(asn1, &secs) < 0)
 	return (-1);
-    *when = time_from_utc_tm(&tm);
+    *when = (time_t) secs;
     return (0);
 }
 

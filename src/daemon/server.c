@@ -242,7 +242,7 @@ static time_t server_idle_timeout(const struct server *srv)
 {
     const struct policy_db *db = srv->cfg->db;
 
-    return (db->file.usable ? (time_t) db->idle_timeout : SERVER_DEFAULT_IDLE);
+    return (db->file.usable ? (time_t) db->set.idle_timeout : SERVER_DEFAULT_IDLE);
 }
 
 /* server_fault - the answer after a database changed under a lookup */

@@ -22,8 +22,6 @@ size_t  dbrec_key(int kind, const struct fprint *fp, char *buf)
 /* dbrec_encode - the value text */
 char   *dbrec_encode(const struct dbrec *rec)
 {
-    size_t  len = rec->name_len + rec->reason_len + 80;
-    char   *text = mem_alloc(len);
     char    nb[24] = "-", na[24] = "-", date[11] = "-";
 
     if (rec->has_validity) {
@@ -32,10 +30,9 @@ char   *dbrec_encode(const struct dbrec *rec)
     }
     if (rec->revoked_at >= 0)
 	time_format_date((time_t) rec->revoked_at, date);
-    snprintf(text, len, "%.*s\t%s\t%s\t%s\t%s\t%.*s", (int) rec->name_len, rec->name,
-	     rec->revoked ? "revoked" : "active", nb, na, date,
-	     (int) rec->reason_len, rec->reason ? rec->reason : "");
-    return (text);
+    return (mem_printf("%.*s\t%s\t%s\t%s\t%s\t%.*s", (int) rec->name_len, rec->name,
+		       rec->revoked ? "revoked" : "active", nb, na, date,
+		       (int) rec->reason_len, rec->reason ? rec->reason : ""));
 }
 
 /* dbrec_field - the next TAB-separated field at *pos; -1 if there is none */

@@ -22,9 +22,10 @@ static void policy_db_forget(void *ctx)
     int     i;
 
     for (i = 0; i < SETTING_COUNT; i++) {
-	free(db->settings[i]);
-	db->settings[i] = NULL;
+	free(db->stored[i]);
+	db->stored[i] = NULL;
     }
+    settings_free(&db->set);
 }
 
 /*
@@ -73,10 +74,10 @@ static int policy_db_check(struct cdbfile *cf, void *ctx)
 {
     struct policy_db *db = ctx;
     char    key[64], why[256], format[32] = "";
-    char   *val = NULL, *normal;
+    char   *val = NULL;
     int     bad, i;
 
-    policy_db_scan(cf, format, sizeof(format), db->settings);
+    policy_db_scan(cf, format, sizeof(format), db->stored);
     val = *format ? mem_strdup(format) : cdbfile_get(cf, DBREC_FORMAT_KEY, &bad);
     if (val == NULL || strcmp(val, DBREC_FORMAT) != 0) {
 	snprintf(cf->why, sizeof(cf->why), val ? "database format %.20s, expected "
@@ -87,31 +88,22 @@ static int policy_db_check(struct cdbfile *cf, void *ctx)
     }
     free(val);
     for (i = 0; i < SETTING_COUNT; i++) {
-	if (db->settings[i] == NULL) {		/* not among the leading records */
+	if (db->stored[i] == NULL) {		/* not among the leading records */
 	    snprintf(key, sizeof(key), DBREC_SETTING_PREFIX "%s", settings_table[i].name);
-	    if ((db->settings[i] = cdbfile_get(cf, key, &bad)) == NULL) {
+	    if ((db->stored[i] = cdbfile_get(cf, key, &bad)) == NULL) {
 		snprintf(cf->why, sizeof(cf->why), "setting %s is missing", settings_table[i].name);
 		return (-1);
 	    }
 	}
-	val = db->settings[i];
-	normal = settings_normalize(settings_table + i, val, why, sizeof(why));
-	if (normal == NULL || strcmp(normal, val) != 0) {
+	if (settings_load(&db->set, (enum setting_id) i, db->stored[i], why, sizeof(why)) < 0) {
 	    snprintf(cf->why, sizeof(cf->why), "setting %s is not valid", settings_table[i].name);
-	    free(normal);
 	    return (-1);
 	}
-	free(normal);
     }
-    db->revocation_on = strcmp(db->settings[SET_REVOCATION_CHECK], "none") != 0;
-    db->failure_permits = strcmp(db->settings[SET_REVOCATION_FAILURE], "permit") == 0;
-    db->clock_skew = strtoll(db->settings[SET_CLOCK_SKEW], NULL, 10);
-    db->digest = (enum fprint_digest) fprint_digest_lookup(db->settings[SET_FINGERPRINT_DIGEST]);
-    db->idle_timeout = strtoll(db->settings[SET_IDLE_TIMEOUT], NULL, 10);
     free(db->error_action);
-    db->error_action = mem_strdup(db->settings[SET_ERROR_ACTION]);
+    db->error_action = mem_strdup(db->set.error_action.text);
     free(db->nocert_action);
-    db->nocert_action = mem_strdup(db->settings[SET_NOCERT_ACTION]);
+    db->nocert_action = mem_strdup(db->set.nocert_action.text);
     return (0);
 }
 
@@ -195,7 +187,7 @@ int     policy_db_key_certs(struct policy_db *db, const struct fprint *key,
 /* policy_db_status_file - the status database, followed; NULL with *why if unusable */
 static struct cdbfile *policy_db_status_file(struct policy_db *db, const char **why)
 {
-    const char *path = db->settings[SET_STATUS_DATABASE];
+    const char *path = db->set.value[SET_STATUS_DATABASE];
     int     changed;
 
     if (db->status_open && strcmp(db->status.path, path) != 0) {
@@ -249,8 +241,8 @@ int     policy_db_pin_status(struct policy_db *db, const struct fprint *fp,
     return (found);
 }
 
-/* policy_db_setting - a setting of the open database */
-const char *policy_db_setting(const struct policy_db *db, enum setting_id id)
+/* policy_db_settings - the settings of the open database */
+const struct settings *policy_db_settings(const struct policy_db *db)
 {
-    return (db->settings[id]);
+    return (db->file.usable ? &db->set : NULL);
 }

@@ -26,13 +26,8 @@
 
 struct policy_db {
     struct cdbfile file;		/* file.usable, file.path, file.why */
-    char   *settings[SETTING_COUNT];	/* of the open file */
-    /* Derived from the settings when a file is loaded, for the hot path. */
-    int     revocation_on;		/* revocation_check is not "none" */
-    int     failure_permits;		/* revocation_failure = permit */
-    long long clock_skew;		/* seconds */
-    long long idle_timeout;		/* seconds */
-    enum fprint_digest digest;		/* fingerprint_digest */
+    char   *stored[SETTING_COUNT];	/* the setting records as read */
+    struct settings set;		/* and checked: valid while file.usable */
     char   *error_action;		/* the last good ones, kept across failures */
     char   *nocert_action;
     struct cdbfile status;		/* status_database, once needed */
@@ -87,7 +82,7 @@ int     policy_db_status(struct policy_db *db, const struct fprint *fp,
 int     policy_db_pin_status(struct policy_db *db, const struct fprint *fp,
 			             struct statusrec *rec, const char **why);
 
-/* policy_db_setting - a setting of the open, usable database */
-const char *policy_db_setting(const struct policy_db *db, enum setting_id id);
+/* policy_db_settings - the settings of the open database, or NULL unless usable */
+const struct settings *policy_db_settings(const struct policy_db *db);
 
 #endif

@@ -58,7 +58,7 @@ static void policy_set(struct policy_db *db, struct policy_decision *d,
     else if (outcome == OUTCOME_NOCERT)
 	d->action = db->nocert_action;
     else
-	d->action = policy_db_setting(db, outcome_actions[outcome]);
+	d->action = settings_action(&db->set, outcome_actions[outcome])->text;
     if (note != NULL) {
 	d->note = note;
 	d->note_len = strlen(note);
@@ -104,14 +104,14 @@ static void policy_revocation(struct policy_db *db, const struct fprint *fp, int
 	policy_set(db, d, OUTCOME_REVOKED, note);
 	return;
     }
-    if (found > 0 && st.state == STATUS_GOOD && now <= st.next_update + db->clock_skew) {
+    if (found > 0 && st.state == STATUS_GOOD && now <= st.next_update + db->set.clock_skew) {
 	policy_set(db, d, OUTCOME_PERMIT, NULL);
 	return;
     }
     if (found > 0)
 	why = st.state == STATUS_UNKNOWN ? "the CA does not know the certificate" :
 	    "revocation status is stale";
-    if (db->failure_permits) {
+    if (db->set.failure_permits) {
 	snprintf(note, sizeof(note), "%s; permitted by revocation_failure = permit", why);
 	policy_set(db, d, OUTCOME_PERMIT, note);
 	d->warn = 1;
@@ -132,7 +132,7 @@ static void policy_other_digest(struct policy_db *db, const struct fprint *fp,
 
     n = snprintf(d->note_buf, sizeof(d->note_buf), "digest=%s, expected %s: set Postfix's "
 		 "smtpd_tls_fingerprint_digest = %s", fprint_digest_name(fp->digest),
-		 fprint_digest_name(db->digest), fprint_digest_name(db->digest));
+		 fprint_digest_name(db->set.digest), fprint_digest_name(db->set.digest));
     d->note = d->note_buf;
     d->note_len = n > 0 && (size_t) n < sizeof(d->note_buf) ? (size_t) n : strlen(d->note_buf);
 }
@@ -155,7 +155,7 @@ static void policy_enrolled(struct policy_db *db, const struct dbrec *rec,
 	d->note_len = rec->reason_len;
     } else if (rec->has_validity && (now < rec->not_before || now > rec->not_after)) {
 	policy_set(db, d, OUTCOME_EXPIRED, now < rec->not_before ? "not valid yet" : NULL);
-    } else if (db->revocation_on && statusfp != NULL) {
+    } else if (db->set.revocation_on && statusfp != NULL) {
 	policy_revocation(db, statusfp, pin, now, d);
     } else {
 	policy_set(db, d, OUTCOME_PERMIT, NULL);
@@ -202,7 +202,7 @@ static int policy_key_cert(struct policy_db *db, const char *data, size_t len, s
      * expired since (a renewal with the same key must not bring the key
      * back): the status is looked at before the validity.
      */
-    if (db->revocation_on && !rec.revoked) {
+    if (db->set.revocation_on && !rec.revoked) {
 	policy_revocation(db, &certfp, 0, now, d);
 	if (d->outcome == OUTCOME_REVOKED || d->outcome == OUTCOME_ERROR) {
 	    d->name = rec.name;
@@ -274,7 +274,7 @@ static void policy_decide_rpk(struct policy_db *db, const char *pubtext, time_t 
 	(void) policy_key_cert(db, data, len, chosen, now, d);
     } else {
 	policy_set(db, d, OUTCOME_UNKNOWN, NULL);
-	if (keyfp.digest != db->digest)
+	if (keyfp.digest != db->set.digest)
 	    policy_other_digest(db, &keyfp, d);
     }
     d->rpk = 1;
@@ -322,7 +322,7 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
     }
     if (found == 0) {
 	policy_set(db, d, OUTCOME_UNKNOWN, NULL);
-	if (certfp.digest != db->digest)
+	if (certfp.digest != db->set.digest)
 	    policy_other_digest(db, &certfp, d);
 	return;
     }

@@ -6,11 +6,24 @@
  * against it). Values are validated and stored in a normal form: a
  * duration as a number of seconds, a list with ", " separators. The
  * policy server reads the normal forms back from the compiled database.
+ *
+ * struct settings binds each setting to a typed variable, as Postfix's
+ * tables do: settings_set() checks a value once and fills both its
+ * normal form (what the database stores) and the typed field, so that
+ * the rest of the code asks revocation_on or clock_skew and never looks
+ * at the text of a value other than a path, a map or a URL.
+ *
+ * DIAGNOSTICS
+ *	Nothing is printed: a bad value is refused with -1 and the reason
+ *	in the caller's why buffer. A default that does not pass its own
+ *	check is a bug (log_panic).
  */
 #ifndef CERTPOLICY_SETTINGS_H
 #define CERTPOLICY_SETTINGS_H
 
 #include <stddef.h>
+
+#include "policy/fprint.h"
 
 #define FETCH_REDIRECTS_DEFAULT 3	/* the fetch_redirects setting's default */
 #define FETCH_REDIRECTS_MAX 10		/* and its maximum */
@@ -70,6 +83,100 @@ struct setting_def {
 };
 
 extern const struct setting_def settings_table[SETTING_COUNT];
+
+/* The methods of revocation_check, in the order given. */
+enum revocation_method {
+    REVOCATION_OCSP,
+    REVOCATION_CRL,
+};
+
+#define REVOCATION_METHODS 2		/* ocsp, crl */
+
+/* An access(5) action setting, checked (action_check). */
+struct setting_action {
+    const char *text;			/* the action as answered; in value[] */
+    int     permits;			/* it is OK (permit) */
+};
+
+/* A TYPE:PATH map setting; all NULL when the setting is empty. */
+struct setting_map {
+    char   *type;			/* "cdb", "texthash"...: own memory */
+    const char *path;			/* absolute; in value[] */
+    const char *index_suffix;		/* what postmap adds; NULL for texthash */
+};
+
+/*
+ * Every setting, checked, with a typed view of each. Text pointers point
+ * into value[] and live as long as the struct. Durations are seconds.
+ */
+struct settings {
+    char   *value[SETTING_COUNT];	/* normal forms; NULL until set */
+    enum fprint_digest digest;		/* fingerprint_digest */
+    int     revocation_on;		/* revocation_check is not "none" */
+    enum revocation_method methods[REVOCATION_METHODS];	/* revocation_check */
+    size_t  nmethods;			/* 0 when off */
+    int     use_ocsp;			/* "ocsp" is among the methods */
+    int     use_crl;			/* "crl" is among the methods */
+    int     failure_permits;		/* revocation_failure = permit */
+    struct setting_map relay_clientcerts;
+    struct setting_map tls_policy_map;
+    char  **crl_sources;		/* crl_source split; NULL when empty */
+    size_t  ncrl_sources;
+    int     ocsp_nonce;			/* ocsp_nonce = yes */
+    long long fetch_timeout;		/* seconds */
+    long long fetch_redirects;
+    long long fetch_concurrency;
+    long long crl_max_size;		/* bytes */
+    long long ocsp_max_size;		/* bytes */
+    long long clock_skew;		/* seconds */
+    long long expiry_warning;		/* seconds */
+    long long idle_timeout;		/* seconds */
+    struct setting_action nocert_action;
+    struct setting_action unknown_action;
+    struct setting_action revoked_action;
+    struct setting_action expired_action;
+    struct setting_action unavailable_action;
+    struct setting_action permit_action;
+    struct setting_action error_action;
+};
+
+/*
+ * settings_init - every setting at its default. Release with
+ * settings_free().
+ */
+void    settings_init(struct settings *set);
+
+/*
+ * settings_set - check value for setting id and make it the setting's
+ * value: 0, or -1 with the reason in why (why_len bytes) and the
+ * setting unchanged.
+ */
+int     settings_set(struct settings *set, enum setting_id id, const char *value,
+		             char *why, size_t why_len);
+
+/*
+ * settings_load - the same for a value read back from a database: it
+ * must already be in its normal form (a value compile would not have
+ * written is refused): 0 or -1 with why.
+ */
+int     settings_load(struct settings *set, enum setting_id id, const char *value,
+		              char *why, size_t why_len);
+
+/* settings_free - release the values; the struct is then all zero */
+void    settings_free(struct settings *set);
+
+/* settings_action - the action of an *_ACTION setting id; NULL for another id */
+const struct setting_action *settings_action(const struct settings *set, enum setting_id id);
+
+/*
+ * settings_equal - 1 when setting ida of a and setting idb of b have the
+ * same normal form (the same file, the same map, the same value), else 0
+ */
+int     settings_equal(const struct settings *a, enum setting_id ida,
+		               const struct settings *b, enum setting_id idb);
+
+/* settings_map - the map of a SETTING_MAP id; NULL for another id */
+const struct setting_map *settings_map(const struct settings *set, enum setting_id id);
 
 /* settings_lookup - name to id, or -1 */
 int     settings_lookup(const char *name);

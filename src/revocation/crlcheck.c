@@ -11,6 +11,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
+#include "cert/asn1time.h"
 #include "revocation/crlcheck.h"
 #include "revocation/crlinfo.h"
 #include "revocation/fetch.h"
@@ -169,7 +170,7 @@ static int crlcheck_entry(const struct crlinfo *ci, X509 *cert, struct statusrec
     if (found != 1 || rev == NULL)
 	return (0);
     st->state = STATUS_REVOKED;
-    st->revoked_at = crlinfo_time(X509_REVOKED_get0_revocationDate(rev));
+    st->revoked_at = asn1time_seconds(X509_REVOKED_get0_revocationDate(rev));
     if ((code = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, &crit, NULL)) != NULL) {
 	snprintf(st->reason, sizeof(st->reason), "%s",
 		 OCSP_crl_reason_str(ASN1_ENUMERATED_get(code)));

@@ -12,18 +12,9 @@
 #include <openssl/pem.h>
 
 #include "revocation/crlinfo.h"
+#include "cert/asn1time.h"
 #include "cert/log_ssl.h"
 #include "util/mem.h"
-#include "util/timeutil.h"
-
-long long crlinfo_time(const ASN1_TIME *t)
-{
-    struct tm tm;
-
-    if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
-	return (-1);
-    return ((long long) time_from_utc_tm(&tm));
-}
 
 /* crlinfo_oid - an extension's OID as text */
 static const char *crlinfo_oid(X509_EXTENSION *ext, char *buf, size_t len)
@@ -110,8 +101,8 @@ static void crlinfo_fill(struct crlinfo *ci, X509_CRL *crl)
     ci->idp = X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, &crit, NULL);
     if (ci->idp == NULL && crit != -1)
 	snprintf(ci->why, sizeof(ci->why), "an unreadable Issuing Distribution Point");
-    ci->this_update = crlinfo_time(X509_CRL_get0_lastUpdate(crl));
-    ci->next_update = crlinfo_time(X509_CRL_get0_nextUpdate(crl));
+    ci->this_update = asn1time_seconds(X509_CRL_get0_lastUpdate(crl));
+    ci->next_update = asn1time_seconds(X509_CRL_get0_nextUpdate(crl));
     if (*ci->why == 0)
 	crlinfo_scope(ci);
     if (*ci->why == 0 && ci->base != NULL && ci->number == NULL)

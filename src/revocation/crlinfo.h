@@ -55,7 +55,5 @@ void    crlinfo_free(struct crlinfo *info, size_t count);
 int     crlinfo_covers(const struct crlinfo *info, X509 *cert, int is_ca,
 		               char *why, size_t why_len);
 
-/* crlinfo_time - an ASN1_TIME as seconds since the epoch, or -1 */
-long long crlinfo_time(const ASN1_TIME *t);
 
 #endif

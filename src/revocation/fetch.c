@@ -177,7 +177,7 @@ static char *fetch_location(const char *from, const char *location, char *why, s
 {
     const char *cp, *auth_end, *path_end, *loc_path_end;
     char    esc[1024], *url, *merged, *path;
-    size_t  scheme, len, dir;
+    size_t  scheme, dir;
 
     for (cp = location; *cp; cp++) {
 	if ((unsigned char) *cp <= 0x20 || (unsigned char) *cp == 0x7f) {
@@ -191,32 +191,29 @@ static char *fetch_location(const char *from, const char *location, char *why, s
 	snprintf(why, why_len, "redirected to an empty Location");
 	return (NULL);
     }
-    len = strlen(from) + strlen(location) + 4;
-    url = mem_alloc(len);
     scheme = fetch_scheme_len(from);
     auth_end = from + scheme + 2 + strcspn(from + scheme + 2, "/?#");
     path_end = auth_end + strcspn(auth_end, "?#");
     loc_path_end = location + strcspn(location, "?#");
     if (fetch_scheme_len(location) > 0) {
-	snprintf(url, len, "%s", location);
+	url = mem_strdup(location);
     } else if (location[0] == '/' && location[1] == '/') {
-	snprintf(url, len, "%.*s%s", (int) scheme, from, location);
+	url = mem_printf("%.*s%s", (int) scheme, from, location);
     } else if (loc_path_end == location) {
-	snprintf(url, len, "%.*s%s", (int) (location[0] == '?' ? path_end - from
+	url = mem_printf("%.*s%s", (int) (location[0] == '?' ? path_end - from
 		 : auth_end + strcspn(auth_end, "#") - from), from, location);
     } else {
-	merged = mem_alloc(len);
 	if (location[0] == '/') {
-	    snprintf(merged, len, "%.*s", (int) (loc_path_end - location), location);
+	    merged = mem_strndup(location, (size_t) (loc_path_end - location));
 	} else {
 	    for (dir = (size_t) (path_end - auth_end); dir > 0 && auth_end[dir - 1] != '/'; dir--)
 		 /* void */ ;
-	    snprintf(merged, len, "%s%.*s%.*s", dir ? "" : "/", (int) dir, auth_end,
-		     (int) (loc_path_end - location), location);
+	    merged = mem_printf("%s%.*s%.*s", dir ? "" : "/", (int) dir, auth_end,
+				(int) (loc_path_end - location), location);
 	}
-	path = mem_alloc(strlen(merged) + 2);
+	path = mem_alloc(mem_size_add(strlen(merged), 2));
 	fetch_remove_dots(merged, strlen(merged), path);
-	snprintf(url, len, "%.*s%s%s", (int) (auth_end - from), from, path, loc_path_end);
+	url = mem_printf("%.*s%s%s", (int) (auth_end - from), from, path, loc_path_end);
 	free(path);
 	free(merged);
     }

@@ -12,19 +12,9 @@
 #include <openssl/x509v3.h>
 
 #include "revocation/fetch.h"
+#include "cert/asn1time.h"
 #include "cert/log_ssl.h"
 #include "revocation/ocspcheck.h"
-#include "util/timeutil.h"
-
-/* ocspcheck_time - a GeneralizedTime as seconds, or -1 */
-static long long ocspcheck_time(const ASN1_GENERALIZEDTIME *t)
-{
-    struct tm tm;
-
-    if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
-	return (-1);
-    return ((long long) time_from_utc_tm(&tm));
-}
 
 /* ocspcheck_is_responder - does the response's ResponderID name x (by name or key hash) */
 static int ocspcheck_is_responder(OCSP_BASICRESP *bs, X509 *x)
@@ -63,8 +53,8 @@ static int ocspcheck_signed_by(const struct ocspcheck_opts *o, OCSP_BASICRESP *b
  */
 static const char *ocspcheck_delegated(const struct ocspcheck_opts *o, X509 *x, X509 *issuer)
 {
-    long long from = ocspcheck_time(X509_get0_notBefore(x));
-    long long until = ocspcheck_time(X509_get0_notAfter(x));
+    long long from = asn1time_seconds(X509_get0_notBefore(x));
+    long long until = asn1time_seconds(X509_get0_notAfter(x));
 
     if (X509_check_issued(issuer, x) != X509_V_OK
 	|| X509_verify(x, X509_get0_pubkey(issuer)) != 1)
@@ -176,14 +166,14 @@ static int ocspcheck_verify(const struct ocspcheck_opts *o, OCSP_REQUEST *req,
     }
     memset(st, 0, sizeof(*st));
     st->source = SOURCE_OCSP;
-    st->this_update = ocspcheck_time(thisupd);
-    st->next_update = nextupd ? ocspcheck_time(nextupd) :
+    st->this_update = asn1time_seconds(thisupd);
+    st->next_update = nextupd ? asn1time_seconds(nextupd) :
 	st->this_update + OCSPCHECK_DEFAULT_LIFETIME;
     st->revoked_at = -1;
     st->state = status == V_OCSP_CERTSTATUS_GOOD ? STATUS_GOOD :
 	status == V_OCSP_CERTSTATUS_REVOKED ? STATUS_REVOKED : STATUS_UNKNOWN;
     if (st->state == STATUS_REVOKED) {
-	st->revoked_at = ocspcheck_time(revtime);
+	st->revoked_at = asn1time_seconds(revtime);
 	if (code >= 0)
 	    snprintf(st->reason, sizeof(st->reason), "%s", OCSP_crl_reason_str(code));
     }

@@ -66,7 +66,7 @@ static void clientset_validity(struct clientset_state *st, const struct conf_cli
 			               const char *path, const struct cert *cert, int line)
 {
     struct conf *conf = st->set->conf;
-    long long warn = conf_number(conf, SET_EXPIRY_WARNING);
+    long long warn = conf->set.expiry_warning;
     char    date[11];
 
     if (cert->not_after < st->now)
@@ -90,7 +90,7 @@ static void clientset_other_digest(struct conf *conf, const struct conf_client *
     if (fp->digest != conf_digest(conf))
 	conf_warn(conf, cl->line, "client %s: %s=%s is %s, but fingerprint_digest = %s: "
 		  "it will never match", cl->name, attr, fprint_format(fp, text),
-		  fprint_digest_name(fp->digest), conf->values[SET_FINGERPRINT_DIGEST]);
+		  fprint_digest_name(fp->digest), conf->set.value[SET_FINGERPRINT_DIGEST]);
 }
 
 /* clientset_client - the entries of one client */
@@ -139,7 +139,7 @@ static void clientset_client(struct clientset_state *st, size_t idx)
     info->fingerprint_only = cl->ncerts == 0;
     if (cl->ncerts == 0) {
 	set->fingerprint_only++;
-	if (!cl->revoked && strcmp(conf->values[SET_REVOCATION_CHECK], "none") != 0)
+	if (!cl->revoked && conf->set.revocation_on)
 	    conf_warn(conf, cl->line, "client %s: known only by fingerprint: its revocation "
 		      "status cannot be checked (add cert=)", cl->name);
     }
@@ -157,10 +157,10 @@ static void clientset_reach(struct conf *conf, enum setting_id id)
 {
     char    why[600];
 
-    if (!reach_others(conf->values[id], why, sizeof(why)))
+    if (!reach_others(conf->set.value[id], why, sizeof(why)))
 	conf_warn(conf, conf->set_line[id], "%s = %s: %s: certpolicyd run as another user "
 		  "(spawn's user=nobody) cannot read it", settings_table[id].name,
-		  conf->values[id], why);
+		  conf->set.value[id], why);
 }
 
 /*
@@ -223,7 +223,7 @@ struct clientset *clientset_build(struct conf *conf, time_t now)
     clientset_pins(set);
     tls_local_entries(conf);
     clientset_reach(conf, SET_DATABASE);
-    if (strcmp(conf->values[SET_REVOCATION_CHECK], "none") != 0)
+    if (conf->set.revocation_on)
 	clientset_reach(conf, SET_STATUS_DATABASE);
     return (set);
 }

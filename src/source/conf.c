@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "policy/action.h"
 #include "source/conf.h"
 #include "util/file_read.h"
 #include "util/htable.h"
@@ -49,11 +48,10 @@ static void conf_report(struct conf *conf, int line, int warning, const char *fm
     d->line = line;
     d->warning = warning;
     d->seq = conf->ndiags;
-    d->text = mem_alloc(strlen(conf->path) + strlen(text) + 32);
     if (line > 0)
-	sprintf(d->text, "%s:%d: %s%s", conf->path, line, warning ? "warning: " : "", text);
+	d->text = mem_printf("%s:%d: %s%s", conf->path, line, warning ? "warning: " : "", text);
     else
-	sprintf(d->text, "%s: %s%s", conf->path, warning ? "warning: " : "", text);
+	d->text = mem_printf("%s: %s%s", conf->path, warning ? "warning: " : "", text);
     if (warning)
 	conf->warnings++;
     else
@@ -107,16 +105,10 @@ void    conf_warn(struct conf *conf, int line, const char *fmt,...)
     va_end(ap);
 }
 
-/* conf_number - a DURATION (in seconds) or SIZE setting as a number */
-long long conf_number(const struct conf *conf, enum setting_id id)
-{
-    return (strtoll(conf->values[id], NULL, 10));
-}
-
 /* conf_digest - the fingerprint_digest setting */
 enum fprint_digest conf_digest(const struct conf *conf)
 {
-    return ((enum fprint_digest) fprint_digest_lookup(conf->values[SET_FINGERPRINT_DIGEST]));
+    return (conf->set.digest);
 }
 
 /* conf_setting - NAME = VALUE */
@@ -125,7 +117,6 @@ static void conf_setting(struct conf_state *st, char *text, int line)
     struct conf *conf = st->conf;
     size_t  namelen = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_");
     char   *value = text + namelen;
-    char   *normal;
     char    why[512];
     int     id;
     const unsigned char *cp;
@@ -157,7 +148,7 @@ static void conf_setting(struct conf_state *st, char *text, int line)
 	}
 	srcword_free(&words);
     }
-    if ((normal = settings_normalize(settings_table + id, value, why, sizeof(why))) == NULL) {
+    if (settings_set(&conf->set, (enum setting_id) id, value, why, sizeof(why)) < 0) {
 	/* A value with a control character is not echoed (a terminal escape). */
 	for (cp = (const unsigned char *) value; *cp >= 0x20 && *cp != 0x7f; cp++)
 	     /* void */ ;
@@ -167,8 +158,6 @@ static void conf_setting(struct conf_state *st, char *text, int line)
 	    conf_error(conf, line, "%s = %s: %s", text, value, why);
 	return;
     }
-    free(conf->values[id]);
-    conf->values[id] = normal;
 }
 
 /* conf_name_ok - letters, digits and . _ @ + - */
@@ -185,15 +174,9 @@ int     conf_name_ok(const char *name)
 /* conf_resolve - a cert= path relative to the source file's directory */
 static char *conf_resolve(const struct conf_state *st, const char *path)
 {
-    size_t  len;
-    char   *full;
-
     if (path[0] == '/' || st->dir == NULL)
 	return (mem_strdup(path));
-    len = strlen(st->dir) + strlen(path) + 2;
-    full = mem_alloc(len);
-    snprintf(full, len, "%s/%s", st->dir, path);
-    return (full);
+    return (mem_printf("%s/%s", st->dir, path));
 }
 
 /* conf_client_attr - one ATTRIBUTE=VALUE of a client line */
@@ -334,27 +317,24 @@ static void conf_cross_check(struct conf *conf)
     static const enum setting_id never_permit[] = {
 	SET_ERROR_ACTION, SET_REVOKED_ACTION, SET_EXPIRED_ACTION, SET_UNAVAILABLE_ACTION,
     };
-    const char *why;
-    int     permits;
     size_t  i;
 
     for (i = 0; i < sizeof(never_permit) / sizeof(never_permit[0]); i++) {
 	enum setting_id id = never_permit[i];
 
-	if (action_check(conf->values[id], &permits, &why) == 0 && permits)
+	if (settings_action(&conf->set, id)->permits)
 	    conf_error(conf, conf->set_line[id], "%s must not permit (OK)",
 		       settings_table[id].name);
     }
-    if (strcmp(conf->values[SET_REVOCATION_CHECK], "none") != 0
-	&& *conf->values[SET_CLIENT_CA_FILE] == 0)
+    if (conf->set.revocation_on && *conf->set.value[SET_CLIENT_CA_FILE] == 0)
 	conf_error(conf, conf->set_line[SET_REVOCATION_CHECK],
 		   "revocation_check = %s needs client_ca_file",
-		   conf->values[SET_REVOCATION_CHECK]);
-    if (*conf->values[SET_RELAY_CLIENTCERTS]
-	&& strcmp(conf->values[SET_RELAY_CLIENTCERTS], conf->values[SET_TLS_POLICY_MAP]) == 0)
+		   conf->set.value[SET_REVOCATION_CHECK]);
+    if (*conf->set.value[SET_RELAY_CLIENTCERTS]
+	&& settings_equal(&conf->set, SET_RELAY_CLIENTCERTS, &conf->set, SET_TLS_POLICY_MAP))
 	conf_error(conf, conf->set_line[SET_TLS_POLICY_MAP],
 		   "tls_policy_map and relay_clientcerts name the same map");
-    if (strcmp(conf->values[SET_DATABASE], conf->values[SET_STATUS_DATABASE]) == 0)
+    if (settings_equal(&conf->set, SET_DATABASE, &conf->set, SET_STATUS_DATABASE))
 	conf_error(conf, conf->set_line[SET_STATUS_DATABASE],
 		   "database and status_database name the same file");
     srcpaths_check(conf);
@@ -433,17 +413,13 @@ struct conf *conf_parse(const char *path, const char *data, size_t len,
     enum srcline_status status;
     const char *slash;
     char   *text;
-    char    why[512];
-    int     line, i;
+    int     line;
 
     conf = mem_calloc(1, sizeof(*conf));
     conf->path = mem_strdup(path);
     conf->bounds = bounds;
     conf_text_digest(conf, data, len);
-    for (i = 0; i < SETTING_COUNT; i++)
-	if ((conf->values[i] = settings_normalize(settings_table + i, settings_table[i].defval,
-						  why, sizeof(why))) == NULL)
-	    log_panic("default of %s: %s", settings_table[i].name, why);
+    settings_init(&conf->set);
     if (len > (size_t) bounds->value[BOUND_MAX_SOURCE_SIZE]) {
 	conf_error(conf, 0, "file is larger than max_source_size (%lld bytes)",
 		   bounds->value[BOUND_MAX_SOURCE_SIZE]);
@@ -493,8 +469,7 @@ void    conf_free(struct conf *conf)
 {
     size_t  i, j;
 
-    for (i = 0; i < SETTING_COUNT; i++)
-	free(conf->values[i]);
+    settings_free(&conf->set);
     for (i = 0; i < conf->nclients; i++) {
 	struct conf_client *cl = conf->clients + i;
 

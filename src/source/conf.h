@@ -53,7 +53,7 @@ struct conf {
     char   *path;
     struct stat source;			/* of the file read, when read_file */
     int     read_file;			/* conf_read(), not conf_parse() alone */
-    char   *values[SETTING_COUNT];	/* normal forms */
+    struct settings set;		/* checked and typed (settings.h) */
     int     set_line[SETTING_COUNT];	/* 0 = default */
     struct conf_client *clients;
     size_t  nclients;
@@ -94,9 +94,6 @@ void    conf_error(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(
 
 /* conf_warn - "FILE:LINE: warning: message", counted as a warning */
 void    conf_warn(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(3, 4);
-
-/* conf_number - a DURATION (in seconds) or SIZE setting as a number */
-long long conf_number(const struct conf *conf, enum setting_id id);
 
 /* conf_name_ok - a client name: letters, digits and . _ @ + -; 1 or 0 */
 int     conf_name_ok(const char *name);

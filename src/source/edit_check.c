@@ -92,7 +92,7 @@ static int edit_same_rest(const struct conf *a, const struct conf *b, char *why,
     size_t  i;
 
     for (i = 0; i < SETTING_COUNT; i++) {
-	if (strcmp(a->values[i], b->values[i]) != 0) {
+	if (!settings_equal(&a->set, (enum setting_id) i, &b->set, (enum setting_id) i)) {
 	    snprintf(why, why_len, "the setting %s would change", settings_table[i].name);
 	    return (0);
 	}

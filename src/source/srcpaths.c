@@ -33,7 +33,6 @@ static char *srcpaths_norm(const char *path)
 {
     const char *slash = strrchr(path, '/');
     char   *dir, *real, *norm;
-    size_t  len;
 
     if (slash == NULL || slash[1] == 0)
 	return (mem_strdup(path));
@@ -42,9 +41,7 @@ static char *srcpaths_norm(const char *path)
     free(dir);
     if (real == NULL)
 	return (mem_strdup(path));
-    len = strlen(real) + strlen(slash) + 1;
-    norm = mem_alloc(len);
-    snprintf(norm, len, "%s%s", strcmp(real, "/") == 0 ? "" : real, slash);
+    norm = mem_printf("%s%s", strcmp(real, "/") == 0 ? "" : real, slash);
     free(real);
     return (norm);
 }
@@ -54,12 +51,10 @@ static void srcpaths_add(struct srcpaths_file *f, size_t *n, const char *what, i
 			         const char *path, const char *suffix)
 {
     struct srcpaths_file *p = f + (*n)++;
-    size_t  len = strlen(path) + strlen(suffix) + 1;
 
     p->what = what;
     p->id = id;
-    p->path = mem_alloc(len);
-    snprintf(p->path, len, "%s%s", path, suffix);
+    p->path = mem_printf("%s%s", path, suffix);
     p->norm = srcpaths_norm(p->path);
     /* An output is replaced by rename: a symlink at its name is its own file. */
     p->exists = (id < 0 ? stat(p->path, &p->st) : lstat(p->path, &p->st)) == 0;
@@ -76,30 +71,26 @@ void    srcpaths_check(struct conf *conf)
 	{SET_TLS_POLICY_MAP, "tls_policy_map's postmap index"},
     };
     struct srcpaths_file f[SRCPATHS_MAX];
-    const char *colon, *suffix;
-    char   *type;
+    const struct setting_map *map;
     size_t  n = 0, i, j;
     int     line;
 
     if (conf->path != NULL && *conf->path)
 	srcpaths_add(f, &n, "the source file", -1, conf->path, "");
-    srcpaths_add(f, &n, "database", SET_DATABASE, conf->values[SET_DATABASE], "");
+    srcpaths_add(f, &n, "database", SET_DATABASE, conf->set.value[SET_DATABASE], "");
     srcpaths_add(f, &n, "status_database", SET_STATUS_DATABASE,
-		 conf->values[SET_STATUS_DATABASE], "");
+		 conf->set.value[SET_STATUS_DATABASE], "");
     for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-	if ((colon = strchr(conf->values[maps[i].id], ':')) == NULL)
+	if ((map = settings_map(&conf->set, maps[i].id))->path == NULL)
 	    continue;
-	srcpaths_add(f, &n, settings_table[maps[i].id].name, maps[i].id, colon + 1, "");
-	type = mem_strndup(conf->values[maps[i].id], (size_t) (colon - conf->values[maps[i].id]));
-	suffix = settings_map_suffix(type);
-	free(type);
-	if (suffix != NULL)
-	    srcpaths_add(f, &n, maps[i].index_what, maps[i].id, colon + 1, suffix);
+	srcpaths_add(f, &n, settings_table[maps[i].id].name, maps[i].id, map->path, "");
+	if (map->index_suffix != NULL)
+	    srcpaths_add(f, &n, maps[i].index_what, maps[i].id, map->path, map->index_suffix);
     }
     for (i = 0; i < n; i++) {
 	for (j = i + 1; j < n; j++) {
 	    if (f[i].id >= 0 && f[j].id >= 0 && f[i].id != f[j].id
-		&& strcmp(conf->values[f[i].id], conf->values[f[j].id]) == 0)
+		&& settings_equal(&conf->set, (enum setting_id) f[i].id, &conf->set, (enum setting_id) f[j].id))
 		continue;
 	    if (strcmp(f[i].norm, f[j].norm) != 0
 		&& !(f[i].exists && f[j].exists && f[i].st.st_dev == f[j].st.st_dev

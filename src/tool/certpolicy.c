@@ -179,7 +179,7 @@ static int tool_compile_if_changed(struct clientset *set)
     if (compile_current(set->conf))
 	return (0);
     printf("certpolicy: %s: the source differs from what was compiled into %s: "
-	   "compiling it first\n", set->conf->path, set->conf->values[SET_DATABASE]);
+	   "compiling it first\n", set->conf->path, set->conf->set.value[SET_DATABASE]);
     if (compile_run(set, 1) < 0)
 	return (-1);
     tool_summary(set, "compiled");
@@ -198,14 +198,14 @@ static int tool_refresh_enrolled(struct tool *tool)
     struct clientset *set = tool_load(tool, 0, "");
     int     ret = 0;
 
-    if (strcmp(set->conf->values[SET_REVOCATION_CHECK], "none") != 0) {
+    if (set->conf->set.revocation_on) {
 	printf("certpolicy: fetching revocation statuses now (revocation_check = %s)\n",
-	       set->conf->values[SET_REVOCATION_CHECK]);
+	       set->conf->set.value[SET_REVOCATION_CHECK]);
 	fflush(stdout);
 	if (refresh_run(set) != 0) {
 	    fprintf(stderr, "certpolicy: enrolled, but a status could not be fetched: until a "
 		    "refresh succeeds such a client gets %s\n",
-		    strcmp(set->conf->values[SET_REVOCATION_FAILURE], "permit") == 0 ?
+		    set->conf->set.failure_permits ?
 		    "permit_action with a warning (revocation_failure = permit)" :
 		    "unavailable_action");
 	    ret = 1;
@@ -294,8 +294,8 @@ static int cmd_list(struct tool *tool, int argc, char **argv)
     if (optind != argc)
 	usage("list takes no arguments besides its options");
     set = tool_load(tool, 0, "");
-    if (strcmp(set->conf->values[SET_REVOCATION_CHECK], "none") != 0) {
-	cdbfile_init(&status, set->conf->values[SET_STATUS_DATABASE], statusrec_file_check,
+    if (set->conf->set.revocation_on) {
+	cdbfile_init(&status, set->conf->set.value[SET_STATUS_DATABASE], statusrec_file_check,
 		     NULL, NULL);
 	cdbfile_refresh(&status, &changed);
 	shown = list_print(set, &status, time_now(), expiring, json);
@@ -396,7 +396,7 @@ static int cmd_refresh(struct tool *tool, int argc, char **argv)
 	usage("refresh takes no arguments");
     tool_lock(tool);
     set = tool_load(tool, 0, "");
-    (void) atomic_sweep(set->conf->values[SET_STATUS_DATABASE]);
+    (void) atomic_sweep(set->conf->set.value[SET_STATUS_DATABASE]);
     ret = tool_compile_if_changed(set);
     if (ret == 0)
 	ret = refresh_run(set);

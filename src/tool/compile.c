@@ -129,7 +129,7 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
     int     err = 0, first_errno;
 
     af = compile_new_output(outs);
-    if (atomic_open(af, conf->values[SET_DATABASE], 0644) < 0) {
+    if (atomic_open(af, conf->set.value[SET_DATABASE], 0644) < 0) {
 	outs->count--;
 	return (-1);
     }
@@ -141,7 +141,7 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
 			   DBREC_FORMAT, strlen(DBREC_FORMAT));
     for (i = 0; err == 0 && i < SETTING_COUNT; i++) {
 	klen = (size_t) snprintf(key, sizeof(key), DBREC_SETTING_PREFIX "%s", settings_table[i].name);
-	err |= compile_cdb_put(&cdbm, key, klen, conf->values[i], strlen(conf->values[i]));
+	err |= compile_cdb_put(&cdbm, key, klen, conf->set.value[i], strlen(conf->set.value[i]));
     }
     if (err == 0)
 	err |= compile_cdb_put(&cdbm, DBREC_SOURCE_KEY, strlen(DBREC_SOURCE_KEY),
@@ -207,8 +207,7 @@ static int compile_postmap(const char *command, const char *type, const char *pa
 	argv = mem_grow(argv, argc + 2, &cap, sizeof(*argv));
 	argv[argc++] = word;
     }
-    map = mem_alloc(strlen(type) + strlen(path) + 2);
-    sprintf(map, "%s:%s", type, path);
+    map = mem_printf("%s:%s", type, path);
     argv = mem_grow(argv, argc + 2, &cap, sizeof(*argv));
     argv[argc++] = map;
     argv[argc] = NULL;
@@ -256,12 +255,9 @@ static int compile_map(const struct clientset *set, enum setting_id id, int run_
 		               void (*write) (const struct clientset *, FILE *))
 {
     const struct conf *conf = set->conf;
-    const char *spec = conf->values[id];
-    const char *colon = strchr(spec, ':');
-    const char *path = colon + 1;
-    const char *suffix;
+    const struct setting_map *map = settings_map(&conf->set, id);
+    const char *path = map->path;
     struct atomic_file *af;
-    char   *type = mem_strndup(spec, (size_t) (colon - spec));
     char   *temp_index, *index;
     FILE   *fp;
     int     ret = -1;
@@ -269,7 +265,6 @@ static int compile_map(const struct clientset *set, enum setting_id id, int run_
     af = compile_new_output(outs);
     if (atomic_open(af, path, 0644) < 0) {
 	outs->count--;
-	free(type);
 	return (-1);
     }
     fp = atomic_stdio(af);
@@ -279,21 +274,18 @@ static int compile_map(const struct clientset *set, enum setting_id id, int run_
     write(set, fp);
     if (atomic_close(af) < 0)
 	goto done;
-    if (!run_postmap || (suffix = settings_map_suffix(type)) == NULL) {
+    if (!run_postmap || map->index_suffix == NULL) {
 	ret = 0;				/* texthash, or --no-postmap */
 	goto done;
     }
-    temp_index = mem_alloc(strlen(af->temp) + strlen(suffix) + 1);
-    index = mem_alloc(strlen(path) + strlen(suffix) + 1);
-    sprintf(temp_index, "%s%s", af->temp, suffix);
-    sprintf(index, "%s%s", path, suffix);
+    temp_index = mem_printf("%s%s", af->temp, map->index_suffix);
+    index = mem_printf("%s%s", path, map->index_suffix);
     atomic_adopt(compile_new_output(outs), temp_index, index);
     free(temp_index);
     free(index);
-    ret = compile_postmap(conf->values[SET_POSTMAP_COMMAND], type, af->temp);
+    ret = compile_postmap(conf->set.value[SET_POSTMAP_COMMAND], map->type, af->temp);
 
 done:
-    free(type);
     return (ret);
 }
 
@@ -403,14 +395,14 @@ static int compile_interrupted(void)
 static void compile_sweep(const struct conf *conf)
 {
     static const enum setting_id maps[] = {SET_RELAY_CLIENTCERTS, SET_TLS_POLICY_MAP};
-    const char *colon;
+    const char *path;
     size_t  i;
 
-    (void) atomic_sweep(conf->values[SET_DATABASE]);
-    (void) atomic_sweep(conf->values[SET_STATUS_DATABASE]);
+    (void) atomic_sweep(conf->set.value[SET_DATABASE]);
+    (void) atomic_sweep(conf->set.value[SET_STATUS_DATABASE]);
     for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
-	if ((colon = strchr(conf->values[maps[i]], ':')) != NULL)
-	    (void) atomic_sweep(colon + 1);
+	if ((path = settings_map(&conf->set, maps[i])->path) != NULL)
+	    (void) atomic_sweep(path);
 }
 
 /* compile_run_with - write everything, then commit with source, or roll back */
@@ -423,11 +415,11 @@ int     compile_run_with(const struct clientset *set, int run_postmap,
 
     outs.count = 0;
     compile_sweep(conf);
-    if (*conf->values[SET_RELAY_CLIENTCERTS])
+    if (*conf->set.value[SET_RELAY_CLIENTCERTS])
 	err |= compile_map(set, SET_RELAY_CLIENTCERTS, run_postmap, &outs, compile_write_relay);
     if (err == 0)
 	err |= compile_interrupted();
-    if (err == 0 && *conf->values[SET_TLS_POLICY_MAP])
+    if (err == 0 && *conf->set.value[SET_TLS_POLICY_MAP])
 	err |= compile_map(set, SET_TLS_POLICY_MAP, run_postmap, &outs, compile_write_tls);
     if (err == 0)
 	err |= compile_interrupted();
@@ -457,7 +449,7 @@ int     compile_current(const struct conf *conf)
     char   *val;
     int     changed, bad, same = 0;
 
-    cdbfile_init(&db, conf->values[SET_DATABASE], NULL, NULL, NULL);
+    cdbfile_init(&db, conf->set.value[SET_DATABASE], NULL, NULL, NULL);
     if (cdbfile_refresh(&db, &changed) && (val = cdbfile_get(&db, DBREC_SOURCE_KEY, &bad)) != NULL) {
 	same = *conf->text_sha256 && strcmp(val, conf->text_sha256) == 0;
 	free(val);

@@ -275,7 +275,7 @@ static int edit_compile_current(const struct edit_request *req, struct edit_sour
 	return (1);
     printf("certpolicy: %s: client %s %s in the source, but %s was compiled "
 	   "from another text: compiling it\n", req->config, req->name, state,
-	   src->conf->values[SET_DATABASE]);
+	   src->conf->set.value[SET_DATABASE]);
     set = clientset_build(src->conf, time_now());
     conf_flush(src->conf, 0);
     if (src->conf->errors) {

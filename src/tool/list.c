@@ -44,7 +44,7 @@ static void list_revocation(const struct clientset *set, struct cdbfile *status,
     found = status->usable ? statusrec_lookup(status, cert->cert_fp + conf_digest(set->conf), &st) : 0;
     row->revoked_by_ca = found > 0 && st.state == STATUS_REVOKED;
     if (found > 0)
-	statusrec_describe(&st, (long long) now, conf_number(set->conf, SET_CLOCK_SKEW),
+	statusrec_describe(&st, (long long) now, set->conf->set.clock_skew,
 			   row->revocation, sizeof(row->revocation));
     else
 	snprintf(row->revocation, sizeof(row->revocation), "none (%.200s)",

@@ -78,9 +78,9 @@ static int postfix_check_level_below(const char *level, unsigned long major, uns
 static void postfix_check_digest_one(struct postfix_check *p, const char *file,
 				             const char *service, const char *value)
 {
-    const char *ours = p->conf->values[SET_FINGERPRINT_DIGEST];
+    const char *ours = fprint_digest_name(p->conf->set.digest);
 
-    if (strcasecmp(value, ours) != 0)
+    if (fprint_digest_lookup(value) != (int) p->conf->set.digest)
 	postfix_check_warn(p, file, service, "smtpd_tls_fingerprint_digest = %s, but %s has "
 		 "fingerprint_digest = %s: no client certificate will ever match",
 		 value, p->conf->path, ours);
@@ -130,7 +130,7 @@ static int postfix_check_list_has(const char *list, const char *item)
 static void postfix_check_relay_one(struct postfix_check *p, const char *file,
 				            const char *service, const char *value)
 {
-    const char *ours = p->conf->values[SET_RELAY_CLIENTCERTS];
+    const char *ours = p->conf->set.value[SET_RELAY_CLIENTCERTS];
 
     if (*value == 0 || (*ours && postfix_check_list_has(value, ours)))
 	return;

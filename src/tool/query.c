@@ -23,7 +23,7 @@ static void query_revocation(struct policy_db *db, const struct fprint *fp)
 
     if (policy_db_status(db, fp, &st, &why) > 0)
 	printf("revocation: %s\n", statusrec_describe(&st, (long long) time_now(),
-						      db->clock_skew, text, sizeof(text)));
+						      db->set.clock_skew, text, sizeof(text)));
     else
 	printf("revocation: none (%s)\n", why);
 }
@@ -50,10 +50,9 @@ int     query_run(const char *config, const struct bounds *bounds,
 	conf_free(conf);
 	return (-1);
     }
-    policy_db_init(&db, conf->values[SET_DATABASE]);
+    policy_db_init(&db, conf->set.value[SET_DATABASE]);
     policy_db_refresh(&db, &changed);
-    digest = fprint_digest_lookup(db.file.usable ? policy_db_setting(&db, SET_FINGERPRINT_DIGEST) :
-				  conf->values[SET_FINGERPRINT_DIGEST]);
+    digest = db.file.usable ? db.set.digest : conf->set.digest;
     conf_free(conf);
     memset(&req, 0, sizeof(req));
     if (certfile != NULL) {
@@ -82,7 +81,7 @@ int     query_run(const char *config, const struct bounds *bounds,
 	printf("client: %.*s\n", (int) d.name_len, d.name);
     if (d.note != NULL && d.note_len > 0)
 	printf("reason: %.*s\n", (int) d.note_len, d.note);
-    if (db.file.usable && db.revocation_on
+    if (db.file.usable && db.set.revocation_on
 	&& fprint_parse(req.attr[PA_CCERT_FINGERPRINT], &fp, &reason) == 0)
 	query_revocation(&db, &fp);
     policy_db_free(&db);

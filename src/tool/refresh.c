@@ -30,7 +30,6 @@
 #include "revocation/statuswrite.h"
 #include "util/timeutil.h"
 
-#define REFRESH_METHODS	2		/* ocsp, crl */
 
 struct refresh_result {
     int     answered;			/* a source gave a verified answer */
@@ -46,7 +45,7 @@ struct refresh {
     struct crlcheck *crl;
     struct castatus *chain;
     struct crlnum *nums;
-    char  **crl_sources;		/* crl_source, split; NULL: distribution points */
+    char  **crl_sources;		/* crl_source (the conf's); NULL: distribution points */
     size_t  ncrl_sources;
     struct statuswrite out;
     time_t  now;
@@ -135,7 +134,7 @@ static int refresh_crl(struct refresh *r, const struct cert *cert, int issuer, c
 static int refresh_ocsp(struct refresh *r, const struct cert *cert, int issuer,
 			        const char *who, struct statusrec *st)
 {
-    const char *url = *r->conf->values[SET_OCSP_RESPONDER] ? r->conf->values[SET_OCSP_RESPONDER]
+    const char *url = *r->conf->set.value[SET_OCSP_RESPONDER] ? r->conf->set.value[SET_OCSP_RESPONDER]
     : cert->ocsp_urls ? cert->ocsp_urls[0] : NULL;
     char    why[1024];
     int     nonce_missing;
@@ -225,8 +224,8 @@ static size_t refresh_chain(struct refresh *r, int issuer, const char *who,
 static size_t refresh_answers(struct refresh *r, const struct cert *cert, const char *who,
 			              struct statusrec *answers, int *partial)
 {
-    const char *m = r->conf->values[SET_REVOCATION_CHECK];
-    size_t  n = 0, len, i;
+    const struct settings *set = &r->conf->set;
+    size_t  n = 0, m, i;
     int     issuer;
 
     if ((issuer = issuers_of_cert(&r->iss, cert->x509)) < 0) {
@@ -234,12 +233,10 @@ static size_t refresh_answers(struct refresh *r, const struct cert *cert, const 
 		  "whose key verifies its signature)", who);
 	return (0);
     }
-    for (; *m && n < REFRESH_METHODS; m += len + (m[len] ? 2 : 0)) {
-	len = strcspn(m, ",");
-	if (strncmp(m, "ocsp", len) == 0 ? refresh_ocsp(r, cert, issuer, who, answers + n)
+    for (m = 0; m < set->nmethods; m++)
+	if (set->methods[m] == REVOCATION_OCSP ? refresh_ocsp(r, cert, issuer, who, answers + n)
 	    : refresh_crl(r, cert, issuer, who, answers + n))
 	    n++;
-    }
     for (i = 0; i < n; i++)
 	if (answers[i].state == STATUS_REVOKED && !statusrec_is_hold(answers + i))
 	    return (n);				/* revoked itself: the chain adds nothing */
@@ -250,7 +247,7 @@ static size_t refresh_answers(struct refresh *r, const struct cert *cert, const 
 static void refresh_one(struct refresh *r, size_t i)
 {
     const struct entry *e = r->set->entries + i;
-    struct statusrec answers[REFRESH_METHODS], verdict;
+    struct statusrec answers[REVOCATION_METHODS], verdict;
     struct refresh_result *res = r->res + i;
     const char *refused;
     char    who[256], was[256], said[256], until[32];
@@ -320,30 +317,41 @@ static void *refresh_worker(void *arg)
     }
 }
 
-/* refresh_fetch_list - every distinct CRL source that refresh will read */
+/* refresh_fetch_add - the http:// and file sources of a list, each once (seen) */
+static void refresh_fetch_add(struct refresh *r, struct htable *seen, size_t *cap,
+			              char **sources, size_t count, int http_only)
+{
+    size_t  i;
+
+    for (i = 0; i < count; i++)
+	if ((!http_only || refresh_is_http(sources[i]))
+	    && htable_insert(seen, sources[i], strlen(sources[i]), r) == NULL) {
+	    r->fetch = mem_grow(r->fetch, r->nfetch, cap, sizeof(*r->fetch));
+	    r->fetch[r->nfetch++] = sources[i];
+	}
+}
+
+/*
+ * refresh_fetch_list - every distinct CRL source that refresh will read:
+ * crl_source, or else the http:// distribution points of the
+ * certificates that get a status
+ */
 static void refresh_fetch_list(struct refresh *r)
 {
-    const char *m = r->conf->values[SET_REVOCATION_CHECK];
     struct htable seen;
-    size_t  cap = 0, i, j;
+    size_t  cap = 0, i, n;
     char  **urls;
 
-    if (strstr(m, "crl") == NULL)
+    if (!r->conf->set.use_crl)
 	return;
     htable_init(&seen);
-    for (i = 0; i < r->ncrl_sources; i++)
-	if (htable_insert(&seen, r->crl_sources[i], strlen(r->crl_sources[i]), r) == NULL) {
-	    r->fetch = mem_grow(r->fetch, r->nfetch, &cap, sizeof(*r->fetch));
-	    r->fetch[r->nfetch++] = r->crl_sources[i];
-	}
+    refresh_fetch_add(r, &seen, &cap, r->crl_sources, r->ncrl_sources, 0);
     for (i = 0; r->crl_sources == NULL && i < r->set->nentries; i++) {
 	if (!refresh_wanted(r, i) || (urls = r->set->entries[i].cert->crl_urls) == NULL)
 	    continue;
-	for (j = 0; urls[j]; j++)
-	    if (refresh_is_http(urls[j]) && htable_insert(&seen, urls[j], strlen(urls[j]), r) == NULL) {
-		r->fetch = mem_grow(r->fetch, r->nfetch, &cap, sizeof(*r->fetch));
-		r->fetch[r->nfetch++] = urls[j];
-	    }
+	for (n = 0; urls[n]; n++)
+	     /* void */ ;
+	refresh_fetch_add(r, &seen, &cap, urls, n, 1);
     }
     htable_free(&seen);
 }
@@ -351,7 +359,7 @@ static void refresh_fetch_list(struct refresh *r)
 /* refresh_all - every certificate, by at most fetch_concurrency workers */
 static void refresh_all(struct refresh *r)
 {
-    size_t  nthreads = (size_t) conf_number(r->conf, SET_FETCH_CONCURRENCY), n = 0, i;
+    size_t  nthreads = (size_t) r->conf->set.fetch_concurrency, n = 0, i;
     pthread_t *threads;
 
     if (nthreads > r->total && nthreads > r->nfetch)
@@ -384,7 +392,7 @@ static int refresh_carried(const struct refresh *r, size_t i)
  */
 static int refresh_previous(struct refresh *r)
 {
-    const char *path = r->conf->values[SET_STATUS_DATABASE];
+    const char *path = r->conf->set.value[SET_STATUS_DATABASE];
     int    *want = mem_calloc(r->set->nentries + 1, sizeof(*want));
     char    why[256];
     size_t  i;
@@ -450,23 +458,6 @@ static void refresh_write(struct refresh *r)
     refresh_write_cas(r);
 }
 
-/* refresh_sources - crl_source split into its sources */
-static void refresh_sources(struct refresh *r)
-{
-    const char *configured = r->conf->values[SET_CRL_SOURCE];
-    char   *list, *save = NULL, *src;
-    size_t  cap = 0;
-
-    if (*configured == 0)
-	return;
-    list = mem_strdup(configured);
-    for (src = strtok_r(list, ", ", &save); src; src = strtok_r(NULL, ", ", &save)) {
-	r->crl_sources = mem_grow(r->crl_sources, r->ncrl_sources, &cap, sizeof(char *));
-	r->crl_sources[r->ncrl_sources++] = mem_strdup(src);
-    }
-    free(list);
-}
-
 /* refresh_setup - client_ca_file, the checkers, the previous statuses */
 static int refresh_setup(struct refresh *r)
 {
@@ -474,38 +465,39 @@ static int refresh_setup(struct refresh *r)
     struct castatus_opts cso;
     char    why[1024];
 
-    if (issuers_load(&r->iss, r->conf->values[SET_CLIENT_CA_FILE], why, sizeof(why)) < 0) {
-	log_error("client_ca_file %s: %s", r->conf->values[SET_CLIENT_CA_FILE], why);
+    if (issuers_load(&r->iss, r->conf->set.value[SET_CLIENT_CA_FILE], why, sizeof(why)) < 0) {
+	log_error("client_ca_file %s: %s", r->conf->set.value[SET_CLIENT_CA_FILE], why);
 	return (-1);
     }
     r->now = time_now();
-    r->skew = conf_number(r->conf, SET_CLOCK_SKEW);
+    r->skew = r->conf->set.clock_skew;
     r->ocsp.cas = r->iss.cas;
     r->ocsp.store = r->iss.store;
-    r->ocsp.nonce = strcmp(r->conf->values[SET_OCSP_NONCE], "yes") == 0;
-    r->ocsp.max_size = (size_t) conf_number(r->conf, SET_OCSP_MAX_SIZE);
-    r->ocsp.timeout = (int) conf_number(r->conf, SET_FETCH_TIMEOUT);
-    fetch_set_redirects((int) conf_number(r->conf, SET_FETCH_REDIRECTS));
+    r->ocsp.nonce = r->conf->set.ocsp_nonce;
+    r->ocsp.max_size = (size_t) r->conf->set.ocsp_max_size;
+    r->ocsp.timeout = (int) r->conf->set.fetch_timeout;
+    fetch_set_redirects((int) r->conf->set.fetch_redirects);
     r->ocsp.skew = r->skew;
     r->ocsp.now = (long long) r->now;
     r->nums = crlnum_new();
     memset(&co, 0, sizeof(co));
     co.iss = &r->iss;
     co.nums = r->nums;
-    co.max_size = (size_t) conf_number(r->conf, SET_CRL_MAX_SIZE);
+    co.max_size = (size_t) r->conf->set.crl_max_size;
     co.timeout = r->ocsp.timeout;
     co.skew = r->skew;
     co.now = r->now;
     r->crl = crlcheck_new(&co);
-    refresh_sources(r);
+    r->crl_sources = r->conf->set.crl_sources;
+    r->ncrl_sources = r->conf->set.ncrl_sources;
     memset(&cso, 0, sizeof(cso));
     cso.iss = &r->iss;
     cso.crl = r->crl;
     cso.ocsp = &r->ocsp;
     cso.crl_sources = r->crl_sources;
     cso.ncrl_sources = r->ncrl_sources;
-    cso.use_ocsp = strstr(r->conf->values[SET_REVOCATION_CHECK], "ocsp") != NULL;
-    cso.use_crl = strstr(r->conf->values[SET_REVOCATION_CHECK], "crl") != NULL;
+    cso.use_ocsp = r->conf->set.use_ocsp;
+    cso.use_crl = r->conf->set.use_crl;
     cso.report = refresh_report_ca;
     r->st = mem_calloc(r->set->nentries + 1, sizeof(*r->st));
     r->res = mem_calloc(r->set->nentries + 1, sizeof(*r->res));
@@ -522,17 +514,12 @@ static int refresh_setup(struct refresh *r)
 /* refresh_cleanup - release what refresh_setup made */
 static void refresh_cleanup(struct refresh *r)
 {
-    size_t  i;
-
     if (r->chain)
 	castatus_free(r->chain);
     if (r->crl)
 	crlcheck_free(r->crl);
     if (r->nums)
 	crlnum_free(r->nums);
-    for (i = 0; i < r->ncrl_sources; i++)
-	free(r->crl_sources[i]);
-    free(r->crl_sources);
     free(r->fetch);
     issuers_free(&r->iss);
     free(r->st);
@@ -551,7 +538,7 @@ int     refresh_run(const struct clientset *set)
     memset(&r, 0, sizeof(r));
     r.set = set;
     r.conf = set->conf;
-    if (strcmp(r.conf->values[SET_REVOCATION_CHECK], "none") == 0) {
+    if (!r.conf->set.revocation_on) {
 	printf("certpolicy: revocation_check = none: nothing to refresh\n");
 	return (0);
     }
@@ -566,7 +553,7 @@ int     refresh_run(const struct clientset *set)
     refresh_all(&r);
     pthread_mutex_destroy(&r.lock);
     htable_free(&r.skipped);
-    if (atomic_open(&af, r.conf->values[SET_STATUS_DATABASE], 0644) < 0)
+    if (atomic_open(&af, r.conf->set.value[SET_STATUS_DATABASE], 0644) < 0)
 	goto done;
     statuswrite_start(&r.out, af.fd);
     refresh_write(&r);
@@ -585,7 +572,7 @@ int     refresh_run(const struct clientset *set)
 		 "setting and none in the certificate (AIA)%s", r.no_responder,
 		 r.no_responder == 1 ? "" : "s", r.no_responder_first,
 		 r.no_responder > 1 ? " and others" : "",
-		 strstr(r.conf->values[SET_REVOCATION_CHECK], "crl") ? "; their CRLs answer for them" : "");
+		 r.conf->set.use_crl ? "; their CRLs answer for them" : "");
     printf("certpolicy: refreshed %zu certificates: %zu good, %zu revoked, %zu unknown, "
 	   "%zu failed (%zu kept their previous status); %zu CRLs fetched\n",
 	   r.total, r.counts[STATUS_GOOD], r.counts[STATUS_REVOKED], r.counts[STATUS_UNKNOWN],

@@ -27,14 +27,12 @@ int     atomic_open(struct atomic_file *af, const char *target, mode_t mode)
 {
     const char *slash = strrchr(target, '/');
     size_t  dirlen = slash ? (size_t) (slash - target) + 1 : 0;
-    size_t  len = strlen(target) + 16;
 
     af->target = mem_strdup(target);
-    af->temp = mem_alloc(len);
+    af->temp = mem_printf("%.*s.%s.XXXXXX", (int) dirlen, target, target + dirlen);
     af->fp = NULL;
     af->backup = NULL;
     af->kept = af->linked = af->adopted = 0;
-    snprintf(af->temp, len, "%.*s.%s.XXXXXX", (int) dirlen, target, target + dirlen);
     if ((af->fd = mkstemp(af->temp)) < 0) {
 	log_error_errno("cannot create a temporary file for %s", target);
 	atomic_release(af);
@@ -164,10 +162,7 @@ static int atomic_copy(const char *from, const char *to)
 /* atomic_keep - link (or copy) the target's current version to a backup name */
 int     atomic_keep(struct atomic_file *af)
 {
-    size_t  len = strlen(af->temp) + sizeof(".prev");
-
-    af->backup = mem_alloc(len);
-    snprintf(af->backup, len, "%s.prev", af->temp);
+    af->backup = mem_printf("%s.prev", af->temp);
     (void) unlink(af->backup);
     if (link(af->target, af->backup) == 0)
 	af->linked = 1;
@@ -225,10 +220,8 @@ int     atomic_commit(struct atomic_file *af)
 /* atomic_unlink_tmp - remove NAME.tmp, the other program's temporary file */
 static void atomic_unlink_tmp(const char *name)
 {
-    size_t  len = strlen(name) + sizeof(".tmp");
-    char   *tmp = mem_alloc(len);
+    char   *tmp = mem_printf("%s.tmp", name);
 
-    snprintf(tmp, len, "%s.tmp", name);
     (void) unlink(tmp);
     free(tmp);
 }

@@ -5,7 +5,9 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,4 +87,34 @@ void   *mem_grow(void *ptr, size_t used, size_t *cap, size_t size)
 	return (ptr);
     *cap = *cap ? *cap * 2 : 16;
     return (mem_realloc(ptr, *cap, size));
+}
+
+/* mem_vprintf - format into new memory, va_list form */
+char   *mem_vprintf(const char *fmt, va_list ap)
+{
+    va_list copy;
+    char   *buf;
+    int     len;
+
+    va_copy(copy, ap);
+    len = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (len < 0)
+	log_fatal("cannot format \"%s\"", fmt);
+    buf = mem_alloc((size_t) len + 1);
+    if (vsnprintf(buf, (size_t) len + 1, fmt, ap) != len)
+	log_panic("mem_vprintf: \"%s\" changed length", fmt);
+    return (buf);
+}
+
+/* mem_printf - format into new memory */
+char   *mem_printf(const char *fmt,...)
+{
+    va_list ap;
+    char   *buf;
+
+    va_start(ap, fmt);
+    buf = mem_vprintf(fmt, ap);
+    va_end(ap);
+    return (buf);
 }

@@ -7,7 +7,10 @@
 #ifndef CERTPOLICY_MEM_H
 #define CERTPOLICY_MEM_H
 
+#include <stdarg.h>
 #include <stddef.h>
+
+#include "util/log.h"
 
 void   *mem_alloc(size_t len);
 void   *mem_calloc(size_t count, size_t size);
@@ -27,6 +30,15 @@ size_t  mem_size_add(size_t a, size_t b);
  * buffer and updates *cap. Overflow and out of memory are fatal.
  */
 void   *mem_reserve(void *ptr, size_t used, size_t len, size_t *cap);
+
+/*
+ * mem_printf - format into new memory of exactly the size needed, so no
+ * caller computes a length for sprintf(); release with free(). Out of
+ * memory, a result longer than INT_MAX bytes and an encoding error are
+ * fatal. mem_vprintf takes a va_list.
+ */
+char   *mem_printf(const char *fmt,...) LOG_PRINTF(1, 2);
+char   *mem_vprintf(const char *fmt, va_list ap) LOG_PRINTF(1, 0);
 
 /* mem_grow - make room for one more element of an array of *cap elements */
 void   *mem_grow(void *ptr, size_t used, size_t *cap, size_t size);

@@ -32,15 +32,12 @@ static char *srclock_names(const char *source, char **lockfile)
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     char   *dir;
-    size_t  len;
 
     if (slash == NULL)
 	dir = mem_strdup(".");
     else
 	dir = mem_strndup(path, slash == path ? 1 : (size_t) (slash - path));
-    len = strlen(dir) + strlen(base) + sizeof("/..lock");
-    *lockfile = mem_alloc(len);
-    snprintf(*lockfile, len, "%s/.%s.lock", dir, base);
+    *lockfile = mem_printf("%s/.%s.lock", dir, base);
     free(real);
     return (dir);
 }

@@ -44,7 +44,7 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    fuzz_fprint(fills[i], &fp);
 	    (void) policy_db_lookup(&db, 'c', &fp, &rec);
 	    (void) policy_db_lookup(&db, 'p', &fp, &rec);
-	    if (!db.revocation_on) {
+	    if (!db.set.revocation_on) {
 		req.attr[PA_CCERT_FINGERPRINT] = fprint_format(&fp, text);
 		policy_decide(&db, &req, 1795000000, &d);
 		if (d.action == NULL || strchr(d.action, '\n') != NULL)
