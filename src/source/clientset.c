@@ -53,10 +53,10 @@ static void clientset_add(struct clientset_state *st, enum entry_kind kind,
     }
     prev = set->entries[prev - 1].client;
     if (prev == client)
-	conf_warn(conf, line, "client %s: fingerprint %s is listed twice",
+	diag_warn(&conf->diag, line, "client %s: fingerprint %s is listed twice",
 		  conf->clients[client].name, fprint_format(fp, text));
     else
-	conf_error(conf, line, "client %s: fingerprint %s is already enrolled for client %s (line %d)",
+	diag_error(&conf->diag, line, "client %s: fingerprint %s is already enrolled for client %s (line %d)",
 		   conf->clients[client].name, fprint_format(fp, text),
 		   conf->clients[prev].name, conf->clients[prev].line);
 }
@@ -70,13 +70,13 @@ static void clientset_validity(struct clientset_state *st, const struct conf_cli
     char    date[11];
 
     if (cert->not_after < st->now)
-	conf_warn(conf, line, "client %s: certificate %s expired on %s", cl->name, path,
+	diag_warn(&conf->diag, line, "client %s: certificate %s expired on %s", cl->name, path,
 		  time_format_date(cert->not_after, date));
     else if (cert->not_before > st->now)
-	conf_warn(conf, line, "client %s: certificate %s is not valid before %s", cl->name, path,
+	diag_warn(&conf->diag, line, "client %s: certificate %s is not valid before %s", cl->name, path,
 		  time_format_date(cert->not_before, date));
     else if (cert->not_after - st->now < warn)
-	conf_warn(conf, line, "client %s: certificate %s expires on %s (in %lld days)",
+	diag_warn(&conf->diag, line, "client %s: certificate %s expires on %s (in %lld days)",
 		  cl->name, path, time_format_date(cert->not_after, date),
 		  (long long) (cert->not_after - st->now) / DAY);
 }
@@ -88,7 +88,7 @@ static void clientset_other_digest(struct conf *conf, const struct conf_client *
     char    text[FPRINT_TEXT_MAX];
 
     if (fp->digest != conf_digest(conf))
-	conf_warn(conf, cl->line, "client %s: %s=%s is %s, but fingerprint_digest = %s: "
+	diag_warn(&conf->diag, cl->line, "client %s: %s=%s is %s, but fingerprint_digest = %s: "
 		  "it will never match", cl->name, attr, fprint_format(fp, text),
 		  fprint_digest_name(fp->digest), conf->set.value[SET_FINGERPRINT_DIGEST]);
 }
@@ -109,12 +109,12 @@ static void clientset_client(struct clientset_state *st, size_t idx)
 
     for (i = 0; i < cl->ncerts; i++) {
 	if ((cert = cert_load(cl->certs[i], max_cert, max_chain, NULL, why, sizeof(why))) == NULL) {
-	    conf_error(conf, cl->cert_lines[i], "client %s: cert=%s: %s", cl->name,
+	    diag_error(&conf->diag, cl->cert_lines[i], "client %s: cert=%s: %s", cl->name,
 		       cl->certs[i], why);
 	    continue;
 	}
 	if (cert->is_ca) {
-	    conf_error(conf, cl->cert_lines[i], "client %s: cert=%s: %s is a CA certificate "
+	    diag_error(&conf->diag, cl->cert_lines[i], "client %s: cert=%s: %s is a CA certificate "
 		       "(%s), never a client's: name the client's own certificate",
 		       cl->name, cl->certs[i], cert->subject, cert->ca_kind);
 	    cert_free(cert);
@@ -140,7 +140,7 @@ static void clientset_client(struct clientset_state *st, size_t idx)
     if (cl->ncerts == 0) {
 	set->fingerprint_only++;
 	if (!cl->revoked && conf->set.revocation_on)
-	    conf_warn(conf, cl->line, "client %s: known only by fingerprint: its revocation "
+	    diag_warn(&conf->diag, cl->line, "client %s: known only by fingerprint: its revocation "
 		      "status cannot be checked (add cert=)", cl->name);
     }
     if (cl->revoked)
@@ -158,7 +158,7 @@ static void clientset_reach(struct conf *conf, enum setting_id id)
     char    why[600];
 
     if (!reach_others(conf->set.value[id], why, sizeof(why)))
-	conf_warn(conf, conf->set_line[id], "%s = %s: %s: certpolicyd run as another user "
+	diag_warn(&conf->diag, conf->set_line[id], "%s = %s: %s: certpolicyd run as another user "
 		  "(spawn's user=nobody) cannot read it", settings_table[id].name,
 		  conf->set.value[id], why);
 }
@@ -195,7 +195,7 @@ static void clientset_pins(struct clientset *set)
 	by = (size_t) htable_insert(&revoked, e->fp.bytes, e->fp.len, NULL);
 	if (by != 0) {
 	    e->key_revoked_by = set->conf->clients + by - 1;
-	    conf_warn(set->conf, set->conf->clients[e->client].line,
+	    diag_warn(&set->conf->diag, set->conf->clients[e->client].line,
 		      "client %s: the pinned key is that of a certificate of client %s, which is "
 		      "revoked: the pin permits nothing", set->conf->clients[e->client].name,
 		      e->key_revoked_by->name);

@@ -5,7 +5,8 @@
  * parsed source into entries: one per fingerprint the policy server will
  * look up (certificate fingerprints in fingerprint_digest, bare
  * fingerprint= values in their own digest, pinned public keys). It
- * reports, as FILE:LINE messages counted in the conf: unreadable or bad
+ * reports, into the conf's collector conf->diag (diag.h; nothing is
+ * printed here): unreadable or bad
  * certificates and a fingerprint enrolled under two names (errors);
  * expired, expiring and not-yet-valid certificates of active clients,
  * fingerprints in another digest than fingerprint_digest, and clients

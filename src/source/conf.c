@@ -36,75 +36,6 @@ struct conf_state {
     int     clients_over;		/* max_clients crossed, reported */
 };
 
-/* conf_report - keep "FILE:LINE: [warning: ]message" for conf_flush() */
-static void conf_report(struct conf *conf, int line, int warning, const char *fmt, va_list ap)
-{
-    struct conf_diag *d;
-    char    text[2048];
-
-    vsnprintf(text, sizeof(text), fmt, ap);
-    conf->diags = mem_grow(conf->diags, conf->ndiags, &conf->diags_cap, sizeof(*d));
-    d = conf->diags + conf->ndiags++;
-    d->line = line;
-    d->warning = warning;
-    d->seq = conf->ndiags;
-    if (line > 0)
-	d->text = mem_printf("%s:%d: %s%s", conf->path, line, warning ? "warning: " : "", text);
-    else
-	d->text = mem_printf("%s: %s%s", conf->path, warning ? "warning: " : "", text);
-    if (warning)
-	conf->warnings++;
-    else
-	conf->errors++;
-}
-
-/* conf_diag_order - by line, then in the order they were found */
-static int conf_diag_order(const void *a, const void *b)
-{
-    const struct conf_diag *x = a, *y = b;
-
-    if (x->line != y->line)
-	return (x->line < y->line ? -1 : 1);
-    return (x->seq < y->seq ? -1 : x->seq > y->seq);
-}
-
-/* conf_flush - print the kept messages on stderr, by line */
-void    conf_flush(struct conf *conf, int with_warnings)
-{
-    size_t  i;
-
-    if (conf->ndiags == 0)
-	return;
-    qsort(conf->diags, conf->ndiags, sizeof(*conf->diags), conf_diag_order);
-    fflush(stdout);
-    for (i = 0; i < conf->ndiags; i++) {
-	if (with_warnings || !conf->diags[i].warning)
-	    fprintf(stderr, "%s\n", conf->diags[i].text);
-	free(conf->diags[i].text);
-    }
-    conf->ndiags = 0;
-}
-
-/* conf_error - "FILE:LINE: message" */
-void    conf_error(struct conf *conf, int line, const char *fmt,...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    conf_report(conf, line, 0, fmt, ap);
-    va_end(ap);
-}
-
-/* conf_warn - "FILE:LINE: warning: message" */
-void    conf_warn(struct conf *conf, int line, const char *fmt,...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    conf_report(conf, line, 1, fmt, ap);
-    va_end(ap);
-}
-
 /* conf_digest - the fingerprint_digest setting */
 enum fprint_digest conf_digest(const struct conf *conf)
 {
@@ -130,18 +61,18 @@ static void conf_setting(struct conf_state *st, char *text, int line)
 	value++;
     text[namelen] = 0;
     if ((id = settings_lookup(text)) < 0) {
-	conf_error(conf, line, "unknown setting \"%s\"", text);
+	diag_error(&conf->diag, line, "unknown setting \"%s\"", text);
 	return;
     }
     if (conf->set_line[id]) {
-	conf_error(conf, line, "duplicate setting \"%s\" (first set on line %d)",
+	diag_error(&conf->diag, line, "duplicate setting \"%s\" (first set on line %d)",
 		   text, conf->set_line[id]);
 	return;
     }
     conf->set_line[id] = line;
     if (*value == '"') {
 	if (srcword_split(value, &words, &werr) < 0 || words.count != 1) {
-	    conf_error(conf, line, "%s: %s", text, words.count > 1 ?
+	    diag_error(&conf->diag, line, "%s: %s", text, words.count > 1 ?
 		       "text after the closing '\"'" : werr);
 	    srcword_free(&words);
 	    return;
@@ -153,9 +84,9 @@ static void conf_setting(struct conf_state *st, char *text, int line)
 	for (cp = (const unsigned char *) value; *cp >= 0x20 && *cp != 0x7f; cp++)
 	     /* void */ ;
 	if (*cp)
-	    conf_error(conf, line, "%s: %s", text, why);
+	    diag_error(&conf->diag, line, "%s: %s", text, why);
 	else
-	    conf_error(conf, line, "%s = %s: %s", text, value, why);
+	    diag_error(&conf->diag, line, "%s = %s: %s", text, value, why);
 	return;
     }
 }
@@ -189,7 +120,7 @@ static void conf_client_attr(struct conf_state *st, struct conf_client *cl,
     const char *cp;
 
     if (*value == 0) {
-	conf_error(conf, line, "client %s: %s= needs a value", cl->name, attr);
+	diag_error(&conf->diag, line, "client %s: %s= needs a value", cl->name, attr);
     } else if (strcmp(attr, "cert") == 0) {
 	cl->certs = mem_realloc(cl->certs, cl->ncerts + 1, sizeof(*cl->certs));
 	cl->cert_lines = mem_realloc(cl->cert_lines, cl->ncerts + 1, sizeof(int));
@@ -197,34 +128,34 @@ static void conf_client_attr(struct conf_state *st, struct conf_client *cl,
 	cl->certs[cl->ncerts++] = conf_resolve(st, value);
     } else if (strcmp(attr, "fingerprint") == 0 || strcmp(attr, "pubkey_fingerprint") == 0) {
 	if (fprint_parse(value, &fp, &why) < 0) {
-	    conf_error(conf, line, "client %s: %s=%s: %s", cl->name, attr, value, why);
+	    diag_error(&conf->diag, line, "client %s: %s=%s: %s", cl->name, attr, value, why);
 	} else if (attr[0] == 'f') {
 	    cl->fps = mem_realloc(cl->fps, cl->nfps + 1, sizeof(*cl->fps));
 	    cl->fps[cl->nfps++] = fp;
 	} else if (cl->has_pin) {
-	    conf_error(conf, line, "client %s: more than one pubkey_fingerprint=", cl->name);
+	    diag_error(&conf->diag, line, "client %s: more than one pubkey_fingerprint=", cl->name);
 	} else {
 	    cl->pin = fp;
 	    cl->has_pin = 1;
 	}
     } else if (strcmp(attr, "revoked") == 0) {
 	if (cl->revoked)
-	    conf_error(conf, line, "client %s: revoked= is given twice", cl->name);
+	    diag_error(&conf->diag, line, "client %s: revoked= is given twice", cl->name);
 	else if (time_parse_date(value, &cl->revoked_at) < 0)
-	    conf_error(conf, line, "client %s: revoked=%s: expected a date YYYY-MM-DD",
+	    diag_error(&conf->diag, line, "client %s: revoked=%s: expected a date YYYY-MM-DD",
 		       cl->name, value);
 	cl->revoked = 1;
     } else if (strcmp(attr, "reason") == 0) {
 	for (cp = value; *cp && !iscntrl((unsigned char) *cp); cp++)
 	     /* void */ ;
 	if (cl->reason != NULL)
-	    conf_error(conf, line, "client %s: reason= is given twice", cl->name);
+	    diag_error(&conf->diag, line, "client %s: reason= is given twice", cl->name);
 	else if (*cp)
-	    conf_error(conf, line, "client %s: reason= contains a control character", cl->name);
+	    diag_error(&conf->diag, line, "client %s: reason= contains a control character", cl->name);
 	else
 	    cl->reason = mem_strdup(value);
     } else {
-	conf_error(conf, line, "client %s: unknown attribute \"%s\" (expected cert, "
+	diag_error(&conf->diag, line, "client %s: unknown attribute \"%s\" (expected cert, "
 		   "fingerprint, pubkey_fingerprint, revoked or reason)", cl->name, attr);
     }
 }
@@ -239,17 +170,17 @@ static void conf_client(struct conf_state *st, struct srcwords *words, int line)
     size_t  i;
 
     if (words->count < 2) {
-		conf_error(conf, line, "expected: client NAME ATTRIBUTE=VALUE...");
+		diag_error(&conf->diag, line, "expected: client NAME ATTRIBUTE=VALUE...");
 	return;
     }
     if (!conf_name_ok(words->word[1])) {
-	conf_error(conf, line, "client name \"%s\": use only letters, digits and . _ @ + -",
+	diag_error(&conf->diag, line, "client name \"%s\": use only letters, digits and . _ @ + -",
 		   words->word[1]);
 	return;
     }
     if (conf->nclients >= (size_t) conf->bounds->value[BOUND_MAX_CLIENTS]) {
 	if (!st->clients_over)
-	    conf_error(conf, line, "more than max_clients (%lld) clients",
+	    diag_error(&conf->diag, line, "more than max_clients (%lld) clients",
 		       conf->bounds->value[BOUND_MAX_CLIENTS]);
 	st->clients_over = 1;
 	return;
@@ -264,7 +195,7 @@ static void conf_client(struct conf_state *st, struct srcwords *words, int line)
 	char   *eq = strchr(words->word[i], '=');
 
 	if (eq == NULL) {
-	    conf_error(conf, line, "client %s: \"%s\": expected ATTRIBUTE=VALUE",
+	    diag_error(&conf->diag, line, "client %s: \"%s\": expected ATTRIBUTE=VALUE",
 		       cl->name, words->word[i]);
 	    continue;
 	}
@@ -275,14 +206,14 @@ static void conf_client(struct conf_state *st, struct srcwords *words, int line)
 	conf_client_attr(st, cl, words->word[i], eq + 1, line);
     }
     if (!identified)
-	conf_error(conf, line, "client %s: needs at least one cert=, fingerprint= or "
+	diag_error(&conf->diag, line, "client %s: needs at least one cert=, fingerprint= or "
 		   "pubkey_fingerprint=", cl->name);
     if (cl->reason != NULL && !cl->revoked)
-	conf_error(conf, line, "client %s: reason= without revoked=", cl->name);
+	diag_error(&conf->diag, line, "client %s: reason= without revoked=", cl->name);
     conf->nclients++;
     prev = htable_insert(&st->names, cl->name, strlen(cl->name), (void *) (size_t) line);
     if (prev != NULL)
-	conf_error(conf, line, "duplicate client name \"%s\" (first on line %d)",
+	diag_error(&conf->diag, line, "duplicate client name \"%s\" (first on line %d)",
 		   cl->name, (int) (size_t) prev);
 }
 
@@ -301,13 +232,13 @@ static void conf_line(struct conf_state *st, char *text, int line)
 	return;
     }
     if (srcword_split(text, &words, &why) < 0)
-	conf_error(st->conf, line, "%s", why);
+	diag_error(&st->conf->diag, line, "%s", why);
     else if (strcmp(words.word[0], "client") == 0)
 	conf_client(st, &words, line);
     else if (strcmp(words.word[0], "tls") == 0)
 	conf_tls_keep(&st->tls, &words, line);
     else
-	conf_error(st->conf, line, "expected NAME = VALUE, client NAME ... or tls NEXTHOP ...");
+	diag_error(&st->conf->diag, line, "expected NAME = VALUE, client NAME ... or tls NEXTHOP ...");
     srcword_free(&words);
 }
 
@@ -323,19 +254,19 @@ static void conf_cross_check(struct conf *conf)
 	enum setting_id id = never_permit[i];
 
 	if (settings_action(&conf->set, id)->permits)
-	    conf_error(conf, conf->set_line[id], "%s must not permit (OK)",
+	    diag_error(&conf->diag, conf->set_line[id], "%s must not permit (OK)",
 		       settings_table[id].name);
     }
     if (conf->set.revocation_on && *conf->set.value[SET_CLIENT_CA_FILE] == 0)
-	conf_error(conf, conf->set_line[SET_REVOCATION_CHECK],
+	diag_error(&conf->diag, conf->set_line[SET_REVOCATION_CHECK],
 		   "revocation_check = %s needs client_ca_file",
 		   conf->set.value[SET_REVOCATION_CHECK]);
     if (*conf->set.value[SET_RELAY_CLIENTCERTS]
 	&& settings_equal(&conf->set, SET_RELAY_CLIENTCERTS, &conf->set, SET_TLS_POLICY_MAP))
-	conf_error(conf, conf->set_line[SET_TLS_POLICY_MAP],
+	diag_error(&conf->diag, conf->set_line[SET_TLS_POLICY_MAP],
 		   "tls_policy_map and relay_clientcerts name the same map");
     if (settings_equal(&conf->set, SET_DATABASE, &conf->set, SET_STATUS_DATABASE))
-	conf_error(conf, conf->set_line[SET_STATUS_DATABASE],
+	diag_error(&conf->diag, conf->set_line[SET_STATUS_DATABASE],
 		   "database and status_database name the same file");
     srcpaths_check(conf);
 }
@@ -418,10 +349,11 @@ struct conf *conf_parse(const char *path, const char *data, size_t len,
     conf = mem_calloc(1, sizeof(*conf));
     conf->path = mem_strdup(path);
     conf->bounds = bounds;
+    diag_init(&conf->diag, path);
     conf_text_digest(conf, data, len);
     settings_init(&conf->set);
     if (len > (size_t) bounds->value[BOUND_MAX_SOURCE_SIZE]) {
-	conf_error(conf, 0, "file is larger than max_source_size (%lld bytes)",
+	diag_error(&conf->diag, 0, "file is larger than max_source_size (%lld bytes)",
 		   bounds->value[BOUND_MAX_SOURCE_SIZE]);
 	return (conf);
     }
@@ -442,14 +374,14 @@ struct conf *conf_parse(const char *path, const char *data, size_t len,
 	    conf_line(&st, text, line);
 	    break;
 	case SRCLINE_TOO_LONG:
-	    conf_error(conf, line, "line longer than max_line_length (%lld bytes)",
+	    diag_error(&conf->diag, line, "line longer than max_line_length (%lld bytes)",
 		       bounds->value[BOUND_MAX_LINE_LENGTH]);
 	    break;
 	case SRCLINE_NUL:
-	    conf_error(conf, line, "line contains a NUL byte");
+	    diag_error(&conf->diag, line, "line contains a NUL byte");
 	    break;
 	case SRCLINE_ORPHAN:
-	    conf_error(conf, line, "continuation line (starts with white space) "
+	    diag_error(&conf->diag, line, "continuation line (starts with white space) "
 		       "with no line before it to continue");
 	    break;
 	case SRCLINE_EOF:
@@ -487,8 +419,7 @@ void    conf_free(struct conf *conf)
 	free(conf->tls[i].policy);
     }
     free(conf->tls);
-    conf_flush(conf, 1);
-    free(conf->diags);
+    diag_free(&conf->diag);
     free(conf->path);
     free(conf);
 }

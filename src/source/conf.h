@@ -4,9 +4,16 @@
  * conf_read() reads the whole file and checks everything that needs no
  * other file: syntax, settings, client attributes, fingerprint lengths,
  * duplicate names and tls lines. Certificates are loaded later, by
- * clientset_build(). Every problem is kept as "FILE:LINE: message" and
- * counted; conf_flush() prints them on stderr in line order. Reading goes
- * on to the end so that all problems are reported at once.
+ * clientset_build(). Reading goes on to the end so that all problems are
+ * reported at once.
+ *
+ * DIAGNOSTICS
+ *	Every problem of the text goes to the collector conf->diag as a
+ *	FILE:LINE: error or warning (diag.h); clientset and tls_policy add
+ *	theirs to the same collector. Nothing here prints them: the command
+ *	layer does (diag_print), and conf_free() drops what is left.
+ *	conf_read() and conf_unchanged() log why a file could not be read
+ *	or changed while it was used (log_error) and return NULL or 0.
  */
 #ifndef CERTPOLICY_CONF_H
 #define CERTPOLICY_CONF_H
@@ -17,6 +24,7 @@
 
 #include "policy/fprint.h"
 #include "policy/bounds.h"
+#include "util/diag.h"
 #include "util/log.h"
 #include "policy/settings.h"
 
@@ -42,13 +50,6 @@ struct conf_tls {
     int     line;
 };
 
-struct conf_diag {
-    int     line;
-    int     warning;
-    size_t  seq;
-    char   *text;
-};
-
 struct conf {
     char   *path;
     struct stat source;			/* of the file read, when read_file */
@@ -61,11 +62,7 @@ struct conf {
     struct conf_tls *tls;
     size_t  ntls;
     size_t  tls_cap;
-    int     errors;
-    int     warnings;
-    struct conf_diag *diags;		/* kept until conf_flush() */
-    size_t  ndiags;
-    size_t  diags_cap;
+    struct diag diag;			/* FILE:LINE: errors and warnings */
     const struct bounds *bounds;
     char    text_sha256[65];		/* of the text parsed, in hex */
 };
@@ -83,17 +80,8 @@ int     conf_unchanged(const struct conf *conf);
 struct conf *conf_parse(const char *path, const char *data, size_t len,
 			        const struct bounds *bounds);
 
-/* conf_free - release a conf */
+/* conf_free - release a conf; prints nothing (the messages not printed are dropped) */
 void    conf_free(struct conf *conf);
-
-/* conf_flush - print the kept messages (errors only, unless with_warnings) by line */
-void    conf_flush(struct conf *conf, int with_warnings);
-
-/* conf_error - "FILE:LINE: message", counted as an error */
-void    conf_error(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(3, 4);
-
-/* conf_warn - "FILE:LINE: warning: message", counted as a warning */
-void    conf_warn(struct conf *conf, int line, const char *fmt,...) LOG_PRINTF(3, 4);
 
 /* conf_name_ok - a client name: letters, digits and . _ @ + -; 1 or 0 */
 int     conf_name_ok(const char *name);

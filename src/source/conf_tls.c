@@ -22,22 +22,6 @@ struct conf_tls_line {
     int     line;
 };
 
-struct conf_tls_diag {
-    struct conf *conf;
-    int     line;
-};
-
-/* conf_tls_report - tls_policy diagnostics as FILE:LINE messages */
-static void conf_tls_report(void *ctx, int warning, const char *text)
-{
-    struct conf_tls_diag *d = ctx;
-
-    if (warning)
-	conf_warn(d->conf, d->line, "tls: %s", text);
-    else
-	conf_error(d->conf, d->line, "tls: %s", text);
-}
-
 /* conf_tls_keep - copy a tls line for conf_tls(), after the whole file */
 void    conf_tls_keep(struct conf_tls_lines *lines, const struct srcwords *words, int line)
 {
@@ -67,29 +51,27 @@ static void conf_tls(struct conf *conf, struct htable *nexthops, const struct co
 {
     const struct srcwords *words = &tl->words;
     int     line = tl->line;
-    struct conf_tls_diag d = {conf, line};
-    struct tls_policy_diag diag = {conf_tls_report, &d};
     struct conf_tls *t;
     size_t  len = 0, i;
     void   *prev;
     char    why[512];
 
     if (words->count < 2) {
-	conf_error(conf, line, "expected: tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...]");
+	diag_error(&conf->diag, line, "expected: tls NEXTHOP LEVEL [ATTRIBUTE=VALUE...]");
 	return;
     }
     for (i = 1; i < words->count; i++) {
 	if (tls_value_check(words->word[i], i == 1, why, sizeof(why)) < 0) {
-	    conf_error(conf, line, "tls: %s", why);
+	    diag_error(&conf->diag, line, "tls: %s", why);
 	    return;
 	}
     }
     if (tls_policy_check(words->word[1], words->word + 2, (int) words->count - 2,
-			 (int) conf_digest(conf), &diag) > 0)
+			 (int) conf_digest(conf), &conf->diag, line, "tls: ") > 0)
 	return;
     prev = htable_insert(nexthops, tl->key, strlen(tl->key), (void *) (size_t) line);
     if (prev != NULL) {
-	conf_error(conf, line, "duplicate tls next-hop \"%s\" (first on line %d; Postfix "
+	diag_error(&conf->diag, line, "duplicate tls next-hop \"%s\" (first on line %d; Postfix "
 		   "compares next-hops without regard to case)", words->word[1],
 		   (int) (size_t) prev);
 	return;

@@ -8,8 +8,10 @@
  * policy map (tls_value), the entry must be one Postfix 3.7's smtp accepts
  * (tls_policy), and a next-hop may appear once, compared without regard
  * to case as Postfix looks it up (postmap folds keys and keeps the first
- * of two that fold the same). Good entries go to conf->tls; problems are
- * reported through conf_error()/conf_warn() with their line.
+ * of two that fold the same). Good entries go to conf->tls.
+ *
+ * DIAGNOSTICS: problems go to the collector conf->diag (diag.h) with
+ * their line; nothing is printed.
  */
 #ifndef CERTPOLICY_CONF_TLS_H
 #define CERTPOLICY_CONF_TLS_H

@@ -99,7 +99,7 @@ void    srcpaths_check(struct conf *conf)
 	    line = f[j].id >= 0 ? conf->set_line[f[j].id] : 0;
 	    if (f[i].id >= 0 && conf->set_line[f[i].id] > line)
 		line = conf->set_line[f[i].id];
-	    conf_error(conf, line, "%s (%s) and %s (%s) are the same file: compile would "
+	    diag_error(&conf->diag, line, "%s (%s) and %s (%s) are the same file: compile would "
 		       "overwrite one with the other", f[i].what, f[i].path, f[j].what, f[j].path);
 	}
     }

@@ -11,8 +11,8 @@
  * (hard links; the source's symlinks followed, an output's not, since an
  * output replaces whatever is at its name).
  *
- * DIAGNOSTICS: each clash is a conf_error() at the line of the later
- * setting; nothing else is reported.
+ * DIAGNOSTICS: each clash is an error in the collector conf->diag
+ * (diag.h) at the line of the later setting; nothing is printed.
  */
 #ifndef CERTPOLICY_SRCPATHS_H
 #define CERTPOLICY_SRCPATHS_H

@@ -142,16 +142,16 @@ void    tls_local_entries(struct conf *conf)
 	for (word = strtok_r(copy, " ", &save); word; word = strtok_r(NULL, " ", &save)) {
 	    if (strncasecmp(word, "tafile=", 7) == 0) {
 		if ((ret = tls_local_tafile(word + 7, max_size, why, sizeof(why))) < 0)
-		    conf_error(conf, conf->tls[i].line, "tls: %s", why);
+		    diag_error(&conf->diag, conf->tls[i].line, "tls: %s", why);
 		else if (ret > 0)
-		    conf_warn(conf, conf->tls[i].line, "tls: %s", why);
+		    diag_warn(&conf->diag, conf->tls[i].line, "tls: %s", why);
 	    } else if (strncasecmp(word, "ciphers=", 8) == 0)
 		grade = word + 8;
 	    else if (strncasecmp(word, "exclude=", 8) == 0)
 		exclude = word + 8;
 	}
 	if (exclude != NULL && tls_local_ciphers(grade, exclude, why, sizeof(why)) < 0)
-	    conf_error(conf, conf->tls[i].line, "tls: %s", why);
+	    diag_error(&conf->diag, conf->tls[i].line, "tls: %s", why);
 	free(copy);
     }
 }

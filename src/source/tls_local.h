@@ -10,8 +10,8 @@
  * parsed.
  *
  * DIAGNOSTICS: tls_local_tafile() and tls_local_ciphers() return -1 with
- * the reason in why; tls_local_entries() reports through conf_error() and
- * conf_warn().
+ * the reason in why; tls_local_entries() adds errors and warnings to the
+ * collector conf->diag (diag.h). Nothing is printed.
  */
 #ifndef CERTPOLICY_TLS_LOCAL_H
 #define CERTPOLICY_TLS_LOCAL_H

@@ -50,8 +50,15 @@ static const char *const tls_protocols[] = {
 #define TLS_LABEL_MAX 63		/* RFC 1035; Postfix VALID_LABEL_LEN */
 #define TLS_HOSTNAME_MAX 255		/* RFC 1035; Postfix VALID_HOSTNAME_LEN */
 
-/* tls_diag - format and report one problem */
-static int LOG_PRINTF(3, 4) tls_diag(const struct tls_policy_diag *diag, int warning,
+/* Where the problems of one entry go (tls_policy_check's arguments). */
+struct tls_report {
+    struct diag *diag;
+    int     line;
+    const char *prefix;
+};
+
+/* tls_diag - format one problem into the collector; 1 for an error, 0 for a warning */
+static int LOG_PRINTF(3, 4) tls_diag(const struct tls_report *diag, int warning,
 				             const char *fmt,...)
 {
     char    text[512];
@@ -60,7 +67,10 @@ static int LOG_PRINTF(3, 4) tls_diag(const struct tls_policy_diag *diag, int war
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    diag->report(diag->ctx, warning, text);
+    if (warning)
+	diag_warn(diag->diag, diag->line, "%s%s", diag->prefix, text);
+    else
+	diag_error(diag->diag, diag->line, "%s%s", diag->prefix, text);
     return (warning ? 0 : 1);
 }
 
@@ -213,7 +223,7 @@ static int tls_proto_bound(const char *name, size_t len)
 }
 
 /* tls_check_protocols - syntax, and warn about deprecated protocols allowed */
-static int tls_check_protocols(const char *value, const struct tls_policy_diag *diag)
+static int tls_check_protocols(const char *value, const struct tls_report *diag)
 {
     int     include[TLS_PROTO_COUNT] = {0}, exclude[TLS_PROTO_COUNT] = {0};
     int     any_include = 0, min = 0, max = TLS_PROTO_COUNT - 1;
@@ -280,7 +290,7 @@ static int tls_check_protocols(const char *value, const struct tls_policy_diag *
  * with none left defers ("all fingerprints unusable": tls_client.c).
  */
 static int tls_check_match(const struct tls_level *level, const char *value, int digest,
-			           const struct tls_policy_diag *diag)
+			           const struct tls_report *diag)
 {
     const char *sep = level->match == MATCH_FPRINT ? "|" : ":";
     const char *cp;
@@ -347,7 +357,7 @@ static int tls_cipher_list(const char *value)
  * starts with one of '!', '+', '-', '@' ("invalid unary '!+-@' in cipher
  * exclusion": tls_misc.c, tls_set_ciphers()), deferring the mail.
  */
-static int tls_check_exclude(const char *value, const struct tls_policy_diag *diag)
+static int tls_check_exclude(const char *value, const struct tls_report *diag)
 {
     const char *cp;
     size_t  len;
@@ -370,7 +380,7 @@ static int tls_check_exclude(const char *value, const struct tls_policy_diag *di
 
 /* tls_check_attr - one ATTRIBUTE=VALUE at this level */
 static int tls_check_attr(const struct tls_level *level, const char *name, const char *value,
-			          int digest, const struct tls_policy_diag *diag)
+			          int digest, const struct tls_report *diag)
 {
     const char *why;
 
@@ -418,8 +428,10 @@ static int tls_check_attr(const struct tls_level *level, const char *name, const
 
 /* tls_policy_check - check next-hop, level and attributes */
 int     tls_policy_check(const char *nexthop, char **words, int count, int digest,
-			         const struct tls_policy_diag *diag)
+			         struct diag *collector, int line, const char *prefix)
 {
+    struct tls_report report = {collector, line, prefix};
+    const struct tls_report *diag = &report;
     const struct tls_level *level = NULL;
     char    seen[8][32];
     int     nseen = 0;

@@ -23,12 +23,7 @@
 #ifndef CERTPOLICY_TLS_POLICY_H
 #define CERTPOLICY_TLS_POLICY_H
 
-#include "util/log.h"
-
-struct tls_policy_diag {
-    void    (*report) (void *ctx, int warning, const char *text);
-    void   *ctx;
-};
+#include "util/diag.h"
 
 /*
  * tls_policy_check - check next-hop and the words after it (level first),
@@ -36,10 +31,12 @@ struct tls_policy_diag {
  * tls_misc.c, valid_hostname.c). digest is the site's fingerprint digest
  * (enum fprint_digest; smtp_tls_fingerprint_digest), which every match=
  * fingerprint must have, or -1 to take any known digest. Every problem
- * goes to diag; returns the number of errors. Duplicate next-hops are the
- * caller's business: Postfix folds them to lower case.
+ * goes to the collector diag as an error or a warning at line, its
+ * message after prefix (e.g. "tls: "); returns the number of errors.
+ * Duplicate next-hops are the caller's business: Postfix folds them to
+ * lower case. Nothing is printed.
  */
 int     tls_policy_check(const char *nexthop, char **words, int count, int digest,
-			         const struct tls_policy_diag *diag);
+			         struct diag *diag, int line, const char *prefix);
 
 #endif

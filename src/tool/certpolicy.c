@@ -89,12 +89,12 @@ static struct clientset *tool_load(struct tool *tool, int with_warnings, const c
     if ((conf = conf_read(tool->config, &tool->bounds)) == NULL)
 	exit(1);
     set = clientset_build(conf, time_now());
-    conf_flush(conf, with_warnings || conf->errors);
-    if (conf->errors) {
+    diag_print(&conf->diag, with_warnings || conf->diag.errors);
+    if (conf->diag.errors) {
 	fflush(stdout);
 	fprintf(stderr, "certpolicy: %s: %d error%s, %d warning%s%s\n", conf->path,
-		conf->errors, conf->errors == 1 ? "" : "s",
-		conf->warnings, conf->warnings == 1 ? "" : "s", failed);
+		conf->diag.errors, conf->diag.errors == 1 ? "" : "s",
+		conf->diag.warnings, conf->diag.warnings == 1 ? "" : "s", failed);
 	exit(1);
     }
     return (set);
@@ -226,7 +226,7 @@ static void tool_summary(const struct clientset *set, const char *verb)
 	printf(", %zu known only by fingerprint: no expiry or revocation checks",
 	       set->fingerprint_only);
     printf("), %zu tls entr%s, %d warning%s\n", conf->ntls, conf->ntls == 1 ? "y" : "ies",
-	   conf->warnings, conf->warnings == 1 ? "" : "s");
+	   conf->diag.warnings, conf->diag.warnings == 1 ? "" : "s");
 }
 
 /* cmd_check - validate, write nothing */

@@ -149,8 +149,8 @@ static int edit_load(const struct edit_request *req, struct edit_source *src)
     src->conf = conf_parse(req->config, src->text.data, src->text.len, req->bounds);
     src->conf->source = src->st;
     src->conf->read_file = 1;
-    conf_flush(src->conf, 0);
-    if (src->conf->errors) {
+    diag_print(&src->conf->diag, 0);
+    if (src->conf->diag.errors) {
 	log_error("%s: fix the errors above first: nothing was changed", req->config);
 	edit_source_free(src);
 	return (-1);
@@ -172,8 +172,7 @@ static struct conf *edit_expected(const struct edit_request *req, const struct e
     conf = conf_parse(req->config, line.data, line.len, req->bounds);
     free(line.data);
     /* Its messages (a revoke alone names no certificate) are not the user's. */
-    while (conf->ndiags > 0)
-	free(conf->diags[--conf->ndiags].text);
+    diag_discard(&conf->diag);
     return (conf);
 }
 
@@ -238,12 +237,13 @@ static int edit_commit(const struct edit_request *req, struct edit_source *src,
     conf->source = src->st;
     conf->read_file = 1;
     expected = edit_expected(req, added);
-    if (conf->errors) {
-	conf_flush(conf, 1);
+    if (conf->diag.errors) {
+	diag_print(&conf->diag, 1);
 	log_error("%s: the change would not pass the check: nothing was changed", req->config);
     } else if (edit_check_change(src->conf, conf, expected, why, sizeof(why)) < 0) {
 	log_error("%s: %s: refused, nothing was changed", req->config, why);
-    } else if ((set = clientset_build(conf, time_now())), conf_flush(conf, 1), conf->errors) {
+	diag_print(&conf->diag, 1);
+    } else if ((set = clientset_build(conf, time_now())), diag_print(&conf->diag, 1), conf->diag.errors) {
 	log_error("%s: the change would not pass the check: nothing was changed", req->config);
     } else if (edit_write(src, t, &af) == 0
 	       && compile_run_with(set, req->run_postmap, &af) == 0
@@ -277,8 +277,8 @@ static int edit_compile_current(const struct edit_request *req, struct edit_sour
 	   "from another text: compiling it\n", req->config, req->name, state,
 	   src->conf->set.value[SET_DATABASE]);
     set = clientset_build(src->conf, time_now());
-    conf_flush(src->conf, 0);
-    if (src->conf->errors) {
+    diag_print(&src->conf->diag, 0);
+    if (src->conf->diag.errors) {
 	log_error("%s: fix the errors above first: nothing was changed", req->config);
 	ret = -1;
     } else if ((ret = compile_run(set, req->run_postmap)) == 0) {

@@ -44,9 +44,9 @@ int     query_run(const char *config, const struct bounds *bounds,
 
     if ((conf = conf_read(config, bounds)) == NULL)
 	return (-1);
-    conf_flush(conf, 0);
-    if (conf->errors) {
-	log_error("%s: %d errors", config, conf->errors);
+    diag_print(&conf->diag, 0);
+    if (conf->diag.errors) {
+	log_error("%s: %d errors", config, conf->diag.errors);
 	conf_free(conf);
 	return (-1);
     }

@@ -10,24 +10,29 @@
 #include "fuzz.h"
 #include "policy/fprint.h"
 #include "source/tls_policy.h"
+#include "util/diag.h"
 
-/* report - look at every message */
-static void report(void *ctx, int warning, const char *text)
+/* report - look at every message, then forget them */
+static void report(struct diag *diag, size_t *seen)
 {
-    (void) warning;
-    *(size_t *) ctx += strlen(text);
+    size_t  i;
+
+    for (i = 0; i < diag->count; i++)
+	*seen += strlen(diag->item[i].text);
+    diag_discard(diag);
 }
 
 int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t  seen = 0;
-    struct tls_policy_diag diag = {report, &seen};
+    struct diag diag;
     char   *text = malloc(size + 1), *line, *next, *word, *save;
     char   *words[64];
     int     count;
 
     if (text == NULL)
 	abort();
+    diag_init(&diag, "fuzz");
     memcpy(text, data, size);
     text[size] = 0;
     for (line = text; line != NULL; line = next) {
@@ -38,8 +43,10 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    words[count++] = word;
 	if (count > 0)
 	    (void) tls_policy_check(words[0], words + 1, count - 1,
-				    (int) (size % (FPRINT_DIGEST_COUNT + 1)) - 1, &diag);
+				    (int) (size % (FPRINT_DIGEST_COUNT + 1)) - 1, &diag, 0, "");
+	report(&diag, &seen);
     }
+    diag_free(&diag);
     free(text);
     return (0);
 }

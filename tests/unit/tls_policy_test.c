@@ -12,22 +12,29 @@
 
 #include "policy/fprint.h"
 #include "source/tls_policy.h"
+#include "util/diag.h"
 
-/* report - one diagnostic */
-static void report(void *ctx, int warning, const char *text)
+/* report - the diagnostics of one line, in order */
+static void report(struct diag *diag)
 {
-    (void) ctx;
-    printf("  %s%s\n", warning ? "warning: " : "error: ", text);
+    size_t  i;
+
+    for (i = 0; i < diag->count; i++)
+	printf("  %s%s\n", diag->item[i].warning ? "warning: " : "error: ", diag->item[i].text);
+    diag_discard(diag);
 }
 
 int     main(void)
 {
-    struct tls_policy_diag diag = {report, NULL};
+    struct diag diag;
     char    line[2048], copy[2048];
     char   *words[64];
     int     count;
     char   *word, *save;
     int     digest = -1;
+    int     errors;
+
+    diag_init(&diag, "-");
 
     while (fgets(line, sizeof(line), stdin) != NULL) {
 	line[strcspn(line, "\n")] = 0;
@@ -45,8 +52,11 @@ int     main(void)
 	for (word = strtok_r(copy, " ", &save); word && count < 64; word = strtok_r(NULL, " ", &save))
 	    words[count++] = word;
 	printf("%s\n", line);
-	if (tls_policy_check(words[0], words + 1, count - 1, digest, &diag) == 0)
+	errors = tls_policy_check(words[0], words + 1, count - 1, digest, &diag, 0, "");
+	report(&diag);
+	if (errors == 0)
 	    printf("  ok\n");
     }
+    diag_free(&diag);
     return (0);
 }
