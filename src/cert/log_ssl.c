@@ -6,15 +6,12 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/err.h>
 
 #include "cert/log_ssl.h"
-
-#define LOG_SSL_MAX 2048
 
 /* log_ssl_reason - drain OpenSSL's error queue into buf */
 const char *log_ssl_reason(char *buf, unsigned len)
@@ -37,18 +34,4 @@ const char *log_ssl_reason(char *buf, unsigned len)
 	used = strlen(buf);
     }
     return (buf);
-}
-
-/* log_ssl - log_error() followed by OpenSSL's error queue */
-void    log_ssl(const char *fmt,...)
-{
-    char    text[LOG_SSL_MAX];
-    char    reason[LOG_SSL_MAX];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    log_ssl_reason(reason, sizeof(reason));
-    log_error("%s%s%s", text, *reason ? ": " : "", reason);
 }

@@ -3,14 +3,15 @@
  *
  * Apart from log.c so that the policy server, which never uses OpenSSL,
  * does not link it.
+ *
+ * DIAGNOSTICS
+ *	Nothing is printed: log_ssl_reason() puts the reasons into the
+ *	caller's buffer, for a why of its own.
  */
 #ifndef CERTPOLICY_LOG_SSL_H
 #define CERTPOLICY_LOG_SSL_H
 
 #include "util/log.h"
-
-/* log_ssl - log_error() followed by OpenSSL's error queue, which it drains */
-void    log_ssl(const char *fmt,...) LOG_PRINTF(1, 2);
 
 /* log_ssl_reason - drain OpenSSL's error queue into buf ("" if empty) */
 const char *log_ssl_reason(char *buf, unsigned len);

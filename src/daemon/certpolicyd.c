@@ -88,6 +88,7 @@ int     main(int argc, char **argv)
     struct server_config cfg;
     struct policy_db db;
     int     ch, i, passed, spawn;
+    char    why[4096];			/* log.c's line, so nothing is cut sooner */
 
     bounds_init(&bounds, bounds_daemon, BOUND_DAEMON_COUNT);
     log_open("certpolicyd", isatty(2) ? LOG_SINK_STDERR : LOG_SINK_SYSLOG);
@@ -104,8 +105,10 @@ int     main(int argc, char **argv)
 	    endpoints[nendpoints++] = optarg;
 	    break;
 	case 'o':
-	    if (bounds_set(&bounds, optarg) < 0)
+	    if (bounds_set(&bounds, optarg, why, sizeof(why)) < 0) {
+		log_error("-o %s: %s", optarg, why);
 		usage(NULL);
+	    }
 	    break;
 	case 'e':
 	    to_stderr = 1;
@@ -130,8 +133,10 @@ int     main(int argc, char **argv)
 	usage("unexpected arguments");
     if (to_stderr)
 	log_open("certpolicyd", LOG_SINK_STDERR);	/* -e holds for start-up errors too */
-    if ((passed = listen_systemd()) < 0)
+    if ((passed = listen_systemd(why, sizeof(why))) < 0) {
+	log_error("%s", why);
 	exit(1);
+    }
     spawn = passed == 0 && nendpoints == 0;
     if (spawn) {
 	/* stderr is the SMTP server's socket: nothing may ever go there. */
@@ -171,11 +176,15 @@ int     main(int argc, char **argv)
     for (i = 0; i < passed; i++)
 	fds[nfds++] = 3 + i;
     for (i = 0; i < nendpoints; i++)
-	if ((fds[nfds++] = listen_open(endpoints[i])) < 0)
+	if ((fds[nfds++] = listen_open(endpoints[i], why, sizeof(why))) < 0) {
+	    log_error("%s", why);
 	    exit(1);
+	}
     /* Sockets and the log file are open: nothing more needs privilege. */
-    if (privs_settle(user) < 0)
+    if (privs_settle(user, why, sizeof(why)) < 0) {
+	log_error("%s", why);
 	exit(1);
+    }
 
     policy_db_init(&db, database);
     policy_db_watch(&db);

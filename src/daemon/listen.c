@@ -23,7 +23,6 @@
 #endif
 
 #include "daemon/listen.h"
-#include "util/log.h"
 #include "util/mem.h"
 
 #define LISTEN_BACKLOG 128
@@ -63,8 +62,9 @@ struct listen_unix_opts {
     gid_t   gid;
 };
 
-/* listen_unix_opt - one ",mode=", ",owner=" or ",group=" option; 0 or -1 (logged) */
-static int listen_unix_opt(const char *spec, const char *opt, struct listen_unix_opts *o)
+/* listen_unix_opt - one ",mode=", ",owner=" or ",group=" option; 0 or -1 (why) */
+static int listen_unix_opt(const char *spec, const char *opt, struct listen_unix_opts *o,
+			           char *why, size_t why_len)
 {
     const char *value = strchr(opt, '=') + 1;
     struct passwd *pw;
@@ -76,7 +76,8 @@ static int listen_unix_opt(const char *spec, const char *opt, struct listen_unix
     num = strtoul(value, &end, strncmp(opt, "mode=", 5) == 0 ? 8 : 10);
     if (strncmp(opt, "mode=", 5) == 0) {
 	if (*value == 0 || *end != 0 || errno || num > 0777) {
-	    log_error("unix:%s: mode=%s: expected an octal mode (at most 0777)", spec, value);
+	    snprintf(why, why_len, "unix:%s: mode=%s: expected an octal mode (at most 0777)",
+		     spec, value);
 	    return (-1);
 	}
 	o->mode = (mode_t) num;
@@ -86,7 +87,7 @@ static int listen_unix_opt(const char *spec, const char *opt, struct listen_unix
 	else if (*value && *end == 0 && errno == 0 && num < (uid_t) -1)
 	    o->uid = (uid_t) num;
 	else {
-	    log_error("unix:%s: owner=%s: no such user", spec, value);
+	    snprintf(why, why_len, "unix:%s: owner=%s: no such user", spec, value);
 	    return (-1);
 	}
     } else {
@@ -95,7 +96,7 @@ static int listen_unix_opt(const char *spec, const char *opt, struct listen_unix
 	else if (*value && *end == 0 && errno == 0 && num < (gid_t) -1)
 	    o->gid = (gid_t) num;
 	else {
-	    log_error("unix:%s: group=%s: no such group", spec, value);
+	    snprintf(why, why_len, "unix:%s: group=%s: no such group", spec, value);
 	    return (-1);
 	}
     }
@@ -104,9 +105,10 @@ static int listen_unix_opt(const char *spec, const char *opt, struct listen_unix
 
 /*
  * listen_unix_spec - split "PATH[,mode=OCTAL][,owner=USER][,group=GROUP]":
- * the path (new memory) and the options; NULL (logged) on a bad option
+ * the path (new memory) and the options; NULL (why) on a bad option
  */
-static char *listen_unix_spec(const char *spec, struct listen_unix_opts *o)
+static char *listen_unix_spec(const char *spec, struct listen_unix_opts *o,
+			              char *why, size_t why_len)
 {
     char   *path = mem_strdup(spec);
     char   *comma;
@@ -117,7 +119,7 @@ static char *listen_unix_spec(const char *spec, struct listen_unix_opts *o)
     while ((comma = strrchr(path, ',')) != NULL
 	   && (strncmp(comma + 1, "mode=", 5) == 0 || strncmp(comma + 1, "owner=", 6) == 0
 	       || strncmp(comma + 1, "group=", 6) == 0)) {
-	if (listen_unix_opt(spec, comma + 1, o) < 0) {
+	if (listen_unix_opt(spec, comma + 1, o, why, why_len) < 0) {
 	    free(path);
 	    return (NULL);
 	}
@@ -164,9 +166,10 @@ static int listen_unix_probe(const struct sockaddr_un *sun)
 /*
  * listen_unix_free_path - a path where a new socket may go: 0 when there
  * is nothing, 1 when there is a stale socket (its identity in *stale), -1
- * (logged) when another server answers there or it cannot be told
+ * (why) when another server answers there or it cannot be told
  */
-static int listen_unix_free_path(const char *path, struct stat *stale)
+static int listen_unix_free_path(const char *path, struct stat *stale,
+				         char *why, size_t why_len)
 {
     struct sockaddr_un sun;
     int     answered;
@@ -174,23 +177,24 @@ static int listen_unix_free_path(const char *path, struct stat *stale)
     if (lstat(path, stale) < 0) {
 	if (errno == ENOENT)
 	    return (0);
-	log_error_errno("unix:%s", path);
+	snprintf(why, why_len, "unix:%s: %s", path, strerror(errno));
 	return (-1);
     }
     if (!S_ISSOCK(stale->st_mode)) {
-	log_error("unix:%s: exists and is not a socket: not replaced", path);
+	snprintf(why, why_len, "unix:%s: exists and is not a socket: not replaced", path);
 	return (-1);
     }
     memset(&sun, 0, sizeof(sun));
     sun.sun_family = AF_UNIX;
     strcpy(sun.sun_path, path);
     if ((answered = listen_unix_probe(&sun)) > 0) {
-	log_error("unix:%s: another server answers on this socket", path);
+	snprintf(why, why_len, "unix:%s: another server answers on this socket", path);
 	return (-1);
     }
     /* Only a refused connection proves the socket stale (EACCES proves nothing). */
     if (answered < 0) {
-	log_error_errno("unix:%s: cannot tell whether another server answers on this socket", path);
+	snprintf(why, why_len, "unix:%s: cannot tell whether another server answers on this "
+		 "socket: %s", path, strerror(errno));
 	return (-1);
     }
     return (1);
@@ -301,8 +305,8 @@ fail:
     return (-1);
 }
 
-/* listen_unix - unix:/path[,mode=OCTAL][,owner=USER][,group=GROUP] */
-static int listen_unix(const char *spec)
+/* listen_unix - unix:/path[,mode=OCTAL][,owner=USER][,group=GROUP]; -1 (why) */
+static int listen_unix(const char *spec, char *why, size_t why_len)
 {
     struct listen_unix_opts o;
     struct sockaddr_un sun;
@@ -311,14 +315,14 @@ static int listen_unix(const char *spec)
     char   *path, *dir, *slash;
     int     fd = -1, dirfd = -1, cwd = -1, free_path;
 
-    if ((path = listen_unix_spec(spec, &o)) == NULL)
+    if ((path = listen_unix_spec(spec, &o, why, why_len)) == NULL)
 	return (-1);
     slash = strrchr(path, '/');
     dir = slash ? mem_strndup(path, slash == path ? 1 : (size_t) (slash - path)) : mem_strdup(".");
     if (strlen(path) >= sizeof(sun.sun_path) || (slash && slash[1] == 0) || *path == 0) {
-	log_error("unix:%s: %s", path, *path && strlen(path) >= sizeof(sun.sun_path) ?
-		  "path too long" : "expected unix:PATH");
-    } else if ((free_path = listen_unix_free_path(path, &stale)) >= 0) {
+	snprintf(why, why_len, "unix:%s: %s", path, *path && strlen(path) >= sizeof(sun.sun_path) ?
+		 "path too long" : "expected unix:PATH");
+    } else if ((free_path = listen_unix_free_path(path, &stale, why, why_len)) >= 0) {
 	if ((cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
 	    || (dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 	    step = "cannot open its directory (or the working directory)";
@@ -326,7 +330,8 @@ static int listen_unix(const char *spec)
 	    fd = listen_unix_make(dirfd, slash ? slash + 1 : path, &o,
 				  free_path ? &stale : NULL, &st, &step);
 	if (fd < 0 || listen(fd, LISTEN_BACKLOG) < 0 || listen_prepare(fd) < 0) {
-	    log_error_errno("unix:%s: %s", path, fd < 0 ? step : "cannot listen");
+	    snprintf(why, why_len, "unix:%s: %s: %s", path, fd < 0 ? step : "cannot listen",
+		     strerror(errno));
 	    if (fd >= 0)
 		close(fd);
 	    fd = -1;
@@ -337,8 +342,13 @@ static int listen_unix(const char *spec)
 	    listen_files[listen_nfiles].dev = st.st_dev;
 	    listen_files[listen_nfiles++].ino = st.st_ino;
 	}
-	if (cwd >= 0 && fchdir(cwd) < 0)
-	    log_error_errno("cannot go back to the working directory");
+	if (cwd >= 0 && fchdir(cwd) < 0) {
+	    snprintf(why, why_len, "cannot go back to the working directory: %s",
+		     strerror(errno));
+	    if (fd >= 0)
+		listen_close(fd, 1);
+	    fd = -1;
+	}
     }
     if (cwd >= 0)
 	close(cwd);
@@ -349,8 +359,8 @@ static int listen_unix(const char *spec)
     return (fd);
 }
 
-/* listen_inet - inet:HOST:PORT or inet:[HOST]:PORT */
-static int listen_inet(const char *spec)
+/* listen_inet - inet:HOST:PORT or inet:[HOST]:PORT; -1 (why) */
+static int listen_inet(const char *spec, char *why, size_t why_len)
 {
     struct addrinfo hints, *res, *ai;
     char   *host = mem_strdup(spec);
@@ -365,7 +375,7 @@ static int listen_inet(const char *spec)
 	*port++ = 0;
     }
     if (port == NULL || *port == 0 || *host == 0) {
-	log_error("inet:%s: expected inet:HOST:PORT", spec);
+	snprintf(why, why_len, "inet:%s: expected inet:HOST:PORT", spec);
 	free(host);
 	return (-1);
     }
@@ -374,7 +384,7 @@ static int listen_inet(const char *spec)
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
     if ((err = getaddrinfo(host, port, &hints, &res)) != 0) {
-	log_error("inet:%s: %s", spec, gai_strerror(err));
+	snprintf(why, why_len, "inet:%s: %s", spec, gai_strerror(err));
 	free(host);
 	return (-1);
     }
@@ -391,20 +401,20 @@ static int listen_inet(const char *spec)
 	errno = err;
     }
     if (fd < 0)
-	log_error_errno("inet:%s", spec);
+	snprintf(why, why_len, "inet:%s: %s", spec, strerror(errno));
     freeaddrinfo(res);
     free(host);
     return (fd);
 }
 
 /* listen_open - a listening socket for endpoint */
-int     listen_open(const char *endpoint)
+int     listen_open(const char *endpoint, char *why, size_t why_len)
 {
     if (strncmp(endpoint, "unix:", 5) == 0)
-	return (listen_unix(endpoint + 5));
+	return (listen_unix(endpoint + 5, why, why_len));
     if (strncmp(endpoint, "inet:", 5) == 0)
-	return (listen_inet(endpoint + 5));
-    log_error("%s: expected unix:PATH or inet:HOST:PORT", endpoint);
+	return (listen_inet(endpoint + 5, why, why_len));
+    snprintf(why, why_len, "%s: expected unix:PATH or inet:HOST:PORT", endpoint);
     return (-1);
 }
 
@@ -425,8 +435,8 @@ static void *listen_libsystemd(const char *name)
 }
 #endif
 
-/* listen_systemd_env - LISTEN_PID and LISTEN_FDS, read by hand */
-static int listen_systemd_env(void)
+/* listen_systemd_env - LISTEN_PID and LISTEN_FDS, read by hand; -1 (why) */
+static int listen_systemd_env(char *why, size_t why_len)
 {
     const char *pid = getenv("LISTEN_PID");
     const char *fds = getenv("LISTEN_FDS");
@@ -437,7 +447,7 @@ static int listen_systemd_env(void)
     if (pid != NULL && fds != NULL && strtol(pid, &end, 10) == (long) getpid() && *end == 0) {
 	val = strtol(fds, &end, 10);
 	if (*end != 0 || val < 0 || val > 1024) {
-	    log_error("LISTEN_FDS=%s: not a number of sockets", fds);
+	    snprintf(why, why_len, "LISTEN_FDS=%s: not a number of sockets", fds);
 	    return (-1);
 	}
 	n = (int) val;
@@ -461,7 +471,7 @@ static int listen_is_listening(int fd)
 }
 
 /* listen_systemd - sockets passed by systemd, from fd 3 */
-int     listen_systemd(void)
+int     listen_systemd(char *why, size_t why_len)
 {
     int     n, fd;
 
@@ -472,22 +482,22 @@ int     listen_systemd(void)
 	int     (*listen_fds) (int) = (int (*) (int)) listen_libsystemd("sd_listen_fds");
 
 	if (listen_fds == NULL)
-	    n = listen_systemd_env();
+	    n = listen_systemd_env(why, why_len);
 	else if ((n = listen_fds(1)) < 0)
-	    log_error("LISTEN_FDS: %s", strerror(-n));
+	    snprintf(why, why_len, "LISTEN_FDS: %s", strerror(-n));
     }
 #else
-    n = listen_systemd_env();
+    n = listen_systemd_env(why, why_len);
 #endif
     for (fd = 3; n > 0 && fd < 3 + n; fd++) {
 	if (!listen_is_listening(fd)) {
 	    /* e.g. Accept=yes in the .socket unit passes a connection */
-	    log_error("LISTEN_FDS: descriptor %d is not a listening stream socket "
-		      "(use Accept=no in the socket unit)", fd);
+	    snprintf(why, why_len, "LISTEN_FDS: descriptor %d is not a listening stream socket "
+		     "(use Accept=no in the socket unit)", fd);
 	    return (-1);
 	}
 	if (listen_prepare(fd) < 0) {
-	    log_error_errno("LISTEN_FDS: socket %d", fd);
+	    snprintf(why, why_len, "LISTEN_FDS: socket %d: %s", fd, strerror(errno));
 	    return (-1);
 	}
     }

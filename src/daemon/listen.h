@@ -12,18 +12,26 @@
  * libsystemd when built with it; libsystemd is loaded only then (and for
  * sd_notify when NOTIFY_SOCKET is set), never in spawn mode. Every
  * listening socket is non-blocking and close-on-exec.
+ *
+ * DIAGNOSTICS
+ *	Nothing is printed: a socket that cannot be had is -1 with the
+ *	reason in the caller's why buffer (why_len bytes), for certpolicyd
+ *	to log before it exits.
  */
 #ifndef CERTPOLICY_LISTEN_H
 #define CERTPOLICY_LISTEN_H
 
-/* listen_open - a listening socket for endpoint; -1 with a message logged */
-int     listen_open(const char *endpoint);
+#include <stddef.h>
+
+/* listen_open - a listening socket for endpoint; -1 with the reason in why */
+int     listen_open(const char *endpoint, char *why, size_t why_len);
 
 /*
  * listen_systemd - the number of sockets passed by systemd (from fd 3), or
- * 0; -1 (logged) when LISTEN_FDS is bad. The caller bounds the number.
+ * 0; -1 with the reason in why when LISTEN_FDS is bad. The caller bounds
+ * the number.
  */
-int     listen_systemd(void);
+int     listen_systemd(char *why, size_t why_len);
 
 /* listen_notify - "READY=1" or "STOPPING=1" to systemd, when NOTIFY_SOCKET is set */
 void    listen_notify(const char *state);

@@ -9,11 +9,14 @@
 #ifndef CERTPOLICY_PRIVS_H
 #define CERTPOLICY_PRIVS_H
 
+#include <stddef.h>
+
 /*
  * privs_settle - become user (when given) and check the result: 0, or -1
- * with the reason logged (no -u while root, an unknown user, a change
- * that did not happen or could be undone).
+ * with the reason in why (why_len bytes): no -u while root, an unknown
+ * user, a change that did not happen or could be undone. Nothing is
+ * printed.
  */
-int     privs_settle(const char *user);
+int     privs_settle(const char *user, char *why, size_t why_len);
 
 #endif

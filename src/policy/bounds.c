@@ -42,7 +42,7 @@ void    bounds_init(struct bounds *bounds, const struct bound_def *table, int co
 }
 
 /* bounds_set - "NAME=VALUE" */
-int     bounds_set(struct bounds *bounds, const char *assignment)
+int     bounds_set(struct bounds *bounds, const char *assignment, char *why, size_t why_len)
 {
     const char *eq = strchr(assignment, '=');
     char    names[256] = "";
@@ -58,12 +58,12 @@ int     bounds_set(struct bounds *bounds, const char *assignment)
 	    || strncmp(def->name, assignment, (size_t) (eq - assignment)) != 0)
 	    continue;
 	if (settings_parse_number(eq + 1, 0, &val) < 0 || val < def->min || val > def->max) {
-	    log_error("-o %s: expected a number in %lld..%lld", assignment, def->min, def->max);
+	    snprintf(why, why_len, "expected a number in %lld..%lld", def->min, def->max);
 	    return (-1);
 	}
 	bounds->value[i] = val;
 	return (0);
     }
-    log_error("-o %s: expected NAME=VALUE with NAME one of %s", assignment, names);
+    snprintf(why, why_len, "expected NAME=VALUE with NAME one of %s", names);
     return (-1);
 }

@@ -55,7 +55,10 @@ extern const struct bound_def bounds_daemon[BOUND_DAEMON_COUNT];
 /* bounds_init - every limit of the table at its default */
 void    bounds_init(struct bounds *bounds, const struct bound_def *table, int count);
 
-/* bounds_set - "NAME=VALUE"; 0, or -1 with a message logged */
-int     bounds_set(struct bounds *bounds, const char *assignment);
+/*
+ * bounds_set - "NAME=VALUE": 0, or -1 with the reason in why (why_len
+ * bytes; the caller names the assignment). Nothing is printed.
+ */
+int     bounds_set(struct bounds *bounds, const char *assignment, char *why, size_t why_len);
 
 #endif

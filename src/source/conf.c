@@ -277,26 +277,24 @@ static void conf_cross_check(struct conf *conf)
  * half new, or cut short; the file must look the same before and after
  * the read, and conf_unchanged() asks again before outputs are replaced.
  */
-struct conf *conf_read(const char *path, const struct bounds *bounds)
+struct conf *conf_read(const char *path, const struct bounds *bounds,
+			       char *why, size_t why_len)
 {
     struct conf *conf;
     struct stat before, after;
     char   *data;
-    char    why[512];
     size_t  len;
 
     if (stat(path, &before) < 0) {
-	log_error("%s: cannot open: %s", path, strerror(errno));
+	snprintf(why, why_len, "cannot open: %s", strerror(errno));
 	return (NULL);
     }
     if ((data = file_read_all(path, (size_t) bounds->value[BOUND_MAX_SOURCE_SIZE],
-			      "max_source_size", &len, why, sizeof(why))) == NULL) {
-	log_error("%s: %s", path, why);
+			      "max_source_size", &len, why, why_len)) == NULL)
 	return (NULL);
-    }
     if (stat(path, &after) < 0 || !file_same(&before, &after)
 	|| (S_ISREG(after.st_mode) && (off_t) len != after.st_size)) {
-	log_error("%s: the file changed while it was read; try again", path);
+	snprintf(why, why_len, "the file changed while it was read; try again");
 	free(data);
 	return (NULL);
     }
@@ -308,14 +306,14 @@ struct conf *conf_read(const char *path, const struct bounds *bounds)
 }
 
 /* conf_unchanged - the source file is still the one read */
-int     conf_unchanged(const struct conf *conf)
+int     conf_unchanged(const struct conf *conf, char *why, size_t why_len)
 {
     struct stat now;
 
     if (!conf->read_file)
 	return (1);
     if (stat(conf->path, &now) < 0 || !file_same(&conf->source, &now)) {
-	log_error("%s: the file changed while it was compiled; try again", conf->path);
+	snprintf(why, why_len, "the file changed while it was compiled; try again");
 	return (0);
     }
     return (1);

@@ -12,8 +12,9 @@
  *	FILE:LINE: error or warning (diag.h); clientset and tls_policy add
  *	theirs to the same collector. Nothing here prints them: the command
  *	layer does (diag_print), and conf_free() drops what is left.
- *	conf_read() and conf_unchanged() log why a file could not be read
- *	or changed while it was used (log_error) and return NULL or 0.
+ *	conf_read() and conf_unchanged() return NULL or 0 with the reason
+ *	in the caller's why buffer when the file cannot be read or changed
+ *	while it was used.
  */
 #ifndef CERTPOLICY_CONF_H
 #define CERTPOLICY_CONF_H
@@ -67,14 +68,18 @@ struct conf {
     char    text_sha256[65];		/* of the text parsed, in hex */
 };
 
-/* conf_read - read and check path; NULL only if the file cannot be read */
-struct conf *conf_read(const char *path, const struct bounds *bounds);
+/*
+ * conf_read - read and check path; NULL only if the file cannot be read,
+ * with the reason in why (why_len bytes; the caller names the file)
+ */
+struct conf *conf_read(const char *path, const struct bounds *bounds,
+		               char *why, size_t why_len);
 
 /*
  * conf_unchanged - the source file is still the one read: 1, or 0 with
- * the reason logged. Always 1 for text given to conf_parse().
+ * the reason in why. Always 1 for text given to conf_parse().
  */
-int     conf_unchanged(const struct conf *conf);
+int     conf_unchanged(const struct conf *conf, char *why, size_t why_len);
 
 /* conf_parse - check the text of a source file named path (for messages) */
 struct conf *conf_parse(const char *path, const char *data, size_t len,

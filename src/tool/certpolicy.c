@@ -85,9 +85,12 @@ static struct clientset *tool_load(struct tool *tool, int with_warnings, const c
 {
     struct conf *conf;
     struct clientset *set;
+    char    why[512];
 
-    if ((conf = conf_read(tool->config, &tool->bounds)) == NULL)
+    if ((conf = conf_read(tool->config, &tool->bounds, why, sizeof(why))) == NULL) {
+	log_error("%s: %s", tool->config, why);
 	exit(1);
+    }
     set = clientset_build(conf, time_now());
     diag_print(&conf->diag, with_warnings || conf->diag.errors);
     if (conf->diag.errors) {
@@ -494,6 +497,7 @@ int     main(int argc, char **argv)
     struct tool tool;
     size_t  i;
     int     ch;
+    char    why[512];
 
     log_open("certpolicy", LOG_SINK_STDERR);
     tool.config = CERTPOLICY_CONFDIR "/certpolicy.conf";
@@ -508,8 +512,10 @@ int     main(int argc, char **argv)
 	    tool.config = optarg;
 	    break;
 	case 'o':
-	    if (bounds_set(&tool.bounds, optarg) < 0)
+	    if (bounds_set(&tool.bounds, optarg, why, sizeof(why)) < 0) {
+		log_error("-o %s: %s", optarg, why);
 		exit(EXIT_USAGE);
+	    }
 	    break;
 	case 'h':
 	    fputs(usage_text, stdout);

@@ -411,6 +411,7 @@ int     compile_run_with(const struct clientset *set, int run_postmap,
 {
     const struct conf *conf = set->conf;
     struct compile_outputs outs;
+    char    why[256];
     int     err = 0, i;
 
     outs.count = 0;
@@ -429,8 +430,10 @@ int     compile_run_with(const struct clientset *set, int run_postmap,
     if (source != NULL)
 	*compile_new_output(&outs) = source->file;
     /* Last thing before the outputs are replaced: was the source edited meanwhile? */
-    if (err == 0 && !conf_unchanged(conf))
+    if (err == 0 && !conf_unchanged(conf, why, sizeof(why))) {
+	log_error("%s: %s", conf->path, why);
 	err = -1;
+    }
     if (err == 0)
 	err |= compile_interrupted();
     if (err) {

@@ -42,8 +42,10 @@ int     query_run(const char *config, const struct bounds *bounds,
     const char *reason;
     int     changed, digest;
 
-    if ((conf = conf_read(config, bounds)) == NULL)
+    if ((conf = conf_read(config, bounds, why, sizeof(why))) == NULL) {
+	log_error("%s: %s", config, why);
 	return (-1);
+    }
     diag_print(&conf->diag, 0);
     if (conf->diag.errors) {
 	log_error("%s: %d errors", config, conf->diag.errors);
