@@ -5,6 +5,11 @@
  * (bounds_tool), the policy server what a client may send (bounds_daemon).
  * Every limit has a name, a default and a range in one place; a value out
  * of range is refused.
+ *
+ * DIAGNOSTICS
+ *	Nothing is printed: bounds_set() returns -1 with the reason in the
+ *	caller's why buffer. A table larger than BOUNDS_MAX is our bug
+ *	(log_panic).
  */
 #ifndef CERTPOLICY_BOUNDS_H
 #define CERTPOLICY_BOUNDS_H

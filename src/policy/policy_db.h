@@ -14,6 +14,15 @@
  * calls filewatch_drain(&db->watch) when it is readable; both files are
  * then examined only after a change in their directories (or every
  * 250 ms), not before every request.
+ *
+ * The settings of a usable file are checked and typed (struct settings,
+ * settings_load()): the decision reads db->set.revocation_on and the
+ * like, never a setting's text.
+ *
+ * DIAGNOSTICS
+ *	Nothing is printed: why a file is unusable is in db->file.why (the
+ *	status database's in the why of policy_db_status()), for the
+ *	daemon's loop or the query command to report.
  */
 #ifndef CERTPOLICY_POLICY_DB_H
 #define CERTPOLICY_POLICY_DB_H

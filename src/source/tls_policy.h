@@ -19,6 +19,11 @@
  * follows Postfix's host-name rules; protocols' >= and <= take the
  * versions Postfix knows for them (not SSLv2); a .domain:port next-hop,
  * which Postfix never looks up, is a warning.
+ *
+ * DIAGNOSTICS
+ *	Nothing is printed: every problem is an error or a warning in the
+ *	caller's FILE:LINE: collector (diag.h), the one conf and clientset
+ *	report into.
  */
 #ifndef CERTPOLICY_TLS_POLICY_H
 #define CERTPOLICY_TLS_POLICY_H

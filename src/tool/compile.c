@@ -130,6 +130,7 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
 
     af = compile_new_output(outs);
     if (atomic_open(af, conf->set.value[SET_DATABASE], 0644) < 0) {
+	log_error("%s", af->why);
 	outs->count--;
 	return (-1);
     }
@@ -188,7 +189,11 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
 	log_error_errno("cannot write %s", af->temp);
 	return (-1);
     }
-    return (atomic_close(af));
+    if (atomic_close(af) < 0) {
+	log_error("%s", af->why);
+	return (-1);
+    }
+    return (0);
 }
 
 /* compile_postmap - run postmap_command TYPE:PATH; 0 or -1 (logged) */
@@ -264,6 +269,7 @@ static int compile_map(const struct clientset *set, enum setting_id id, int run_
 
     af = compile_new_output(outs);
     if (atomic_open(af, path, 0644) < 0) {
+	log_error("%s", af->why);
 	outs->count--;
 	return (-1);
     }
@@ -272,8 +278,10 @@ static int compile_map(const struct clientset *set, enum setting_id id, int run_
     compile_write_path(fp, conf->path);
     fprintf(fp, ".\n# Do not edit: edit the source and run \"certpolicy compile\".\n");
     write(set, fp);
-    if (atomic_close(af) < 0)
+    if (atomic_close(af) < 0) {
+	log_error("%s", af->why);
 	goto done;
+    }
     if (!run_postmap || map->index_suffix == NULL) {
 	ret = 0;				/* texthash, or --no-postmap */
 	goto done;
@@ -346,6 +354,7 @@ static int compile_commit(struct compile_outputs *outs, const struct compile_sou
 
     for (i = 0; i < outs->count; i++) {
 	if (atomic_keep(outs->file + i) < 0) {
+	    log_error("%s", outs->file[i].why);
 	    for (j = 0; j < outs->count; j++)
 		atomic_abort(outs->file + j);
 	    log_error("nothing was changed");
@@ -353,8 +362,10 @@ static int compile_commit(struct compile_outputs *outs, const struct compile_sou
 	}
     }
     for (i = 0; i < outs->count; i++) {
-	if (atomic_commit(outs->file + i) < 0)
+	if (atomic_commit(outs->file + i) < 0) {
+	    log_error("%s", outs->file[i].why);
 	    break;
+	}
     }
     if (i == outs->count && src != NULL && !compile_source_intact(src, outs->file + i - 1)) {
 	log_error("%s: the file was written by something else while it was being replaced "
@@ -365,7 +376,8 @@ static int compile_commit(struct compile_outputs *outs, const struct compile_sou
 	return (0);
     }
     for (j = i - 1; j >= 0; j--)
-	(void) atomic_restore(outs->file + j);
+	if (atomic_restore(outs->file + j) < 0)
+	    log_error("%s", outs->file[j].why);
     for (j = 0; j < outs->count; j++) {
 	if (j < i)
 	    atomic_forget(outs->file + j);

@@ -206,8 +206,10 @@ static int edit_write(const struct edit_source *src, const struct edit_text *t,
 
     out->read_fd = src->fd;
     out->read_st = src->st;
-    if (atomic_open(af, src->target, src->st.st_mode & 07777) < 0)
+    if (atomic_open(af, src->target, src->st.st_mode & 07777) < 0) {
+	log_error("%s", af->why);
 	return (-1);
+    }
     if (fchown(af->fd, src->st.st_uid, src->st.st_gid) < 0 && geteuid() == 0) {
 	log_error_errno("cannot give %s the owner of %s", af->temp, src->target);
 	atomic_abort(af);

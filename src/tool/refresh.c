@@ -553,8 +553,10 @@ int     refresh_run(const struct clientset *set)
     refresh_all(&r);
     pthread_mutex_destroy(&r.lock);
     htable_free(&r.skipped);
-    if (atomic_open(&af, r.conf->set.value[SET_STATUS_DATABASE], 0644) < 0)
+    if (atomic_open(&af, r.conf->set.value[SET_STATUS_DATABASE], 0644) < 0) {
+	log_error("%s", af.why);
 	goto done;
+    }
     statuswrite_start(&r.out, af.fd);
     refresh_write(&r);
     if (statuswrite_finish(&r.out) < 0) {
@@ -563,6 +565,7 @@ int     refresh_run(const struct clientset *set)
 	goto done;
     }
     if (atomic_close(&af) < 0 || atomic_commit(&af) < 0) {
+	log_error("%s", af.why);
 	atomic_abort(&af);
 	goto done;
     }

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,21 @@
 #include "util/atomic_file.h"
 #include "util/log.h"
 #include "util/mem.h"
+
+/* atomic_why - the reason of a failure, with errno's text, in af->why; errno kept */
+static void LOG_PRINTF(2, 3) atomic_why(struct atomic_file *af, const char *fmt,...)
+{
+    int     err = errno;
+    size_t  len;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(af->why, sizeof(af->why), fmt, ap);
+    va_end(ap);
+    len = strlen(af->why);
+    snprintf(af->why + len, sizeof(af->why) - len, ": %s", strerror(err));
+    errno = err;
+}
 
 /* atomic_open - create a temporary file beside target */
 int     atomic_open(struct atomic_file *af, const char *target, mode_t mode)
@@ -33,13 +49,14 @@ int     atomic_open(struct atomic_file *af, const char *target, mode_t mode)
     af->fp = NULL;
     af->backup = NULL;
     af->kept = af->linked = af->adopted = 0;
+    af->why[0] = 0;
     if ((af->fd = mkstemp(af->temp)) < 0) {
-	log_error_errno("cannot create a temporary file for %s", target);
+	atomic_why(af, "cannot create a temporary file for %s", target);
 	atomic_release(af);
 	return (-1);
     }
     if (fchmod(af->fd, mode) < 0) {
-	log_error_errno("cannot set the mode of %s", af->temp);
+	atomic_why(af, "cannot set the mode of %s", af->temp);
 	atomic_abort(af);
 	return (-1);
     }
@@ -64,6 +81,7 @@ void    atomic_adopt(struct atomic_file *af, const char *temp, const char *targe
     af->backup = NULL;
     af->kept = af->linked = 0;
     af->adopted = 1;
+    af->why[0] = 0;
 }
 
 /* atomic_close - flush, fsync and close */
@@ -87,7 +105,7 @@ int     atomic_close(struct atomic_file *af)
     af->fd = -1;
     if (err) {
 	errno = err;
-	log_error_errno("cannot write %s", af->temp);
+	atomic_why(af, "cannot write %s", af->temp);
 	return (-1);
     }
     return (0);
@@ -170,7 +188,7 @@ int     atomic_keep(struct atomic_file *af)
 	free(af->backup);
 	af->backup = NULL;
 	if (errno != ENOENT) {
-	    log_error_errno("cannot keep the previous version of %s", af->target);
+	    atomic_why(af, "cannot keep the previous version of %s", af->target);
 	    return (-1);
 	}
     }
@@ -184,7 +202,7 @@ int     atomic_restore(struct atomic_file *af)
     if (!af->kept)
 	return (0);
     if (af->backup != NULL ? rename(af->backup, af->target) < 0 : unlink(af->target) < 0) {
-	log_error_errno("cannot put back the previous version of %s", af->target);
+	atomic_why(af, "cannot put back the previous version of %s", af->target);
 	return (-1);
     }
     free(af->backup);
@@ -208,7 +226,7 @@ void    atomic_forget(struct atomic_file *af)
 int     atomic_commit(struct atomic_file *af)
 {
     if (rename(af->temp, af->target) < 0) {
-	log_error_errno("cannot rename %s to %s", af->temp, af->target);
+	atomic_why(af, "cannot rename %s to %s", af->temp, af->target);
 	return (-1);
     }
     atomic_sync_dir(af->target);

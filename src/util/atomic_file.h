@@ -14,12 +14,19 @@
  * atomic_restore() puts each earlier target back (or removes it when
  * there was none), and atomic_forget() drops the links once every rename
  * has worked.
+ *
+ * DIAGNOSTICS
+ *	Nothing is printed: a failure returns -1 with the reason (and
+ *	errno's text) in af->why, for the caller to report. Out of memory
+ *	and a failing fdopen() are fatal (log_fatal).
  */
 #ifndef CERTPOLICY_ATOMIC_FILE_H
 #define CERTPOLICY_ATOMIC_FILE_H
 
 #include <stdio.h>
 #include <sys/types.h>
+
+#define ATOMIC_WHY_MAX 4096		/* bytes of af->why, with its NUL */
 
 struct atomic_file {
     char   *target;			/* the final name */
@@ -30,11 +37,12 @@ struct atomic_file {
     int     kept;			/* atomic_keep() ran: backup, or no target */
     int     linked;			/* backup is a hard link, not a copy */
     int     adopted;			/* written by another program (postmap) */
+    char    why[ATOMIC_WHY_MAX];	/* why the last call failed */
 };
 
 /*
  * atomic_open - create a temporary file beside target with the given
- * mode. Returns 0, or -1 with a message logged.
+ * mode. Returns 0, or -1 with the reason in af->why.
  */
 int     atomic_open(struct atomic_file *af, const char *target, mode_t mode);
 
@@ -48,21 +56,21 @@ FILE   *atomic_stdio(struct atomic_file *af);
  */
 void    atomic_adopt(struct atomic_file *af, const char *temp, const char *target);
 
-/* atomic_close - flush, fsync and close the temporary file; 0 or -1 (logged) */
+/* atomic_close - flush, fsync and close the temporary file; 0 or -1 (af->why, errno) */
 int     atomic_close(struct atomic_file *af);
 
-/* atomic_commit - rename the temporary file over the target; 0 or -1 (logged) */
+/* atomic_commit - rename the temporary file over the target; 0 or -1 (af->why) */
 int     atomic_commit(struct atomic_file *af);
 
 /*
  * atomic_keep - before atomic_commit(): link the target's current version
- * to a backup name (none when there is no target). 0, or -1 (logged).
+ * to a backup name (none when there is no target). 0, or -1 (af->why).
  */
 int     atomic_keep(struct atomic_file *af);
 
 /*
  * atomic_restore - after atomic_commit(): put the kept version back, or
- * remove the target when there was none. 0, or -1 (logged).
+ * remove the target when there was none. 0, or -1 (af->why).
  */
 int     atomic_restore(struct atomic_file *af);
 

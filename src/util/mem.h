@@ -3,6 +3,11 @@
  *
  * Out of memory is an environment failure: these report it with
  * log_fatal() and exit, so callers need no checks.
+ *
+ * DIAGNOSTICS
+ *	Only log_fatal(), for out of memory, a size that does not fit in a
+ *	size_t, or a format mem_printf() cannot expand. Nothing else is
+ *	printed.
  */
 #ifndef CERTPOLICY_MEM_H
 #define CERTPOLICY_MEM_H
