@@ -261,7 +261,7 @@ static void conf_cross_check(struct conf *conf)
 	diag_error(&conf->diag, conf->set_line[SET_REVOCATION_CHECK],
 		   "revocation_check = %s needs client_ca_file",
 		   conf->set.value[SET_REVOCATION_CHECK]);
-    if (*conf->set.value[SET_RELAY_CLIENTCERTS]
+    if (conf->set.relay_clientcerts.path != NULL
 	&& settings_equal(&conf->set, SET_RELAY_CLIENTCERTS, &conf->set, SET_TLS_POLICY_MAP))
 	diag_error(&conf->diag, conf->set_line[SET_TLS_POLICY_MAP],
 		   "tls_policy_map and relay_clientcerts name the same map");
