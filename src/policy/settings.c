@@ -155,13 +155,12 @@ static char *settings_list(const struct setting_def *def, const char *value,
 			           char *why, size_t why_len)
 {
     char   *copy = mem_strdup(value);
-    char   *out = mem_alloc(strlen(value) * 2 + 1);
+    char   *out;
     char  **items = NULL;
     size_t  count = 0, cap = 0, i;
     char   *item;
     char   *save = NULL;
 
-    *out = 0;
     for (item = strtok_r(copy, ", \t", &save); item; item = strtok_r(NULL, ", \t", &save)) {
 	if (check(def, item, why, why_len) < 0)
 	    goto bad;
@@ -173,10 +172,8 @@ static char *settings_list(const struct setting_def *def, const char *value,
 	}
 	items = mem_grow(items, count, &cap, sizeof(*items));
 	items[count++] = item;
-	if (count > 1)
-	    strcat(out, ", ");
-	strcat(out, item);
     }
+    out = mem_join(items, count, ", ");
     free(items);
     free(copy);
     return (out);
@@ -184,7 +181,6 @@ static char *settings_list(const struct setting_def *def, const char *value,
 bad:
     free(items);
     free(copy);
-    free(out);
     return (NULL);
 }
 

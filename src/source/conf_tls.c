@@ -52,7 +52,7 @@ static void conf_tls(struct conf *conf, struct htable *nexthops, const struct co
     const struct srcwords *words = &tl->words;
     int     line = tl->line;
     struct conf_tls *t;
-    size_t  len = 0, i;
+    size_t  i;
     void   *prev;
     char    why[512];
 
@@ -80,14 +80,7 @@ static void conf_tls(struct conf *conf, struct htable *nexthops, const struct co
     t = conf->tls + conf->ntls++;
     t->nexthop = mem_strdup(words->word[1]);
     t->line = line;
-    for (i = 2; i < words->count; i++)
-	len += strlen(words->word[i]) + 1;
-    t->policy = mem_alloc(len + 1);
-    for (*t->policy = 0, i = 2; i < words->count; i++) {
-	if (i > 2)
-	    strcat(t->policy, " ");
-	strcat(t->policy, words->word[i]);
-    }
+    t->policy = mem_join(words->word + 2, words->count - 2, " ");
 }
 
 /* conf_tls_check - check and keep the tls lines, in file order */

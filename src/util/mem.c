@@ -118,3 +118,25 @@ char   *mem_printf(const char *fmt,...)
     va_end(ap);
     return (buf);
 }
+
+/* mem_join - strings joined by a separator */
+char   *mem_join(char *const *words, size_t count, const char *sep)
+{
+    size_t  len = 0, seplen = strlen(sep), i;
+    char   *out, *cp;
+
+    for (i = 0; i < count; i++)
+	len = mem_size_add(len, mem_size_add(strlen(words[i]), i ? seplen : 0));
+    cp = out = mem_alloc(mem_size_add(len, 1));
+    for (i = 0; i < count; i++) {
+	if (i > 0) {
+	    memcpy(cp, sep, seplen);
+	    cp += seplen;
+	}
+	len = strlen(words[i]);
+	memcpy(cp, words[i], len);
+	cp += len;
+    }
+    *cp = 0;
+    return (out);
+}

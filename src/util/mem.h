@@ -45,6 +45,12 @@ void   *mem_reserve(void *ptr, size_t used, size_t len, size_t *cap);
 char   *mem_printf(const char *fmt,...) LOG_PRINTF(1, 2);
 char   *mem_vprintf(const char *fmt, va_list ap) LOG_PRINTF(1, 0);
 
+/*
+ * mem_join - the count strings of words joined by sep, in new memory of
+ * exactly the size needed ("" when count is 0); release with free()
+ */
+char   *mem_join(char *const *words, size_t count, const char *sep);
+
 /* mem_grow - make room for one more element of an array of *cap elements */
 void   *mem_grow(void *ptr, size_t used, size_t *cap, size_t size);
 
