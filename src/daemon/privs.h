@@ -5,6 +5,10 @@
  * may read. Started as root (to open a socket where only root may, or to
  * open a log file), it changes to the user given with -u once those are
  * open, and refuses to go on as root unless that user is root itself.
+ *
+ * DIAGNOSTICS
+ *	Nothing is printed: privs_settle() returns -1 with the reason in the
+ *	caller's why buffer, for certpolicyd to log before it exits.
  */
 #ifndef CERTPOLICY_PRIVS_H
 #define CERTPOLICY_PRIVS_H
