@@ -240,9 +240,9 @@ static void server_reply(struct conn *c, const char *action)
 /* server_idle_timeout - idle_timeout of the database, or the default */
 static time_t server_idle_timeout(const struct server *srv)
 {
-    const struct policy_db *db = srv->cfg->db;
+    const struct settings *set = policy_db_settings(srv->cfg->db);
 
-    return (db->file.usable ? (time_t) db->set.idle_timeout : SERVER_DEFAULT_IDLE);
+    return (set != NULL ? (time_t) set->idle_timeout : SERVER_DEFAULT_IDLE);
 }
 
 /* server_fault - the answer after a database changed under a lookup */

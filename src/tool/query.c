@@ -40,6 +40,7 @@ int     query_run(const char *config, const struct bounds *bounds,
     struct cert *cert;
     struct fprint fp;
     const char *reason;
+    const struct settings *dbset;
     int     changed, digest;
 
     if ((conf = conf_read(config, bounds, why, sizeof(why))) == NULL) {
@@ -54,7 +55,7 @@ int     query_run(const char *config, const struct bounds *bounds,
     }
     policy_db_init(&db, conf->set.value[SET_DATABASE]);
     policy_db_refresh(&db, &changed);
-    digest = db.file.usable ? db.set.digest : conf->set.digest;
+    digest = (dbset = policy_db_settings(&db)) != NULL ? dbset->digest : conf->set.digest;
     conf_free(conf);
     memset(&req, 0, sizeof(req));
     if (certfile != NULL) {
@@ -83,7 +84,7 @@ int     query_run(const char *config, const struct bounds *bounds,
 	printf("client: %.*s\n", (int) d.name_len, d.name);
     if (d.note != NULL && d.note_len > 0)
 	printf("reason: %.*s\n", (int) d.note_len, d.note);
-    if (db.file.usable && db.set.revocation_on
+    if ((dbset = policy_db_settings(&db)) != NULL && dbset->revocation_on
 	&& fprint_parse(req.attr[PA_CCERT_FINGERPRINT], &fp, &reason) == 0)
 	query_revocation(&db, &fp);
     policy_db_free(&db);
