@@ -127,24 +127,33 @@ static void cert_urls(struct cert *cert, X509 *x509)
     ERR_clear_error();
 }
 
-/* cert_load - read the first certificate in path */
+/* cert_load - read the certificate that path stands for */
 struct cert *cert_load(const char *path, size_t max_size, int max_chain,
 		               const char *password, char *why, size_t why_len)
 {
     unsigned char *data;
     size_t  len;
+    struct cert *cert;
+
+    if ((data = (unsigned char *) file_read_all(path, max_size, "max_cert_size",
+						&len, why, why_len)) == NULL)
+	return (NULL);
+    cert = cert_parse(data, len, max_chain, password, why, why_len);
+    free(data);
+    return (cert);
+}
+
+/* cert_parse - the certificate that a file's content stands for */
+struct cert *cert_parse(const unsigned char *data, size_t len, int max_chain,
+			        const char *password, char *why, size_t why_len)
+{
     X509   *x509;
     struct cert *cert;
     BIGNUM *bn;
     char   *hex;
     char    reason[512];
 
-    if ((data = (unsigned char *) file_read_all(path, max_size, "max_cert_size",
-						&len, why, why_len)) == NULL)
-	return (NULL);
-    x509 = certfile_parse(data, len, password, max_chain, why, why_len);
-    free(data);
-    if (x509 == NULL)
+    if ((x509 = certfile_parse(data, len, password, max_chain, why, why_len)) == NULL)
 	return (NULL);
 
     cert = mem_calloc(1, sizeof(*cert));

@@ -20,7 +20,8 @@
 struct x509_st;
 
 struct cert {
-    struct x509_st *x509;		/* the certificate itself (OpenSSL's X509) */
+    struct x509_st *x509;		/* the certificate itself (OpenSSL's X509); NULL
+					 * when the facts came from certcache */
     struct fprint cert_fp[FPRINT_DIGEST_COUNT];
     struct fprint pubkey_fp[FPRINT_DIGEST_COUNT];
     char   *serial;			/* uppercase hex */
@@ -46,7 +47,17 @@ struct cert {
 struct cert *cert_load(const char *path, size_t max_size, int max_chain,
 		               const char *password, char *why, size_t why_len);
 
-/* cert_free - release a cert from cert_load() */
+/*
+ * cert_parse - cert_load() for a file's content already in memory
+ * (data[len], len bytes): the same certificate, facts and reasons
+ */
+struct cert *cert_parse(const unsigned char *data, size_t len, int max_chain,
+			        const char *password, char *why, size_t why_len);
+
+/*
+ * cert_free - release a cert from cert_load(), cert_parse() or certcache
+ * (whose certificates have facts only: x509 is NULL)
+ */
 void    cert_free(struct cert *cert);
 
 #endif

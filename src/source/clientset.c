@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include "source/tls_local.h"
 
 #define DAY 86400
+
+static struct clientset *clientset_build_with(struct conf *, time_t, struct certcache *);
 
 struct clientset_state {
     struct clientset *set;
@@ -108,7 +111,9 @@ static void clientset_client(struct clientset_state *st, size_t idx)
     size_t  i;
 
     for (i = 0; i < cl->ncerts; i++) {
-	if ((cert = cert_load(cl->certs[i], max_cert, max_chain, NULL, why, sizeof(why))) == NULL) {
+	if ((cert = set->cache ? certcache_load(set->cache, cl->certs[i], max_cert, max_chain,
+						why, sizeof(why))
+	     : cert_load(cl->certs[i], max_cert, max_chain, NULL, why, sizeof(why))) == NULL) {
 	    diag_error(&conf->diag, cl->cert_lines[i], "client %s: cert=%s: %s", cl->name,
 		       cl->certs[i], why);
 	    continue;
@@ -207,11 +212,42 @@ static void clientset_pins(struct clientset *set)
 /* clientset_build - resolve conf's clients */
 struct clientset *clientset_build(struct conf *conf, time_t now)
 {
+    return (clientset_build_with(conf, now, NULL));
+}
+
+/*
+ * clientset_build_cached - with the certificate cache of the database;
+ * its file is not read beyond what this source's cert= files can need
+ * (max_cert_size plus room for the facts, per file)
+ */
+struct clientset *clientset_build_cached(struct conf *conf, time_t now)
+{
+    size_t  max_cert = (size_t) conf->bounds->value[BOUND_MAX_CERT_SIZE];
+    size_t  files = 0, max_bytes, i;
+    char   *path;
+    struct clientset *set;
+
+    for (i = 0; i < conf->nclients; i++)
+	files += conf->clients[i].ncerts;
+    max_bytes = files > (SIZE_MAX - 4096) / (max_cert + 4096) ? SIZE_MAX
+	: files * (max_cert + 4096) + 4096;
+    path = mem_alloc(strlen(conf->set.value[SET_DATABASE]) + sizeof(CERTCACHE_SUFFIX));
+    sprintf(path, "%s%s", conf->set.value[SET_DATABASE], CERTCACHE_SUFFIX);
+    set = clientset_build_with(conf, now, certcache_open(path, max_bytes));
+    free(path);
+    return (set);
+}
+
+/* clientset_build_with - resolve conf's clients, with cache or without (NULL) */
+static struct clientset *clientset_build_with(struct conf *conf, time_t now,
+					              struct certcache *cache)
+{
     struct clientset *set = mem_calloc(1, sizeof(*set));
     struct clientset_state st;
     size_t  i;
 
     set->conf = conf;
+    set->cache = cache;
     set->info = mem_calloc(conf->nclients, sizeof(*set->info));
     st.set = set;
     st.cap = 0;
@@ -238,5 +274,6 @@ void    clientset_free(struct clientset *set)
     free(set->certs);
     free(set->entries);
     free(set->info);
+    certcache_free(set->cache);
     free(set);
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "cert/cert.h"
+#include "cert/certcache.h"
 #include "source/conf.h"
 
 enum entry_kind {
@@ -54,6 +55,7 @@ struct clientset {
     size_t  active;
     size_t  revoked;
     size_t  fingerprint_only;
+    struct certcache *cache;		/* clientset_build_cached(), else NULL */
 };
 
 /*
@@ -62,6 +64,16 @@ struct clientset {
  * are counted in conf
  */
 struct clientset *clientset_build(struct conf *conf, time_t now);
+
+/*
+ * clientset_build_cached - clientset_build(), with the facts of cert=
+ * files whose content has not changed since the last compile taken from
+ * the certificate cache beside the database (certcache.h): the same set,
+ * the same messages, but certificates without x509. For every command
+ * but refresh, which needs the certificates themselves. compile_run()
+ * writes the cache after a compile that worked.
+ */
+struct clientset *clientset_build_cached(struct conf *conf, time_t now);
 
 /* clientset_free - release a clientset (not its conf) */
 void    clientset_free(struct clientset *set);

@@ -74,6 +74,7 @@ static void usage(const char *why)
 struct tool {
     const char *config;
     struct bounds bounds;
+    int     need_x509;			/* refresh: no certificate cache */
 };
 
 /*
@@ -91,7 +92,8 @@ static struct clientset *tool_load(struct tool *tool, int with_warnings, const c
 	log_error("%s: %s", tool->config, why);
 	exit(1);
     }
-    set = clientset_build(conf, time_now());
+    set = tool->need_x509 ? clientset_build(conf, time_now())
+	: clientset_build_cached(conf, time_now());
     diag_print(&conf->diag, with_warnings || conf->diag.errors);
     if (conf->diag.errors) {
 	fflush(stdout);
@@ -198,9 +200,11 @@ static int tool_compile_if_changed(struct clientset *set)
  */
 static int tool_refresh_enrolled(struct tool *tool)
 {
-    struct clientset *set = tool_load(tool, 0, "");
+    struct clientset *set;
     int     ret = 0;
 
+    tool->need_x509 = 1;
+    set = tool_load(tool, 0, "");
     if (set->conf->set.revocation_on) {
 	printf("certpolicy: fetching revocation statuses now (revocation_check = %s)\n",
 	       set->conf->set.value[SET_REVOCATION_CHECK]);
@@ -398,6 +402,7 @@ static int cmd_refresh(struct tool *tool, int argc, char **argv)
     if (argc > 1)
 	usage("refresh takes no arguments");
     tool_lock(tool);
+    tool->need_x509 = 1;
     set = tool_load(tool, 0, "");
     (void) atomic_sweep(set->conf->set.value[SET_STATUS_DATABASE]);
     ret = tool_compile_if_changed(set);
@@ -501,6 +506,7 @@ int     main(int argc, char **argv)
 
     log_open("certpolicy", LOG_SINK_STDERR);
     tool.config = CERTPOLICY_CONFDIR "/certpolicy.conf";
+    tool.need_x509 = 0;
     bounds_init(&tool.bounds, bounds_tool, BOUND_TOOL_COUNT);
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)) {
 	fputs(usage_text, stdout);

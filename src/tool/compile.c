@@ -27,6 +27,7 @@
 #include <cdb.h>
 
 #include "util/atomic_file.h"
+#include "cert/certcache.h"
 #include "policy/cdbfile.h"
 #include "tool/compile.h"
 #include "policy/dbrec.h"
@@ -417,6 +418,18 @@ static void compile_sweep(const struct conf *conf)
 	    (void) atomic_sweep(path);
 }
 
+/*
+ * compile_save_cache - after a compile that worked: keep the facts of the
+ * certificates it read for the next one (a failure only costs speed)
+ */
+static void compile_save_cache(const struct clientset *set)
+{
+    char    why[600];
+
+    if (set->cache != NULL && certcache_save(set->cache, why, sizeof(why)) < 0)
+	log_warn("%s: the next compile reads every certificate file again", why);
+}
+
 /* compile_run_with - write everything, then commit with source, or roll back */
 int     compile_run_with(const struct clientset *set, int run_postmap,
 			         struct compile_source *source)
@@ -454,7 +467,10 @@ int     compile_run_with(const struct clientset *set, int run_postmap,
 	log_error("nothing was changed");
 	return (-1);
     }
-    return (compile_commit(&outs, source));
+    if (compile_commit(&outs, source) < 0)
+	return (-1);
+    compile_save_cache(set);
+    return (0);
 }
 
 /* compile_current - the database holds the compile of exactly this source text */

@@ -245,7 +245,7 @@ static int edit_commit(const struct edit_request *req, struct edit_source *src,
     } else if (edit_check_change(src->conf, conf, expected, why, sizeof(why)) < 0) {
 	log_error("%s: %s: refused, nothing was changed", req->config, why);
 	diag_print(&conf->diag, 1);
-    } else if ((set = clientset_build(conf, time_now())), diag_print(&conf->diag, 1), conf->diag.errors) {
+    } else if ((set = clientset_build_cached(conf, time_now())), diag_print(&conf->diag, 1), conf->diag.errors) {
 	log_error("%s: the change would not pass the check: nothing was changed", req->config);
     } else if (edit_write(src, t, &af) == 0
 	       && compile_run_with(set, req->run_postmap, &af) == 0
@@ -278,7 +278,7 @@ static int edit_compile_current(const struct edit_request *req, struct edit_sour
     printf("certpolicy: %s: client %s %s in the source, but %s was compiled "
 	   "from another text: compiling it\n", req->config, req->name, state,
 	   src->conf->set.value[SET_DATABASE]);
-    set = clientset_build(src->conf, time_now());
+    set = clientset_build_cached(src->conf, time_now());
     diag_print(&src->conf->diag, 0);
     if (src->conf->diag.errors) {
 	log_error("%s: fix the errors above first: nothing was changed", req->config);

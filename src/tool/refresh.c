@@ -535,6 +535,9 @@ int     refresh_run(const struct clientset *set)
     size_t  i;
     int     ret = -1;
 
+    for (i = 0; i < set->nentries; i++)
+	if (set->entries[i].cert != NULL && set->entries[i].cert->x509 == NULL)
+	    log_panic("refresh: a set built from the certificate cache (no certificates)");
     memset(&r, 0, sizeof(r));
     r.set = set;
     r.conf = set->conf;

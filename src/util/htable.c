@@ -79,3 +79,11 @@ void   *htable_insert(struct htable *ht, const void *key, size_t len, void *valu
     ht->used++;
     return (NULL);
 }
+
+/* htable_find - the value of key, or NULL; the table is not changed */
+void   *htable_find(const struct htable *ht, const void *key, size_t len)
+{
+    struct htable_slot *slot = htable_find_slot(ht->slots, ht->size, key, len);
+
+    return (slot->key != NULL ? slot->value : NULL);
+}

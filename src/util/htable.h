@@ -27,4 +27,7 @@ void    htable_free(struct htable *ht);
 /* htable_insert - add key; if it is already there, return its value instead */
 void   *htable_insert(struct htable *ht, const void *key, size_t len, void *value);
 
+/* htable_find - the value of key, or NULL when it is not there (nothing is added) */
+void   *htable_find(const struct htable *ht, const void *key, size_t len);
+
 #endif
