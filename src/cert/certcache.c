@@ -56,6 +56,7 @@ struct certcache {
     size_t  cap;
     struct htable now;			/* key (in recs) -> index + 1 */
     int     fresh;			/* a record was encoded in this run */
+    size_t  hits;			/* loads answered from the old file */
     EVP_MD *sha256;
 };
 
@@ -223,6 +224,7 @@ struct cert *certcache_load(struct certcache *cc, const char *path, size_t max_s
 	return (NULL);
     keyed = certcache_digest(cc, data, len, NULL, 0, key) == 0;
     if (keyed && (cert = certcache_hit(cc, key, max_chain)) != NULL) {
+	cc->hits++;
 	free(data);
 	return (cert);
     }
@@ -255,9 +257,9 @@ int     certcache_save(struct certcache *cc, char *why, size_t why_len)
     FILE   *fp;
     int     fd, err;
 
+    (void) atomic_sweep(cc->path);
     if (!cc->fresh && cc->nrecs == cc->old_count)
 	return (0);				/* the file holds exactly these */
-    (void) atomic_sweep(cc->path);
     temp = mem_alloc(strlen(cc->path) + 10);
     slash = strrchr(cc->path, '/');
     if (slash != NULL)
@@ -288,6 +290,12 @@ int     certcache_save(struct certcache *cc, char *why, size_t why_len)
 	(void) unlink(temp);
     free(temp);
     return (err);
+}
+
+/* certcache_hits - loads answered from the cache */
+size_t  certcache_hits(const struct certcache *cc)
+{
+    return (cc->hits);
 }
 
 /* certcache_path - the cache file's path */

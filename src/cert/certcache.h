@@ -64,6 +64,9 @@ struct cert *certcache_load(struct certcache *cc, const char *path, size_t max_s
  */
 int     certcache_save(struct certcache *cc, char *why, size_t why_len);
 
+/* certcache_hits - how many certcache_load() calls were answered from the cache */
+size_t  certcache_hits(const struct certcache *cc);
+
 /* certcache_path - the cache file's path */
 const char *certcache_path(const struct certcache *cc);
 

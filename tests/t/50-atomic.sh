@@ -17,7 +17,8 @@ tls example.com encrypt
 CONF
 check "first compile" "$CERTPOLICY" -c "$T/good.conf" compile
 sums "$OUT" >"$T/before"
-check_eq "first compile wrote 5 files" 5 "$(wc -l <"$T/before")"
+check_eq "first compile wrote 5 files and the certificate cache" 6 "$(wc -l <"$T/before")"
+check "the certificate cache is beside the database" test -f "$OUT/db/certpolicy.cdb.certcache"
 
 # unchanged NAME - outputs are as before, and no temporary file is left
 unchanged() {
@@ -285,7 +286,8 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$FULL" 2>/dev/null; t
     check_eq "full disk: exit 1" "exit 1" "$(tail -1 "$T/out")"
     sums "$OUT" "$FULL" >"$T/after"
     check_golden "full disk: outputs unchanged" "$T/before" "$T/after"
-    check_eq "full disk: temporary file removed" "certpolicy.cdb" "$(ls -A "$FULL")"
+    check_eq "full disk: temporary file removed" "certpolicy.cdb
+certpolicy.cdb.certcache" "$(ls -A "$FULL")"
     umount "$FULL"
 else
     skip "full disk" "needs root and tmpfs mounts"
