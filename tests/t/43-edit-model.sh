@@ -1,0 +1,165 @@
+# A seeded random sequence of enroll, revoke, compile, refresh, edits of
+# the source and of certificate files by hand, and damage to the
+# certificate cache. After every command that worked, the database and
+# the relay map are exactly what a compile from scratch (no cache) of the
+# source as it now is gives: every client's decision is the one the
+# source says. After a command that failed, nothing changed.
+# SEED (default 19) and STEPS (default 40) choose the sequence; a failure
+# names the seed and the step, so it can be replayed.
+. "$SRCDIR/tests/lib.sh"
+pki
+postfix_config
+NOW=$(date +%s)
+CERTPOLICY=$(clocked_cmd "$NOW" "$CERTPOLICY")
+SEED=${SEED:-19}
+STEPS=${STEPS:-40}
+# LIVE and SCRA have the same length: the dumps compare after a rename
+LIVE=$T/live
+SCRA=$T/scra
+P=$T/pool
+C=$T/model.conf
+rm -rf "$LIVE" "$SCRA" "$P"
+mkdir -p "$LIVE" "$SCRA" "$P"
+
+# mkcert NAME - a client certificate from the test CA (EC P-256: quick)
+SERIAL=5000
+mkcert() {
+    SERIAL=$((SERIAL + 1))
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$P/$1.key" \
+        -subj "/CN=$1" -out "$P/$1.csr" 2>/dev/null &&
+    openssl x509 -req -in "$P/$1.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" \
+        -set_serial "$SERIAL" -days 365 -out "$P/$1.pem" 2>/dev/null
+}
+POOL=12
+i=0
+while [ $i -lt $POOL ]; do mkcert "p$i"; i=$((i + 1)); done
+cat >"$C" <<CONF
+database = $LIVE/certpolicy.cdb
+relay_clientcerts = cdb:$LIVE/relay_clientcerts
+client a0 cert=$P/p0.pem
+client a1 cert=$P/p1.pem fingerprint=$(printf '%064x' 1)
+client a2 fingerprint=$(printf '%064x' 2)
+CONF
+"$CERTPOLICY" -c "$C" compile >/dev/null 2>&1 || fail "model: first compile" "$(cat "$C")"
+
+# dump DIR - the database records and the relay map, paths of DIR as LIVE's
+# (but for the digest of the source text, which names other paths)
+dump() {
+    { cdb -d "$1/certpolicy.cdb" | grep -v '^+[0-9]*,[0-9]*:certpolicy:source-sha256->'
+      grep -v '^#' "$1/relay_clientcerts"
+      postmap -s "cdb:$1/relay_clientcerts" | sort; } 2>&1 | sed "s|$1|$LIVE|g"
+}
+# scratch - compile the current source from scratch into SCRA
+scratch() {
+    rm -f "$SCRA"/* "$SCRA"/.[!.]* 2>/dev/null
+    sed "s|$LIVE|$SCRA|g" "$C" >"$T/scratch.conf"
+    "$CERTPOLICY" -c "$T/scratch.conf" compile >"$T/scratch.out" 2>&1
+}
+# clients - the names in the source
+clients() { sed -n 's/^client \([^ ]*\) .*/\1/p' "$C"; }
+# pick N LIST... - the (N mod count)th word
+pick() {
+    _n=$1
+    shift
+    [ $# -gt 0 ] || return 1
+    shift $((_n % $#))
+    echo "$1"
+}
+
+# The sequence: one line per step, "OP R1 R2".
+awk -v seed="$SEED" -v n="$STEPS" 'BEGIN { srand(seed)
+    for (i = 0; i < n; i++) {
+        op = int(rand() * 9)
+        if (i < 9)			# every kind of step among the first nine
+            op = (i * 4 + seed) % 9
+        print op, int(rand() * 1000), int(rand() * 1000) } }' >"$T/steps"
+step=0
+bad=0
+fresh=0
+renewed=0
+while read -r op r1 r2; do
+    step=$((step + 1))
+    what=
+    sums "$LIVE" >"$T/before"
+    case $op in
+    0) what="enroll n$step p$((r1 % POOL))"
+       run_capture "$T/cmd" "$CERTPOLICY" -c "$C" enroll "n$step" "$P/p$((r1 % POOL)).pem" ;;
+    1) name=$(pick "$r1" $(clients)) || continue
+       what="enroll $name fingerprint"
+       run_capture "$T/cmd" "$CERTPOLICY" -c "$C" enroll "$name" "$(printf '%064x' $((1000 + step)))" ;;
+    2) name=$(pick "$r1" $(clients)) || continue
+       what="revoke $name"
+       run_capture "$T/cmd" "$CERTPOLICY" -c "$C" revoke "$name" ;;
+    3) what=compile
+       run_capture "$T/cmd" "$CERTPOLICY" -c "$C" compile ;;
+    4) # an enrolled certificate file renewed in place (same name, same time), by hand
+       f=$(pick "$r1" $(grep -o 'cert=[^ ]*' "$C" | cut -d= -f2)) || f=$P/p$((r1 % POOL)).pem
+       fresh=$((fresh + 1))
+       mkcert "r$fresh"
+       touch -r "$f" "$P/r$fresh.pem"
+       cp -p "$P/r$fresh.pem" "$f"
+       renewed=1
+       echo "step $step: renewed $f by hand" >>"$T/log"
+       continue ;;
+    5) name=$(pick "$r1" $(clients)) || continue
+       sed -i "/^client $name /d" "$C"
+       echo "step $step: removed client $name by hand" >>"$T/log"
+       continue ;;
+    6) # un-revoke by hand, or a new fingerprint client
+       name=$(pick "$r1" $(sed -n 's/^client \([^ ]*\) .*revoked=.*/\1/p' "$C")) ||
+           { printf 'client h%d fingerprint=%064x\n' "$step" $((2000 + step)) >>"$C"; continue; }
+       sed -i "/^client $name /s/ revoked=.*//" "$C"
+       echo "step $step: un-revoked $name by hand" >>"$T/log"
+       continue ;;
+    7) cache=$LIVE/certpolicy.cdb.certcache
+       if [ -s "$cache" ]; then
+           case $((r2 % 3)) in
+           0) rm -f "$cache" ;;
+           1) head -c $((r1 * 3)) "$cache" >"$T/torn" && cat "$T/torn" >"$cache" ;;
+           2) size=$(stat -c %s "$cache")
+              printf 'X' | dd of="$cache" bs=1 seek=$((r1 * 7 % size)) conv=notrunc 2>/dev/null ;;
+           esac
+       fi
+       echo "step $step: damaged the cache ($((r2 % 3)))" >>"$T/log"
+       continue ;;
+    8) what=refresh
+       run_capture "$T/cmd" "$CERTPOLICY" -c "$C" refresh ;;
+    esac
+    echo "step $step: $what: $(tail -1 "$T/cmd")" >>"$T/log"
+    if [ "$(tail -1 "$T/cmd")" = "exit 0" ]; then
+        if ! scratch; then
+            bad=$((bad + 1))
+            fail "seed $SEED step $step: $what worked, but a compile from scratch fails" \
+                "$(tail -3 "$T/scratch.out")"
+            continue
+        fi
+        dump "$LIVE" >"$T/live.dump"
+        dump "$SCRA" >"$T/scra.dump"
+        if cmp -s "$T/live.dump" "$T/scra.dump"; then
+            renewed=0
+        elif [ "$op" = 8 ] && [ "$renewed" = 1 ]; then
+            # refresh compiles first only a source whose text changed
+            echo "step $step: refresh kept outputs older than a renewed file" >>"$T/log"
+        else
+            bad=$((bad + 1))
+            fail "seed $SEED step $step: $what: the outputs are those of a compile from scratch" \
+                "$(diff "$T/scra.dump" "$T/live.dump" | head -20)"
+        fi
+    else
+        sums "$LIVE" >"$T/after"
+        if ! cmp -s "$T/before" "$T/after"; then
+            bad=$((bad + 1))
+            fail "seed $SEED step $step: $what failed: nothing changed" "$(tail -3 "$T/cmd")"
+        fi
+    fi
+done <"$T/steps"
+check_eq "seed $SEED, $STEPS steps: every command left the outputs of a compile from scratch" 0 "$bad"
+run_capture "$T/cmd" "$CERTPOLICY" -c "$C" compile
+scratch
+dump "$LIVE" >"$T/live.dump"
+dump "$SCRA" >"$T/scra.dump"
+check_golden "seed $SEED: a last compile gives the outputs of a compile from scratch" \
+    "$T/scra.dump" "$T/live.dump"
+check "seed $SEED: the last compile left its certificate cache" test -s "$LIVE/certpolicy.cdb.certcache"
+check "seed $SEED: the sequence had commands that worked" grep -q ': exit 0$' "$T/log"
+check "seed $SEED: the sequence renewed certificates by hand" grep -q 'renewed' "$T/log"
