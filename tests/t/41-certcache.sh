@@ -91,6 +91,11 @@ cp "$CACHE" "$T/c.before"
 "$CERTPOLICY" -c "$C" compile >/dev/null 2>&1
 check "an unchanged compile leaves the cache as it was" cmp -s "$T/c.before" "$CACHE"
 
+run_capture "$T/mutate" "$CT" --mutate "$CERTS/alice.pem"
+check "the record decoder refuses every truncated record and stays within a changed one" \
+    grep -q '^[0-9]* truncations refused, [0-9]* changes decoded, [0-9]* refused$' "$T/mutate"
+check_eq "the record decoder: exit 0" "exit 0" "$(tail -1 "$T/mutate")"
+
 same_as_scratch "an intact cache"
 same_as_scratch "check with the cache" check
 same_as_scratch "list with the cache" list
