@@ -223,6 +223,22 @@ static int edit_write(const struct edit_source *src, const struct edit_text *t,
     return (0);
 }
 
+/*
+ * edit_say_outputs - after an edit that worked: the outputs this command
+ * brought up to date (every one of them, postmap's indexes included, was
+ * replaced before the success line), so that nobody has to guess whether
+ * Postfix's maps follow later
+ */
+static void edit_say_outputs(const struct conf *conf)
+{
+    printf("certpolicy: in effect now: database %s", conf->set.value[SET_DATABASE]);
+    if (*conf->set.value[SET_RELAY_CLIENTCERTS])
+	printf(", relay_clientcerts %s", conf->set.value[SET_RELAY_CLIENTCERTS]);
+    if (*conf->set.value[SET_TLS_POLICY_MAP])
+	printf(", tls_policy_map %s", conf->set.value[SET_TLS_POLICY_MAP]);
+    printf("\n");
+}
+
 /* edit_commit - check the new text, then compile it and replace the source together */
 static int edit_commit(const struct edit_request *req, struct edit_source *src,
 		               const struct edit_text *t, const struct edit_text *added,
@@ -252,6 +268,7 @@ static int edit_commit(const struct edit_request *req, struct edit_source *src,
 	       && edit_landed(req, src, t) == 0) {
 	printf("certpolicy: %s: %s client %s; compiled %zu clients (%zu active, %zu revoked)\n",
 	       req->config, done, req->name, conf->nclients, set->active, set->revoked);
+	edit_say_outputs(conf);
 	ret = 0;
     }
     if (set)
@@ -286,6 +303,7 @@ static int edit_compile_current(const struct edit_request *req, struct edit_sour
     } else if ((ret = compile_run(set, req->run_postmap)) == 0) {
 	printf("certpolicy: %s: compiled %zu clients (%zu active, %zu revoked)\n",
 	       req->config, src->conf->nclients, set->active, set->revoked);
+	edit_say_outputs(src->conf);
     }
     clientset_free(set);
     return (ret);

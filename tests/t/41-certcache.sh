@@ -166,6 +166,9 @@ check_eq "a killed writer's temporary cache is removed" "" "$(ls -A "$OUT" | gre
 good_cache
 run_capture "$T/out7" "$CERTPOLICY" -c "$C" enroll gina "$CERTS/gina.pem"
 check_eq "enroll with the cache: exit 0" "exit 0" "$(tail -1 "$T/out7")"
+check "enroll: the command names the outputs it brought up to date" grep -q \
+    "^certpolicy: in effect now: database $OUT/certpolicy.cdb, relay_clientcerts cdb:$OUT/relay_clientcerts$" \
+    "$T/out7"
 outputs >"$T/edit.sums"
 rm -f "$CACHE"
 "$CERTPOLICY" -c "$C" compile >/dev/null 2>&1
