@@ -81,6 +81,12 @@ grep -v -e ': cache$' -e ': parsed$' "$T/unit.parsed" >"$T/facts.parsed"
 check_golden "the cached facts are the parsed ones (every digest, names, URLs)" \
     "$T/facts.parsed" "$T/facts.cached"
 check "the facts include the CRL and OCSP URLs" grep -q "alice.pem ocsp: http" "$T/facts.cached"
+"$CT" "$T/der.cache" 32 "$CERTS/alice2.der" >"$T/der.parsed"
+"$CT" "$T/der.cache" 32 "$CERTS/alice2.der" >"$T/der.cached"
+check_eq "a DER file: answered from the cache the second time" "$CERTS/alice2.der: cache" \
+    "$(tail -2 "$T/der.cached" | head -1)"
+check_golden "a DER file: the cached facts are the parsed ones" \
+    "$T/der.parsed" "$(sed 's/: cache$/: parsed/' "$T/der.cached" >"$T/der.cmp"; echo "$T/der.cmp")"
 "$CT" "$T/ca.cache" 32 "$PKI/ca.pem" >/dev/null
 check_eq "a CA certificate is never cached" "$PKI/ca.pem: parsed" \
     "$("$CT" "$T/ca.cache" 32 "$PKI/ca.pem" | grep ': parsed$')"
