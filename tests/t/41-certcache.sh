@@ -191,3 +191,50 @@ outputs >"$T/scratch8.sums"
 check_golden "revoke with the cache: the outputs of a compile from scratch" "$T/scratch8.sums" "$T/edit.sums"
 check_eq "revoke with the cache: certpolicyd's database says revoked" revoked \
     "$("$CERTPOLICY" -c "$C" query --cert "$PKI/alice.pem" | sed -n 's/^outcome: //p')"
+
+# 8. A cache that someone other than the compiling user (or root) could
+# have written is not trusted: its check is a plain SHA-256, so whoever can
+# write the file can make any content stand for any certificate's facts.
+# forge_cache - a valid-looking cache saying that erin.pem is dave's certificate
+forge_cache() {
+    _f=$T/forge
+    rm -rf "$_f"
+    mkdir -p "$_f"
+    printf 'database = %s\nclient erin cert=%s\n' "$_f/certpolicy.cdb" "$PKI/dave.pem" >"$_f/conf"
+    "$CERTPOLICY" -c "$_f/conf" compile >/dev/null 2>&1
+    _c=$_f/certpolicy.cdb.certcache
+    _h=$(head -1 "$_c" | wc -c)
+    head -c "$_h" "$_c" >"$_f/head"
+    tail -c +$((_h + 1)) "$_c" >"$_f/rec"
+    head -c 4 "$_f/rec" >"$_f/len"
+    tail -c +69 "$_f/rec" >"$_f/facts"
+    openssl dgst -sha256 -binary "$CERTS/erin.pem" >"$_f/key"
+    cat "$_f/key" "$_f/facts" | openssl dgst -sha256 -binary >"$_f/check"
+    cat "$_f/head" "$_f/len" "$_f/key" "$_f/check" "$_f/facts" >"$CACHE"
+}
+DAVEFP=$(fp_openssl "$PKI/dave.pem" sha256 | tr A-F a-f)
+forge_cache
+chmod 0644 "$CACHE"
+"$CERTPOLICY" -c "$C" compile >/dev/null 2>&1
+check "a forged cache of the compiling user is used (the test forges correctly)" \
+    grep -q "^$DAVEFP erin$" "$OUT/relay_clientcerts"
+forge_cache
+chmod 0666 "$CACHE"
+same_as_scratch "a forged cache writable by others"
+check_not "a forged cache writable by others: dave's certificate is not enrolled as erin" \
+    grep -q "^$DAVEFP erin$" "$OUT/relay_clientcerts"
+forge_cache
+chmod 0664 "$CACHE"
+same_as_scratch "a forged cache writable by its group"
+if [ "$(id -u)" = 0 ]; then
+    forge_cache
+    chmod 0644 "$CACHE"
+    chown nobody "$CACHE"
+    same_as_scratch "a forged cache owned by another user"
+    check_not "a forged cache owned by another user: dave's certificate is not enrolled as erin" \
+        grep -q "^$DAVEFP erin$" "$OUT/relay_clientcerts"
+fi
+rm -f "$CACHE"
+ln -s /dev/zero "$CACHE"
+same_as_scratch "a cache that is a link to a device"
+rm -f "$CACHE"
