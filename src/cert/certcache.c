@@ -117,19 +117,39 @@ static void certcache_index(struct certcache *cc)
     }
 }
 
+/*
+ * certcache_trusted - a cache only we (or root) can have written: a
+ * regular file owned by this user or root, not writable by group or
+ * others. Its check is a plain digest, so anyone who can write the file
+ * can make any content stand for any certificate's facts.
+ */
+static int certcache_trusted(int fd)
+{
+    struct stat st;
+
+    return (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+	    && (st.st_uid == geteuid() || st.st_uid == 0)
+	    && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0);
+}
+
 /* certcache_open - read and index the cache at path */
 struct certcache *certcache_open(const char *path, size_t max_bytes)
 {
     struct certcache *cc = mem_calloc(1, sizeof(*cc));
     char    why[256];
+    int     fd;
 
     cc->path = mem_strdup(path);
     htable_init(&cc->old);
     htable_init(&cc->now);
     cc->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-    if ((cc->data = file_read_all(path, max_bytes, "the certificate cache's size",
-				  &cc->len, why, sizeof(why))) != NULL)
-	certcache_index(cc);
+    if ((fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+	if (certcache_trusted(fd)
+	    && (cc->data = file_read_fd(fd, max_bytes, "the certificate cache's size",
+					&cc->len, why, sizeof(why))) != NULL)
+	    certcache_index(cc);
+	close(fd);
+    }
     return (cc);
 }
 

@@ -21,7 +21,10 @@
  * does not use the cache.
  *
  * The file is read whole into memory (no mapping that a truncation could
- * turn into a crash), at most max_bytes (certcache_open()). It is written
+ * turn into a crash), at most max_bytes (certcache_open()), and only when
+ * it is a regular file owned by this user or root and writable by no one
+ * else: its checksums are plain digests, not a seal, so a cache another
+ * user could have written is an empty one. It is written
  * by certcache_save() only by a caller holding the writer lock, to a
  * temporary file beside it (".NAME.XXXXXX", removed by atomic_sweep()),
  * renamed into place; it is not flushed to disk: after a crash a torn

@@ -28,21 +28,31 @@ int     file_same(const struct stat *a, const struct stat *b)
 char   *file_read_all(const char *path, size_t limit, const char *limit_name,
 		              size_t *lenp, char *why, size_t why_len)
 {
-    struct stat st;
     char   *data;
-    size_t  len = 0, cap;
-    ssize_t got;
     int     fd;
-    int     failed = 0;
 
     if ((fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK)) < 0) {
 	snprintf(why, why_len, "cannot open: %s", strerror(errno));
 	return (NULL);
     }
+    data = file_read_fd(fd, limit, limit_name, lenp, why, why_len);
+    close(fd);
+    return (data);
+}
+
+/* file_read_fd - the whole of an open file, at most limit bytes */
+char   *file_read_fd(int fd, size_t limit, const char *limit_name,
+		             size_t *lenp, char *why, size_t why_len)
+{
+    struct stat st;
+    char   *data;
+    size_t  len = 0, cap;
+    ssize_t got;
+    int     failed = 0;
+
     if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
 	snprintf(why, why_len, "cannot read: %s",
 		 S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
-	close(fd);
 	return (NULL);
     }
     cap = S_ISREG(st.st_mode) && (size_t) st.st_size <= limit ?
@@ -66,7 +76,6 @@ char   *file_read_all(const char *path, size_t limit, const char *limit_name,
 	}
 	len += (size_t) got;
     }
-    close(fd);
     if (!failed && len > limit) {
 	snprintf(why, why_len, "file is larger than %s (%zu bytes)", limit_name, limit);
 	failed = 1;

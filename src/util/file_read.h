@@ -20,6 +20,12 @@ char   *file_read_all(const char *path, size_t limit, const char *limit_name,
 		              size_t *lenp, char *why, size_t why_len);
 
 /*
+ * file_read_fd - file_read_all() of a file already open (left open)
+ */
+char   *file_read_fd(int fd, size_t limit, const char *limit_name,
+		             size_t *lenp, char *why, size_t why_len);
+
+/*
  * file_same - the same file, unchanged: device, inode, size, modification
  * and change times (a chmod counts)
  */
