@@ -3,21 +3,173 @@
 # A test script sources this file, then calls ok/fail (directly or through
 # the check_* helpers) once per test case. Each result is one line in
 # $RESULTS, read by tests/run.
+#
+# Tests wait for facts, never for a time: wait_for (a condition holds),
+# wait_socket (a socket accepts connections), wait_gone (processes have
+# ended). A sleep in a group is the behaviour under test, and says so.
+# Ports come from free_port, which asks the kernel, so that runs of the
+# suite on one machine do not collide. Cleanups go on one stack (on_exit),
+# run by the only EXIT trap, set here.
+#
+# Sourced without GROUP set (by "quickstart demo", or by a stand-in
+# program a group writes), it only defines the helpers; a failed wait is
+# then reported on standard error.
 
 set -u
-CERTPOLICY=$BUILDDIR/src/certpolicy
-CASES=$SRCDIR/tests/cases
-T=$WORK/$GROUP
-mkdir -p "$T"
+if [ -n "${GROUP:-}" ]; then
+    CERTPOLICY=$BUILDDIR/src/certpolicy
+    CASES=$SRCDIR/tests/cases
+    T=$WORK/$GROUP
+    mkdir -p "$T"
+fi
+
+# on_exit COMMAND - run COMMAND (a shell string, evaluated then) when the
+# script exits, before the commands pushed earlier. This file sets the
+# only EXIT trap; groups and helpers (pf_setup, nobody_dir, free_port)
+# push their cleanups here, so that none replaces another's. HUP, INT and
+# TERM end the script through the same trap. A subshell runs none of them:
+# push from the script itself, not from inside $(...).
+_ON_EXIT_N=0
+on_exit() {
+    _ON_EXIT_N=$((_ON_EXIT_N + 1))
+    eval "_ON_EXIT_$_ON_EXIT_N=\$1"
+}
+# on_exit_run - the EXIT trap: the stack, last pushed first, each once
+on_exit_run() {
+    while [ "$_ON_EXIT_N" -gt 0 ]; do
+        eval "_oe_cmd=\$_ON_EXIT_$_ON_EXIT_N"
+        _ON_EXIT_N=$((_ON_EXIT_N - 1))
+        eval "$_oe_cmd" || :
+    done
+}
+trap on_exit_run EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# cleanup_add COMMAND - the former name of on_exit
+cleanup_add() { on_exit "$1"; }
+
+# poll_for CONDITION SECONDS - until the shell command CONDITION (evaluated
+# here, so it may call the script's functions) succeeds, tried every
+# 0.05 s; status 1 once SECONDS have passed. For a wait whose timeout is a
+# result the caller reports itself; otherwise use wait_for.
+poll_for() {
+    _pf_end=$(($(date +%s) + $2))
+    until eval "$1" 2>/dev/null; do
+        [ "$(date +%s)" -gt "$_pf_end" ] && return 1
+        sleep 0.05
+    done
+}
+
+# wait_for CONDITION SECONDS [WHAT] - poll_for, and at the timeout a failed
+# case that names what was awaited (WHAT, or the condition itself)
+wait_for() {
+    poll_for "$1" "$2" && return 0
+    fail "waiting for ${3:-$1}" "not so after $2 seconds"
+    return 1
+}
+
+# gone PID... - no process PID runs (one that has ended but was not yet
+# waited for, a zombie, is gone)
+gone() {
+    for _g_pid in "$@"; do
+        case $(sed 's/^.*) \(.\).*/\1/' "/proc/$_g_pid/stat" 2>/dev/null) in
+        '' | Z) ;;
+        *) return 1 ;;
+        esac
+    done
+    return 0
+}
+
+# wait_gone SECONDS PID... - wait_for gone PID...
+wait_gone() {
+    _wg_secs=$1
+    shift
+    wait_for "gone $*" "$_wg_secs" "the end of process $*"
+}
+
+# socket_ok ADDRESS - unix:PATH accepts a connection, or something listens
+# on inet:HOST:PORT. A unix socket is tried: connected to, its writing
+# side shut, and (for up to 2 s) read until the server closes it, so that
+# the server holds no connection for the probe afterwards (certpolicyd
+# logs nothing for it). A port is asked of the kernel: nothing connects
+# there, so a server that counts its requests is not disturbed.
+socket_ok() {
+    case $1 in
+    unix:*)
+        perl -MSocket -e 'my $s; socket($s, PF_UNIX, SOCK_STREAM, 0) && connect($s, pack_sockaddr_un($ARGV[0]))
+            or exit 1; shutdown($s, 1); my $r = ""; vec($r, fileno($s), 1) = 1; select($r, undef, undef, 2)' \
+            "${1#unix:}"
+        ;;
+    inet:*)
+        ss -Hltn "sport = :${1##*:}" | grep -q .
+        ;;
+    *) return 2 ;;
+    esac
+}
+
+# wait_socket ADDRESS SECONDS [PID] - until socket_ok ADDRESS; with PID, a
+# server that has died meanwhile ends the wait at once
+wait_socket() {
+    if [ -n "${3:-}" ]; then
+        _ws_ok=
+        wait_for "{ socket_ok '$1' && _ws_ok=1; } || gone $3" "$2" "$1 to accept connections" || return 1
+        [ -n "$_ws_ok" ] && return 0
+        fail "waiting for $1 to accept connections" "its server (process $3) has ended"
+        return 1
+    fi
+    wait_for "socket_ok '$1'" "$2" "$1 to accept connections"
+}
+
+# wait_port PORT - the former wait_socket inet:127.0.0.1:PORT 30
+wait_port() { wait_socket "inet:127.0.0.1:$1" 30; }
+
+# free_port VAR - set VAR to a TCP port of 127.0.0.1 that nothing uses,
+# chosen by the kernel (bound with port 0 and read back), and reserved for
+# this script until it exits: a reservation is a directory in PORTS_DIR,
+# which every run of the suite on this machine shares (a release root's
+# too: /dev is bound into it), so a port stays this group's while its
+# servers stop and start again. A reservation whose script is gone is
+# taken over.
+PORTS_DIR=/tmp/certpolicy-ports
+[ -d /dev/shm ] && [ -w /dev/shm ] && PORTS_DIR=/dev/shm/certpolicy-ports
+free_port() {
+    if [ ! -d "$PORTS_DIR" ]; then
+        mkdir -p "$PORTS_DIR" 2>/dev/null && chmod 1777 "$PORTS_DIR" 2>/dev/null
+    fi
+    _fp_try=0
+    while [ $_fp_try -lt 100 ]; do
+        _fp_try=$((_fp_try + 1))
+        _fp_port=$(perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
+            LocalPort => 0, Proto => "tcp", Listen => 1) or die "free_port: $!\n"; print $s->sockport, "\n"') \
+            || break
+        if mkdir "$PORTS_DIR/$_fp_port" 2>/dev/null; then
+            echo $$ >"$PORTS_DIR/$_fp_port/pid"
+            on_exit "rm -rf '$PORTS_DIR/$_fp_port'"
+            eval "$1=\$_fp_port"
+            return 0
+        fi
+        _fp_owner=$(cat "$PORTS_DIR/$_fp_port/pid" 2>/dev/null) || _fp_owner=
+        if [ -n "$_fp_owner" ] && [ ! -d "/proc/$_fp_owner" ]; then
+            rm -rf "$PORTS_DIR/$_fp_port"
+        fi
+    done
+    fail "free_port" "no port reserved in $_fp_try tries (in $PORTS_DIR)"
+    return 1
+}
 
 # ok NAME - record a passed case
 ok() {
     echo "ok $GROUP: $1" | tee -a "$RESULTS"
 }
 
-# fail NAME WHY - record a failed case
+# fail NAME WHY - record a failed case (outside a group: say it on stderr)
 fail() {
-    echo "FAIL $GROUP: $1: $2" | tee -a "$RESULTS"
+    if [ -n "${GROUP:-}" ]; then
+        echo "FAIL $GROUP: $1: $2" | tee -a "$RESULTS"
+    else
+        echo "FAIL: $1: $2" >&2
+    fi
 }
 
 # check NAME COMMAND... - the command must succeed
@@ -107,16 +259,6 @@ at_clock() {
         ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0 "$@"
 }
 
-# wait_port PORT - until something listens on PORT (a fact, not a delay);
-# fails after about 10 seconds
-wait_port() {
-    _wp=0
-    while ! ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; do
-        _wp=$((_wp + 1))
-        [ $_wp -gt 200 ] && return 1
-        sleep 0.05
-    done
-}
 
 # clocked_cmd SECONDS PROGRAM - the path of a wrapper that runs PROGRAM
 # under at_clock SECONDS (for a group whose every run needs one "now")
@@ -230,28 +372,12 @@ each_eighth() {
     done
 }
 
-# cleanup_add COMMAND - run COMMAND (a shell string, evaluated then) when
-# the script exits, after those added later: a script adds its own
-# cleanups here instead of setting an EXIT trap, so that helpers which
-# need one too (nobody_dir) do not replace it
-CLEANUPS=
-cleanup_add() {
-    CLEANUPS="$1
-$CLEANUPS"
-    trap cleanup_run EXIT
-}
-cleanup_run() {
-    echo "$CLEANUPS" | while IFS= read -r _cl_cmd; do
-        [ -n "$_cl_cmd" ] && eval "$_cl_cmd"
-    done
-}
-
 # nobody_dir - set NDIR to a new directory under /tmp that the user nobody
 # can reach wherever this checkout is; it is removed when the script ends
 nobody_dir() {
     NDIR=$(mktemp -d /tmp/certpolicy-test.XXXXXX)
     chmod 0755 "$NDIR"
-    cleanup_add "rm -rf '$NDIR'"
+    on_exit "rm -rf '$NDIR'"
 }
 
 # alive NAME PID - the server a check_not below relies on is still running

@@ -1,6 +1,7 @@
 # postfix.sh - a private Postfix on 127.0.0.1, wired to certpolicyd by spawn(8)
 #
-# Used by the end-to-end tests and by "quickstart demo". Needs root (Postfix
+# Used by the end-to-end tests and by "quickstart demo", after tests/lib.sh
+# (wait_socket, free_port, on_exit). Needs root (Postfix
 # starts as root and spawn runs certpolicyd as nobody). Everything lives in
 # one directory under /tmp that the postfix and nobody users can reach:
 #   $PF/etc       main.cf, master.cf
@@ -9,8 +10,15 @@
 #   $PF/maillog   Postfix's log      $PF/certpolicyd.log
 # Accepted mail goes to the discard transport: nothing leaves the machine.
 #
-# pf_setup CERTPOLICYD PKI PORT   make the instance (sets PF)
-# pf_start / pf_stop              start and stop it
+# pf_setup CERTPOLICYD PKI [PORT] make the instance (sets PF, and PF_PORT:
+#                                 PORT, or one from free_port); pf_stop is
+#                                 pushed on the on_exit stack
+# pf_start / pf_stop              start it (returns once smtpd's port
+#                                 listens) and stop it (returns once its
+#                                 every process has ended)
+# pf_reload                       postfix reload; returns once the master
+#                                 has logged that it reloaded
+# pf_halt CONFIG_DIR              stop any private Postfix that way
 # pf_send NAME [CERT KEY]         one message through it with swaks, as a
 #                                 client with that certificate (or none);
 #                                 its transcript in $PF/swaks.NAME
@@ -18,7 +26,12 @@
 pf_setup() {
     PF=$(mktemp -d /tmp/certpolicy-postfix.XXXXXX)
     chmod 0755 "$PF"
-    PF_PORT=$3
+    on_exit pf_stop
+    if [ -n "${3:-}" ]; then
+        PF_PORT=$3
+    else
+        free_port PF_PORT || return 1
+    fi
     PF_PKI=$2
     mkdir -p "$PF/etc" "$PF/db" "$PF/bin" "$PF/data" "$PF/spool"
     chown postfix "$PF/data"
@@ -92,18 +105,27 @@ CF
 
 pf_start() {
     postfix -c "$PF/etc" start >"$PF/start.log" 2>&1 || { cat "$PF/start.log" "$PF/maillog" 2>/dev/null; return 1; }
-    i=0
-    while ! swaks --server "127.0.0.1:$PF_PORT" --quit-after CONNECT >/dev/null 2>&1; do
-        i=$((i + 1))
-        [ $i -ge 50 ] && return 1
-        sleep 0.2
-    done
+    wait_socket "inet:127.0.0.1:$PF_PORT" 30
+}
+
+pf_reload() {
+    _pr_n=$(grep -c ': reload -- ' "$PF/maillog" 2>/dev/null)
+    postfix -c "$PF/etc" reload >/dev/null 2>&1
+    wait_for "[ \$(grep -c ': reload -- ' '$PF/maillog') -gt ${_pr_n:-0} ]" 30 "Postfix to reload"
 }
 
 pf_stop() {
-    postfix -c "$PF/etc" stop >/dev/null 2>&1
-    sleep 0.5
+    [ -d "${PF:-}" ] || return 0
+    pf_halt "$PF/etc"
     rm -rf "$PF"
+}
+
+pf_halt() {
+    _ph_pid=$(sed 1q "$(postconf -c "$1" -h queue_directory)/pid/master.pid" 2>/dev/null | tr -d ' ')
+    postfix -c "$1" stop >/dev/null 2>&1
+    # The master leads a session of its own; its children (and spawn's
+    # certpolicyd) may outlive it by a moment.
+    [ -z "$_ph_pid" ] || wait_for "! pgrep -s $_ph_pid >/dev/null" 30 "the processes of the Postfix of $1 to end"
 }
 
 pf_send() {

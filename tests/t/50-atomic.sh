@@ -137,19 +137,24 @@ else
 fi
 
 # The source edited while compile runs (here while postmap works, which
-# a wrapper makes take a second): nothing is replaced, and it says why.
-cat >"$T/slow" <<'SH'
+# a wrapper holds until the edit is made): nothing is replaced, and it
+# says why.
+cat >"$T/held" <<SH
 #!/bin/sh
-sleep 1
-exec postmap "$@"
+. "$SRCDIR/tests/lib.sh"
+: >"$T/held.running"
+wait_for "test -e '$T/held.go'" 60
+exec postmap "\$@"
 SH
-chmod +x "$T/slow"
-printf 'postmap_command = %s/slow\n' "$T" >"$T/edited.conf"
+chmod +x "$T/held"
+rm -f "$T/held.running" "$T/held.go"
+printf 'postmap_command = %s/held\n' "$T" >"$T/edited.conf"
 cat "$T/changed.conf" >>"$T/edited.conf"
 "$CERTPOLICY" -c "$T/edited.conf" compile >"$T/edited.out" 2>&1 &
 pid=$!
-sleep 0.4
+wait_for "test -e '$T/held.running'" 30
 echo "# an edit" >>"$T/edited.conf"
+: >"$T/held.go"
 wait $pid
 check_eq "source edited during compile: exit 1" 1 $?
 check "source edited during compile: message" \
@@ -225,7 +230,7 @@ while [ $n -lt 60 ]; do
     if [ $((n % 2)) = 0 ]; then
         echo $n >&3
     else
-        while [ ! -e "$T/inplace/burst.$((n - 1))" ]; do sleep 0.05; done
+        wait_for "test -e '$T/inplace/burst.$((n - 1))'" 30
     fi
     inplace_compile
     n=$((n + 1))

@@ -115,8 +115,7 @@ mkfifo "$T/pipe"
 split=$!
 exec 4>"$T/pipe"
 printf 'client_address=192.0.2.1\n\nccert_fingerprint=%s\nclient_name=x\n' "$SUBST_ALICE" >&4
-i=0
-while ! grep -q '^action=' "$T/split.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for "grep -q '^action=' '$T/split.out'" 30
 printf 'client_address=192.0.2.2\n\n' >&4
 exec 4>&-
 wait $split

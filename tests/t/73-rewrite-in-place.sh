@@ -28,8 +28,7 @@ cp "$T/large.cdb" "$T/db.cdb"
 
 "$CERTPOLICYD" -d "$T/db.cdb" -l "unix:$T/sock" -L "$T/l.log" &
 srv=$!
-i=0
-while [ ! -S "$T/sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+wait_socket "unix:$T/sock" 30 $srv
 
 # 100 connections of 200 requests for alice, one after another, while the
 # file is copied over in place, alternately small and large, until the

@@ -6,19 +6,17 @@
 # Postfix (or, for a fingerprint list that mixes digests, draw Postfix's
 # "unusable" warning: certpolicy refuses what Postfix half ignores).
 . "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/postfix.sh"
 pki
 postfix_config
 if [ "$(id -u)" != 0 ]; then
     skip "tls entries delivered through Postfix" "needs root (Postfix starts as root)"
     exit 0
 fi
-base=$((20000 + $$ % 9000))
-S_PORT=$base
-D=/tmp/certpolicy-tls.$$
-rm -rf "$D"
-mkdir -p "$D"
+free_port S_PORT
+D=$(mktemp -d /tmp/certpolicy-tls.XXXXXX)
 chmod 0755 "$D"
-trap 'postfix -c "$D/dest/etc" stop >/dev/null 2>&1; postfix -c "$D/send/etc" stop >/dev/null 2>&1; rm -rf "$D"' EXIT
+on_exit 'pf_halt "$D/dest/etc"; pf_halt "$D/send/etc"; rm -rf "$D"'
 cp "$PKI/ca.pem" "$PKI/localhost.pem" "$PKI/localhost.key" "$D/"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$D/ta-keyonly.pem" 2>/dev/null
 echo "not a PEM file" >"$D/ta-empty.pem"
@@ -74,7 +72,8 @@ tlsproxy  unix  -       -       n       -       0       tlsproxy
 CF
 }
 
-# The cases: next-hop port offset, entry (after the next-hop), expected.
+# The cases: number (its next-hop is 127.0.0.1 on port P_<number>), entry
+# (after the next-hop), expected.
 # "deliver" entries go through certpolicy; the others are refused by it
 # and put into a texthash map by hand.
 # Whether excluding HIGH leaves a cipher of smtp's default grade depends
@@ -103,6 +102,11 @@ cat >"$D/cases" <<CASES
 16 secure match=localhost tafile=$D/ca.pem deliver
 17 secure match=localhost tafile=$D/ta-empty.pem defer
 CASES
+while read -r n _; do
+    free_port "P_$n"
+done <"$D/cases"
+# port N - the destination's port for case N
+port() { eval "echo \$P_$1"; }
 
 # The destination: smtpd with TLS on one loopback port per case.
 instance dest
@@ -116,11 +120,11 @@ smtpd_tls_key_file = $D/localhost.key
 CF
 chmod 0600 "$D/localhost.key"
 while read -r n _; do
-    echo "127.0.0.1:$((base + n)) inet n - n - - smtpd" >>"$D/dest/etc/master.cf"
+    echo "127.0.0.1:$(port "$n") inet n - n - - smtpd" >>"$D/dest/etc/master.cf"
 done <"$D/cases"
 
 # The sender: smtpd for swaks, smtp with the policy maps; d<N>.test goes
-# to [127.0.0.1]:<base+N>.
+# to [127.0.0.1]:<the port of case N>.
 instance send
 cat >>"$D/send/etc/main.cf" <<CF
 relay_domains = test
@@ -141,7 +145,7 @@ echo "127.0.0.1:$S_PORT inet n - n - - smtpd" >>"$D/send/etc/master.cf"
     echo "fingerprint_digest = sha256"
 } >"$D/certpolicy.conf"
 while read -r n level rest; do
-    hop="[127.0.0.1]:$((base + n))"
+    hop="[127.0.0.1]:$(port "$n")"
     expect=${rest##* }
     attrs=${rest% *}
     [ "$attrs" = "$expect" ] && attrs=
@@ -160,13 +164,13 @@ check "compile the accepted entries into the sender's map" "$CERTPOLICY" -c "$D/
 
 # Case-folded duplicates: postmap keeps the first, so the second would be
 # silently lost; certpolicy refuses the pair.
-printf 'tls [LocalHost]:%s may\ntls [localhost]:%s secure match=nomatch.example\n' "$base" "$base" >"$D/dup.conf"
+printf 'tls [LocalHost]:%s may\ntls [localhost]:%s secure match=nomatch.example\n' "$S_PORT" "$S_PORT" >"$D/dup.conf"
 run_capture "$T/dup.out" "$CERTPOLICY" -c "$D/dup.conf" check
-check "case-folded duplicate next-hops: refused" grep -q 'duplicate tls next-hop "\[localhost\]:'"$base"'" (first on line 1' "$T/dup.out"
-printf '[LocalHost]:%s may\n[localhost]:%s secure match=nomatch.example\n' "$base" "$base" >"$D/dup"
+check "case-folded duplicate next-hops: refused" grep -q 'duplicate tls next-hop "\[localhost\]:'"$S_PORT"'" (first on line 1' "$T/dup.out"
+printf '[LocalHost]:%s may\n[localhost]:%s secure match=nomatch.example\n' "$S_PORT" "$S_PORT" >"$D/dup"
 postmap "cdb:$D/dup" 2>"$T/postmap.err"
 check_eq "case-folded duplicate next-hops: postmap keeps only the first" "may" \
-    "$(postmap -q "[localhost]:$base" "cdb:$D/dup")"
+    "$(postmap -q "[localhost]:$S_PORT" "cdb:$D/dup")"
 
 for i in dest send; do
     if ! postfix -c "$D/$i/etc" start >"$T/$i.start" 2>&1; then
@@ -175,11 +179,7 @@ for i in dest send; do
     fi
 done
 ok "start the sender and destination Postfix instances"
-n=0
-until swaks --server "127.0.0.1:$S_PORT" --quit-after CONNECT >/dev/null 2>&1 || [ $n -ge 100 ]; do
-    n=$((n + 1))
-    sleep 0.1
-done
+wait_socket "inet:127.0.0.1:$S_PORT" 30
 set --
 while read -r n _; do set -- "$@" --to "r$n@d$n.test"; done <"$D/cases"
 to=$(echo "$@" | sed 's/--to //g; s/ /,/g')
@@ -188,15 +188,11 @@ check "one message to every case's next-hop" swaks --server "127.0.0.1:$S_PORT" 
 
 # status N - the sender's first delivery status for case N, once logged
 status() {
-    _i=0
-    while [ $_i -lt 300 ]; do
-        _s=$(grep "to=<r$1@d$1.test>.* status=" "$D/send/maillog" 2>/dev/null | head -1 \
-            | sed 's/.* status=\([a-z]*\).*/\1/')
-        [ -n "$_s" ] && { echo "$_s"; return; }
-        _i=$((_i + 1))
-        sleep 0.1
-    done
-    echo "no status logged"
+    if poll_for "grep -q 'to=<r$1@d$1.test>.* status=' '$D/send/maillog'" 60; then
+        grep "to=<r$1@d$1.test>.* status=" "$D/send/maillog" | head -1 | sed 's/.* status=\([a-z]*\).*/\1/'
+    else
+        echo "no status logged"
+    fi
 }
 while read -r n level rest; do
     expect=${rest##* }
@@ -218,7 +214,7 @@ check "case 9: Postfix refuses the '!' in exclude=" grep -q "invalid unary '!+-@
 check "case 10: Postfix refuses the '@' in exclude=" grep -q "invalid unary '!+-@' in cipher exclusion: @STRENGTH" "$D/send/maillog"
 check "cases 11 and 12: Postfix has no cipher left" grep -q 'error setting cipher grade' "$D/send/maillog"
 check "case 14: Postfix cannot open the tafile" grep -q "error opening trust anchor file: $D/ta-missing.pem" "$D/send/maillog"
-echo "tls [127.0.0.1]:$((base + 15)) secure match=localhost tafile=$D/ta-keyonly.pem" >"$D/one.conf"
+echo "tls [127.0.0.1]:$(port 15) secure match=localhost tafile=$D/ta-keyonly.pem" >"$D/one.conf"
 run_capture "$T/one.out" "$CERTPOLICY" -c "$D/one.conf" check
 check "case 15: certpolicy warns that the tafile holds no trust anchor" \
     grep -q "one.conf:1: warning: tls: tafile=$D/ta-keyonly.pem: no trust anchor (no PEM CERTIFICATE or PUBLIC KEY block): Postfix ignores it and verifies with smtp_tls_CAfile" "$T/one.out"

@@ -46,8 +46,7 @@ OUT
 # nobody's, and the answers are right.
 "$D" -d "$N/c.cdb" -u nobody -l "unix:$T/s.sock" -L "$T/nobody.log" &
 srv=$!
-i=0
-while [ ! -S "$T/s.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_socket "unix:$T/s.sock" 30 $srv
 check_eq "-u nobody: answers" "action=OK" \
     "$("$BUILDDIR/tests/tools/policy_client" -n 1 "unix:$T/s.sock" <"$T/alice.req" | head -1)"
 nuid=$(id -u nobody)

@@ -20,10 +20,9 @@ client alice cert=$PKI/alice.pem
 CONF
     "$CERTPOLICY" -c "$T/$idle.conf" compile >/dev/null 2>&1
 done
-wait_sock() {
-    i=0
-    while [ ! -S "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-}
+# fds PID - how many files process PID has open (a connection it has
+# accepted is one more)
+fds() { ls "/proc/$1/fd" | wc -l; }
 # served NAME SOCKET - a normal client is answered at once meanwhile
 served() {
     check_eq "$1: another client is served meanwhile" "action=OK" \
@@ -34,12 +33,13 @@ hwm() { awk '$1 == "VmHWM:" { print $2 }' "/proc/$1/status"; }
 # Server B: the default idle_timeout.
 "$CERTPOLICYD" -d "$T/1000s.cdb" -l "unix:$T/b.sock" -L "$T/b.log" &
 b=$!
-wait_sock "$T/b.sock"
+wait_socket "unix:$T/b.sock" 30 $b
 
 # A request a byte at a time (5 ms apart) is answered, and logged once.
+before=$(fds $b)
 req 192.0.2.77 | "$CLIENT" -b 5 -n 1 -t 10000 "unix:$T/b.sock" >"$T/slow.out" &
 slow=$!
-sleep 0.2
+wait_for "[ \$(fds $b) -gt $before ] || gone $slow" 30 "the server to accept the byte-at-a-time client"
 served "byte-at-a-time client" "$T/b.sock"
 wait $slow
 check_eq "byte-at-a-time client: answered" "action=OK" "$(head -1 "$T/slow.out")"
@@ -51,12 +51,11 @@ mkfifo "$T/hold.in"
 "$HOLD" -n 1000 "unix:$T/b.sock" <"$T/hold.in" >"$T/hold.out" 2>&1 &
 hold=$!
 exec 5>"$T/hold.in"
-i=0
-while ! grep -q '^held' "$T/hold.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for "grep -q '^held' '$T/hold.out'" 30
 check_eq "1,000 idle connections: all connected" "held 1000" "$(head -1 "$T/hold.out")"
-sleep 0.5
-check "1,000 idle connections: the server holds them (open files: $(ls /proc/$b/fd | wc -l))" \
-    test "$(ls /proc/$b/fd | wc -l)" -ge 1000
+poll_for "[ \$(fds $b) -ge 1000 ]" 30
+check "1,000 idle connections: the server holds them (open files: $(fds $b))" \
+    test "$(fds $b)" -ge 1000
 served "1,000 idle connections" "$T/b.sock"
 lines=$(wc -l <"$T/b.log")
 exec 5>&-
@@ -88,7 +87,8 @@ wait $b
 # from the request's first byte), each logged once.
 "$CERTPOLICYD" -d "$T/3s.cdb" -l "unix:$T/a.sock" -L "$T/a.log" &
 a=$!
-wait_sock "$T/a.sock"
+wait_socket "unix:$T/a.sock" 30 $a
+before=$(fds $a)
 mkfifo "$T/stuck.in"
 "$HOLD" -n 1 -p "client_address=192.0.2.88
 ccert_fing" "unix:$T/a.sock" <"$T/stuck.in" >"$T/stuck.out" 2>&1 &
@@ -97,9 +97,11 @@ exec 6>"$T/stuck.in"
 printf 'client_address=192.0.2.99\nccert_fingerprint=%s\nclient_name=slowly.example\n' "$ALICE" \
     | "$CLIENT" -b 400 -t 20000 "unix:$T/a.sock" >/dev/null 2>&1 &
 trickle=$!
-sleep 1
+wait_for "[ \$(fds $a) -ge $((before + 2)) ] || grep -q 'a request was begun' '$T/a.log'" 30 \
+    "the server to accept both unfinished requests"
 served "unfinished requests" "$T/a.sock"
-sleep 3.5
+wait_for "[ \$(grep -c 'a request was begun and not finished' '$T/a.log') -ge 2 ]" 30 \
+    "idle_timeout to close both unfinished requests"
 exec 6>&-
 wait $stuck
 check_eq "a request never finished: closed by the server" "closed 1" "$(tail -1 "$T/stuck.out")"
@@ -114,14 +116,14 @@ wait $a
 # fails, and they are served once others close.
 (ulimit -n 64 && exec "$CERTPOLICYD" -d "$T/1000s.cdb" -l "unix:$T/c.sock" -L "$T/c.log") &
 c=$!
-wait_sock "$T/c.sock"
+wait_socket "unix:$T/c.sock" 30 $c
 check "open-file limit 64: max_connections lowered, said once" \
     grep -q 'warning: the open-file limit is 64: max_connections lowered to 32' "$T/c.log"
 mkfifo "$T/hold2.in"
 "$HOLD" -n 40 "unix:$T/c.sock" <"$T/hold2.in" >"$T/hold2.out" 2>&1 &
 hold=$!
 exec 7>"$T/hold2.in"
-sleep 0.5
+wait_for "grep -q '^held' '$T/hold2.out'" 30
 alive "open-file limit 64, with 40 held" $c
 check_not "open-file limit 64: a 41st client waits while 40 are held" \
     sh -c "req() { printf 'ccert_fingerprint=%s\n\n' '$ALICE'; }; req | '$CLIENT' -n 1 -t 1000 'unix:$T/c.sock'"
@@ -137,14 +139,15 @@ wait $c
 if command -v prlimit >/dev/null 2>&1; then
     "$CERTPOLICYD" -d "$T/1000s.cdb" -l "unix:$T/e.sock" -L "$T/e.log" &
     e=$!
-    wait_sock "$T/e.sock"
+    wait_socket "unix:$T/e.sock" 30 $e
     prlimit --pid $e --nofile=24:24
     mkfifo "$T/hold3.in"
     "$HOLD" -n 40 "unix:$T/e.sock" <"$T/hold3.in" >"$T/hold3.out" 2>&1 &
     hold=$!
     exec 8>"$T/hold3.in"
-    sleep 1
+    wait_for "grep -q 'cannot accept a connection' '$T/e.log'" 30
     cpu1=$(awk '{ print $14 + $15 }' "/proc/$e/stat")
+    # What is measured is the CPU time used over this second.
     sleep 1
     cpu2=$(awk '{ print $14 + $15 }' "/proc/$e/stat")
     check "out of descriptors: the server does not spin (CPU ticks in a second: $((cpu2 - cpu1)))" \

@@ -64,8 +64,7 @@ usage() {
 # a warm-up of 32,000 requests and 20 compiles (the heap settles).
 "$CERTPOLICYD" -d "$T/db.cdb" -l "unix:$T/s.sock" -L "$T/l.log" &
 srv=$!
-i=0
-while [ ! -S "$T/s.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_socket "unix:$T/s.sock" 30 $srv
 loaded "-l, warm-up" "$T/warm.out" 32000 20 --connect "unix:$T/s.sock" -c 32 -n 1000
 for half in 1 2; do
     loaded "-l, half $half" "$T/l$half.out" 100000 100 --connect "unix:$T/s.sock" -c 32 -n 3125

@@ -16,16 +16,6 @@ client alice cert=$PKI/alice.pem
 CONF
 "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
 
-# wait_for COMMAND... - up to 5 seconds for the command to succeed
-wait_for() {
-    i=0
-    while ! "$@" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -ge 50 ] && return 1
-        sleep 0.1
-    done
-}
-
 # 100 sockets passed by systemd-socket-activate, which starts certpolicyd
 # on the first connection (to the 100th socket).
 mkdir -p "$T/sa"
@@ -38,7 +28,9 @@ done
 # shellcheck disable=SC2086
 systemd-socket-activate $args "$CERTPOLICYD" -d "$T/c.cdb" -e -L "$T/sa.log" >"$T/sa.out" 2>&1 &
 sa=$!
-wait_for grep -q "Listening on $T/sa/s100 " "$T/sa.out"
+# (systemd-socket-activate says so once all 100 listen; a probe would
+# start certpolicyd)
+wait_for "grep -q 'Listening on $T/sa/s100 ' '$T/sa.out'" 30
 "$CLIENT" -n 1 -t 3000 "unix:$T/sa/s100" <"$T/alice.req" >"$T/sa.client" 2>&1
 wait $sa
 check_eq "100 passed sockets, max_listen_sockets 64: exit 1" 1 $?
@@ -50,7 +42,7 @@ rm -f "$T"/sa/s*
 systemd-socket-activate $args "$CERTPOLICYD" -d "$T/c.cdb" -o max_listen_sockets=100 -L "$T/sa2.log" \
     >"$T/sa2.out" 2>&1 &
 sa=$!
-wait_for grep -q "Listening on $T/sa/s100 " "$T/sa2.out"
+wait_for "grep -q 'Listening on $T/sa/s100 ' '$T/sa2.out'" 30
 "$CLIENT" -n 1 -t 3000 "unix:$T/sa/s100" <"$T/alice.req" >"$T/sa2.client" 2>&1
 check_eq "100 passed sockets, max_listen_sockets=100: the 100th answers" "action=OK" "$(head -1 "$T/sa2.client")"
 "$CLIENT" -n 1 -t 3000 "unix:$T/sa/s1" <"$T/alice.req" >"$T/sa3.client" 2>&1
@@ -73,7 +65,7 @@ else
 fi
 "$CERTPOLICYD" -d "$T/c.cdb" -l "$spec" -e -L "$T/m.log" &
 srv=$!
-wait_for test -S "$T/m.sock"
+wait_socket "unix:$T/m.sock" 30 $srv
 check_eq "-l $spec: mode and owner" "$want" "$(stat -c '%a %U:%G' "$T/m.sock")"
 "$CLIENT" -n 1 -t 3000 "unix:$T/m.sock" <"$T/alice.req" >"$T/m.client" 2>&1
 check_eq "-l unix: with a mode: answers" "action=OK" "$(head -1 "$T/m.client")"
@@ -96,7 +88,7 @@ rm -f "$T/m.sock" "$T/m.sock.moved"
 # connect; a full queue counts as an answer), it refuses at once.
 "$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/q.sock" -e -L "$T/q.log" &
 qsrv=$!
-wait_for test -S "$T/q.sock"
+wait_socket "unix:$T/q.sock" 30 $qsrv
 kill -STOP $qsrv
 rm -f "$T/q.full"
 # perl fills the queue (non-blocking connects until EAGAIN), says so, and
@@ -108,7 +100,7 @@ perl -e 'use Socket; use Fcntl; my @s; my $n = 0;
     open(my $f, ">", $ARGV[1]) or die; print $f "$n\n"; close $f;
     select(undef, undef, undef, 0.05) until -e $ARGV[2];' "$T/q.sock" "$T/q.full" "$T/q.release" &
 filler=$!
-wait_for test -s "$T/q.full"
+wait_for "test -s '$T/q.full'" 30
 run_capture "$T/q2.out" timeout 10 "$CERTPOLICYD" -d "$T/c.cdb" -e -l "unix:$T/q.sock"
 check_eq "a second server while the first is stopped, its queue full ($(cat "$T/q.full") connections): refused, not blocked" \
     "exit 1" "$(tail -1 "$T/q2.out")"
@@ -131,14 +123,10 @@ while [ $n -lt 20 ]; do
     r1=$!
     "$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/r.sock" -e -L "$T/r.log" 2>"$T/r2.err" &
     r2=$!
-    # until one has given up (or 5 seconds)
-    i=0
-    while kill -0 $r1 2>/dev/null && kill -0 $r2 2>/dev/null && [ $i -lt 100 ]; do
-        i=$((i + 1))
-        sleep 0.05
-    done
-    if kill -0 $r1 2>/dev/null && kill -0 $r2 2>/dev/null; then both=$((both + 1)); fi
-    if ! kill -0 $r1 2>/dev/null && ! kill -0 $r2 2>/dev/null; then none=$((none + 1)); fi
+    # until one has given up (or 10 seconds: then both run)
+    poll_for "gone $r1 || gone $r2" 10
+    if ! gone $r1 && ! gone $r2; then both=$((both + 1)); fi
+    if gone $r1 && gone $r2; then none=$((none + 1)); fi
     kill -TERM $r1 $r2 2>/dev/null
     wait $r1 $r2
     n=$((n + 1))
@@ -156,7 +144,7 @@ if [ "$(id -u)" = 0 ] && id postfix >/dev/null 2>&1; then
     "$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/private/certpolicy,mode=0660,owner=postfix,group=postfix" \
         -e -L "$T/p.log" &
     srv=$!
-    wait_for test -S "$T/private/certpolicy"
+    wait_socket "unix:$T/private/certpolicy" 30 $srv
     check_eq "private/certpolicy: postfix:postfix 0660" "660 postfix:postfix" \
         "$(stat -c '%a %U:%G' "$T/private/certpolicy")"
     setpriv --reuid=postfix --regid=postfix --clear-groups "$CLIENT" -n 1 -t 3000 \
@@ -176,13 +164,14 @@ fi
 # A stale socket (its server killed) is replaced.
 "$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/stale.sock" -e -L "$T/stale.log" &
 srv=$!
-wait_for test -S "$T/stale.sock"
+wait_socket "unix:$T/stale.sock" 30 $srv
 kill -KILL $srv
 wait $srv 2>/dev/null
 check "a killed server leaves its socket file" test -S "$T/stale.sock"
 (umask 077 && exec "$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/stale.sock" -e -L "$T/stale.log") &
 srv=$!
-wait_for sh -c "'$CLIENT' -n 1 -t 1000 'unix:$T/stale.sock' <'$T/alice.req' >'$T/stale.client' 2>&1"
+wait_for "'$CLIENT' -n 1 -t 1000 'unix:$T/stale.sock' <'$T/alice.req' >'$T/stale.client' 2>&1" 30 \
+    "the server started on a stale socket to answer"
 check_eq "a stale socket is replaced: answers" "action=OK" "$(head -1 "$T/stale.client")"
 check_eq "-l unix: without mode=: 0666, whatever the umask" 666 "$(stat -c %a "$T/stale.sock")"
 kill -TERM $srv
@@ -243,9 +232,7 @@ fi
 # contrib/postfix/master.cf describe.
 if [ "$(id -u)" = 0 ] && command -v postfix >/dev/null && command -v swaks >/dev/null; then
     . "$SRCDIR/tests/postfix.sh"
-    port=$((30000 + ($$ + 7) % 20000))
-    pf_setup "$BUILDDIR/src/certpolicyd" "$PKI" "$port"
-    cleanup_add pf_stop
+    pf_setup "$BUILDDIR/src/certpolicyd" "$PKI"
     sed -i '/^certpolicy unix/,$d' "$PF/etc/master.cf"
     sed -i '/^certpolicy_time_limit/d' "$PF/etc/main.cf"
     cp "$T/c.cdb" "$PF/db/certpolicy.cdb"
@@ -253,8 +240,8 @@ if [ "$(id -u)" = 0 ] && command -v postfix >/dev/null && command -v swaks >/dev
         "$CERTPOLICYD" -u nobody -d "$PF/db/certpolicy.cdb" -L "$PF/certpolicyd.log" \
             -l "unix:$PF/spool/private/certpolicy,mode=0660,owner=postfix,group=postfix" &
         pfd=$!
-        cleanup_add "kill $pfd 2>/dev/null"
-        wait_for test -S "$PF/spool/private/certpolicy"
+        on_exit "kill $pfd 2>/dev/null"
+        wait_socket "unix:$PF/spool/private/certpolicy" 30 $pfd
         check_eq "Postfix private/certpolicy: postfix:postfix 0660" "660 postfix:postfix" \
             "$(stat -c '%a %U:%G' "$PF/spool/private/certpolicy")"
         pf_send alice "$PKI/alice.pem" "$PKI/alice.key"

@@ -5,14 +5,14 @@
 # is not redirected (OpenSSL's client refuses), and the message says so.
 . "$SRCDIR/tests/lib.sh"
 SERVE=$BUILDDIR/tests/tools/http_serve
-P=$((50000 + $$ % 10000))
+free_port P
+free_port P_HANG
 U=http://127.0.0.1:$P
-P_HANG=$((P + 1))
 PKI=$T/pki
 CRL_URL=$U/ca.crl sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
 cd "$PKI" || exit 1
 PIDS=
-trap 'kill $PIDS 2>/dev/null' EXIT
+on_exit 'kill $PIDS 2>/dev/null'
 
 # serve LOG ARGS... - http_serve in the background; returns once it listens
 serve() {
@@ -20,11 +20,7 @@ serve() {
     shift
     "$SERVE" "$@" >"$_log" 2>&1 &
     PIDS="$PIDS $!"
-    _n=0
-    until grep -q '^listening' "$_log" || [ $_n -ge 500 ]; do
-        _n=$((_n + 1))
-        sleep 0.01
-    done
+    wait_for "grep -q '^listening' '$_log'" 30 "http_serve $* to listen"
 }
 
 openssl ca -config ca.cnf -revoke carol.pem -crl_reason keyCompromise >/dev/null 2>&1

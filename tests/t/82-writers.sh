@@ -15,6 +15,7 @@ fp() { fp_openssl "$PKI/$1.pem" sha256; }
 lower() { fp "$1" | tr A-F a-f; }
 
 # slow postmap: a postmap that takes its time, so that writers overlap
+# (the sleep is the behaviour wanted, not a wait for something)
 cat >"$T/slow-postmap" <<'SH'
 #!/bin/sh
 sleep 0.2
@@ -127,8 +128,9 @@ check_eq "concurrent rounds: no temporary file left" "" "$(ls -A "$OUT" "$T" | g
 # compile has finished.
 cat >"$T/held-postmap" <<SH
 #!/bin/sh
+. "$SRCDIR/tests/lib.sh"
 : >"$T/held"
-while [ ! -e "$T/go" ]; do sleep 0.05; done
+wait_for "test -e '$T/go'" 60
 exec postmap "\$@"
 SH
 chmod +x "$T/held-postmap"
@@ -137,7 +139,7 @@ rm -f "$T/held" "$T/go"
 sed -i "s|^postmap_command = .*|postmap_command = $T/held-postmap|" "$C"
 "$CERTPOLICY" -c "$C" compile >"$T/held.out" 2>&1 &
 held=$!
-while [ ! -e "$T/held" ]; do sleep 0.05; done
+wait_for "test -e '$T/held'" 30
 sums "$OUT" >"$T/held.before"
 for cmd in refresh "revoke alice" "enroll dave $PKI/dave.pem" compile; do
     # shellcheck disable=SC2086
@@ -163,8 +165,9 @@ check "revoke that waited for the lock: landed" revoked_everywhere alice
 # so, the editor's line stays, and nothing is replaced.
 cat >"$T/edit-postmap" <<SH
 #!/bin/sh
+. "$SRCDIR/tests/lib.sh"
 : >"$T/edit-held"
-while [ ! -e "$T/edit-go" ]; do sleep 0.05; done
+wait_for "test -e '$T/edit-go'" 60
 exec postmap "\$@"
 SH
 chmod +x "$T/edit-postmap"
@@ -172,14 +175,14 @@ fresh
 rm -f "$T/edit-held" "$T/edit-go"
 sed -i "s|^postmap_command = .*|postmap_command = $T/edit-postmap|" "$C"
 "$CERTPOLICY" -c "$C" compile >/dev/null 2>&1 &
-while [ ! -e "$T/edit-held" ]; do sleep 0.05; done
+wait_for "test -e '$T/edit-held'" 30
 : >"$T/edit-go"
 wait
 rm -f "$T/edit-held" "$T/edit-go"
 sums "$OUT" >"$T/ed.before"
 "$CERTPOLICY" -c "$C" revoke alice >"$T/ed.out" 2>&1 &
 ed=$!
-while [ ! -e "$T/edit-held" ]; do sleep 0.05; done
+wait_for "test -e '$T/edit-held'" 30
 echo "# added by an editor" >>"$C"
 : >"$T/edit-go"
 wait $ed

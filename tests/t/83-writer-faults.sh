@@ -85,25 +85,18 @@ if command -v strace >/dev/null 2>&1; then
     strace -qq -o /dev/null -e trace=rename -e inject=rename:signal=STOP:when=3 \
         "$CERTPOLICY" -c "$C" revoke alice >"$T/ed.out" 2>&1 &
     tracer=$!
-    n=0 pid=
-    while [ $n -lt 400 ]; do
+    # stopped_after_rename - revoke (the tracer's child, in $pid) is
+    # stopped at its third rename, the database already replaced
+    stopped_after_rename() {
         pid=$(pgrep -P $tracer)
-        if [ -n "$pid" ] && [ "$(stat -c %i "$OUT/certpolicy.cdb")" != "$dbino" ] \
-            && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = t ]; then
-            break
-        fi
-        n=$((n + 1))
-        sleep 0.05
-    done
+        [ -n "$pid" ] && [ "$(stat -c %i "$OUT/certpolicy.cdb")" != "$dbino" ] \
+            && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = t ]
+    }
+    wait_for stopped_after_rename 30 "revoke to stop at its third rename"
     echo "# added by an editor" >&7
     exec 7>&-
     # SIGCONT until it runs on (one sent before its stop took hold is lost).
-    n=0
-    while kill -0 "$pid" 2>/dev/null && [ $n -lt 200 ]; do
-        kill -CONT "$pid" 2>/dev/null
-        n=$((n + 1))
-        sleep 0.05
-    done
+    wait_for "kill -CONT $pid; gone $pid" 30 "revoke to run on and end after SIGCONT"
     wait $tracer
     check_eq "editor writes the source during revoke's renames: exit 1" 1 $?
     check "editor writes the source during revoke's renames: says so" \
@@ -160,8 +153,9 @@ check_eq "refresh removes a killed refresh's temporary files, only those" ".stat
 # by that signal.
 cat >"$T/held-postmap" <<SH
 #!/bin/sh
+. "$SRCDIR/tests/lib.sh"
 : >"$T/held"
-while [ ! -e "$T/go" ]; do sleep 0.05; done
+wait_for "test -e '$T/go'" 60
 exec postmap "\$@"
 SH
 chmod +x "$T/held-postmap"
@@ -179,8 +173,7 @@ for sig in TERM:15 INT:2 HUP:1; do
         # shellcheck disable=SC2086
         perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' "$CERTPOLICY" -c "$C" $cmd >"$T/sig.out" 2>&1 &
         p=$!
-        n=0
-        while [ ! -e "$T/held" ] && [ $n -lt 400 ]; do n=$((n + 1)); sleep 0.05; done
+        wait_for "test -e '$T/held'" 30
         kill -$sig $p
         : >"$T/go"
         wait $p
@@ -207,10 +200,11 @@ if [ "$(id -u)" = 0 ]; then
     chmod 0777 "$L/m"
     sed "s|^client alice .*|client alice cert=$PKI/alice.pem|; s|^database = .*|database = $L/cp.cdb|; s|^status_database = .*|status_database = $L/st.cdb|; /^relay_clientcerts/d" "$C" >"$L/c.conf"
     "$CERTPOLICY" -c "$L/c.conf" compile >/dev/null 2>&1
+    # The locker holds the flock until unflock exists. It waits in a loop
+    # of its own: it runs as nobody, who may not reach tests/lib.sh.
     as_nobody flock -x "$L" sh -c ": >'$L/m/flocked'; while [ ! -e '$L/m/unflock' ]; do sleep 0.05; done" &
     locker=$!
-    n=0
-    while [ ! -e "$L/m/flocked" ] && [ $n -lt 400 ]; do n=$((n + 1)); sleep 0.05; done
+    wait_for "test -e '$L/m/flocked'" 30
     run_capture "$T/out" "$CERTPOLICY" -o lock_wait=1 -c "$L/c.conf" revoke alice
     check_eq "another user holds a flock on the source's directory: revoke goes on" "exit 0" "$(tail -1 "$T/out")"
     : >"$L/m/unflock"
@@ -221,8 +215,7 @@ if [ "$(id -u)" = 0 ]; then
     rm -f "$T/held" "$T/go"
     "$CERTPOLICY" -c "$L/c.conf" compile >/dev/null 2>&1 &
     p=$!
-    n=0
-    while [ ! -e "$T/held" ] && [ $n -lt 400 ]; do n=$((n + 1)); sleep 0.05; done
+    wait_for "test -e '$T/held'" 30
     check_eq "the lock file: the writer's own, mode 0600" "600 root" "$(stat -c '%a %U' "$L/.c.conf.lock")"
     : >"$T/go"
     wait $p

@@ -67,8 +67,7 @@ check_eq "-L in a missing directory, spawn mode: still answered" "action=OK" \
 check_eq "-L in a missing directory, spawn mode: nothing on stderr" "" "$(cat "$T/spawn.err")"
 "$CERTPOLICYD" -e -d "$T/db.cdb" -l "unix:$T/sock" -L "$T/no/such/dir/certpolicyd.log" 2>"$T/l.err" &
 srv=$!
-i=0
-while [ ! -S "$T/sock" ] && [ $i -lt 100 ] && kill -0 $srv 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+wait_socket "unix:$T/sock" 30 $srv
 check_eq "-L in a missing directory, -l: still answered" "action=OK" \
     "$("$BUILDDIR/tests/tools/policy_client" -n 1 -t 3000 "unix:$T/sock" <"$T/req" | head -1)"
 kill -TERM $srv 2>/dev/null

@@ -9,9 +9,7 @@ if [ "$(id -u)" != 0 ]; then
     skip "real Postfix" "needs root (Postfix starts as root)"
     exit 0
 fi
-port=$((30000 + $$ % 20000))
-pf_setup "$BUILDDIR/src/certpolicyd" "$PKI" "$port"
-trap 'pf_stop' EXIT
+pf_setup "$BUILDDIR/src/certpolicyd" "$PKI"
 cat >"$PF/certpolicy.conf" <<CONF
 database = $PF/db/certpolicy.cdb
 client alice cert=$PKI/alice.pem

@@ -7,20 +7,15 @@
 . "$SRCDIR/tests/lib.sh"
 CERTPOLICYD=$(certpolicyd_cmd)
 SERVE=$BUILDDIR/tests/tools/http_serve
-base=$((20000 + $$ % 10000))
-P_RCRL=$base
-P_ROCSP=$((base + 1))
-P_ICRL=$((base + 2))
-P_IOCSP=$((base + 3))
-P_H1=$((base + 4))
-P_H2=$((base + 5))
-P_H3=$((base + 6))
+for p in P_RCRL P_ROCSP P_ICRL P_IOCSP P_H1 P_H2 P_H3; do
+    free_port $p
+done
 PKI=$T/pki
 CRL_URL=http://127.0.0.1:$P_RCRL/root.crl OCSP_URL=http://127.0.0.1:$P_ROCSP/ \
     sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
 cd "$PKI" || exit 1
 PIDS=
-trap 'kill $PIDS 2>/dev/null' EXIT
+on_exit 'kill $PIDS 2>/dev/null'
 REJ="action=REJECT 5.7.1 Client certificate revoked"
 DEF="action=DEFER 4.7.0 Client certificate status unavailable"
 STATUS=$T/status.cdb
@@ -30,7 +25,7 @@ serve() {
     "$@" >/dev/null 2>&1 &
     SPID=$!
     PIDS="$PIDS $SPID"
-    wait_port "$_port" || fail "a server on port $_port" "did not start: $*"
+    wait_socket "inet:127.0.0.1:$_port" 30 $SPID
 }
 stop() {
     for _p in "$@"; do kill "$_p" 2>/dev/null; wait "$_p" 2>/dev/null; done

@@ -24,9 +24,8 @@ fi
 PKI=$T/pki
 sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
 chmod -R a+rX "$PKI"
-port=$((30000 + ($$ + 7) % 20000))
-pf_setup "$BUILDDIR/src/certpolicyd" "$PKI" "$port"
-trap 'cp "$PF"/certpolicyd.log "$PF"/maillog "$PF"/rpk.* "$PF"/swaks.* "$T/" 2>/dev/null; pf_stop' EXIT
+pf_setup "$BUILDDIR/src/certpolicyd" "$PKI"
+on_exit 'cp "$PF"/certpolicyd.log "$PF"/maillog "$PF"/rpk.* "$PF"/swaks.* "$T/" 2>/dev/null'
 # The raw-key client pipelines its commands after STARTTLS (s_client sends
 # what it reads at once); Postfix 3.9+ would drop it for that.
 postconf -c "$PF/etc" -e smtpd_tls_enable_rpk=yes smtpd_forbid_unauth_pipelining=no smtpd_tls_loglevel=1
@@ -62,7 +61,7 @@ cert_rcpt() {
 # (s_client does EHLO and STARTTLS; then EHLO, MAIL, RCPT, QUIT over TLS)
 rpk_rcpt() {
     printf 'EHLO client.example\r\nMAIL FROM:<%s@client.example>\r\nRCPT TO:<someone@remote.example>\r\nQUIT\r\n' "$1" \
-        | timeout 30 openssl s_client -connect "127.0.0.1:$port" -starttls smtp -quiet -ign_eof \
+        | timeout 30 openssl s_client -connect "127.0.0.1:$PF_PORT" -starttls smtp -quiet -ign_eof \
             -enable_client_rpk -cert "$PKI/$1.pem" -key "$PKI/$1.key" >"$PF/rpk.$1" 2>"$PF/rpk.$1.err"
     tr -d '\r' <"$PF/rpk.$1" | grep '^[0-9][0-9][0-9] ' | sed -n 3p
 }

@@ -8,15 +8,14 @@
 . "$SRCDIR/tests/lib.sh"
 CERTPOLICYD=$(certpolicyd_cmd)
 SERVE=$BUILDDIR/tests/tools/http_serve
-base=$((30000 + $$ % 10000))
-P_CRL=$base
-P_OCSP=$((base + 1))
+free_port P_CRL
+free_port P_OCSP
 PKI=$T/pki
 CRL_URL=http://127.0.0.1:$P_CRL/ca.crl OCSP_URL=http://127.0.0.1:$P_OCSP/ \
     sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
 cd "$PKI" || exit 1
 PIDS=
-trap 'kill $PIDS 2>/dev/null' EXIT
+on_exit 'kill $PIDS 2>/dev/null'
 REJ="action=REJECT 5.7.1 Client certificate revoked"
 DEF="action=DEFER 4.7.0 Client certificate status unavailable"
 STATUS=$T/status.cdb
@@ -28,7 +27,7 @@ serve() {
     "$@" >/dev/null 2>&1 &
     SPID=$!
     PIDS="$PIDS $SPID"
-    wait_port "$_port" || fail "a server on port $_port" "did not start: $*"
+    wait_socket "inet:127.0.0.1:$_port" 30 $SPID
 }
 # stop PID - a server ended, its port closed
 stop() {

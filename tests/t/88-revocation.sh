@@ -6,17 +6,18 @@
 . "$SRCDIR/tests/lib.sh"
 CERTPOLICYD=$(certpolicyd_cmd)
 SERVE=$BUILDDIR/tests/tools/http_serve
-base=$((40000 + $$ % 10000))
-P_CRL=$base
-P_OCSP=$((base + 1))
-P_BAD=$((base + 2))
+free_port P_CRL
+free_port P_OCSP
+free_port P_BAD
 PKI=$T/pki
 CRL_URL=http://127.0.0.1:$P_CRL/ca.crl OCSP_URL=http://127.0.0.1:$P_OCSP/ \
     sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
 cd "$PKI" || exit 1
 PIDS=
-cleanup_add 'kill $PIDS 2>/dev/null'
+on_exit 'kill $PIDS 2>/dev/null'
 bg() { "$@" >/dev/null 2>&1 & PIDS="$PIDS $!"; }
+# listening PORT - the server started last listens on PORT
+listening() { wait_socket "inet:127.0.0.1:$1" 30 "${PIDS##* }"; }
 # stop_all - every server started, ended (their ports closed)
 stop_all() {
     # shellcheck disable=SC2086
@@ -81,7 +82,7 @@ check "list: alice's row says until when it is fresh" grep -q '^alice .* good by
 
 # CRL over HTTP, from the certificates' distribution points: fetched once.
 bg "$SERVE" -p "$P_CRL" "$T/ca.crl"
-wait_port "$P_CRL"
+listening "$P_CRL"
 conf crl
 refresh
 check "crl over http from the distribution points: one fetch for three certificates" \
@@ -89,7 +90,7 @@ check "crl over http from the distribution points: one fetch for three certifica
 
 # OCSP, signed by the CA, then by a delegated responder.
 bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 10
-wait_port "$P_OCSP"
+listening "$P_OCSP"
 conf ocsp
 refresh
 check_eq "ocsp (CA-signed): exit 0" "exit 0" "$(tail -1 "$T/out")"
@@ -97,7 +98,7 @@ check_eq "ocsp (CA-signed): bob good" "good	ocsp" "$(state bob)"
 check_eq "ocsp (CA-signed): carol revoked" "revoked	ocsp" "$(state carol)"
 stop_all
 bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ocsp.pem -rkey ocsp.key -CA ca.pem -nmin 10
-wait_port "$P_OCSP"
+listening "$P_OCSP"
 refresh
 check_eq "ocsp (delegated responder): exit 0" "exit 0" "$(tail -1 "$T/out")"
 check_eq "ocsp (delegated responder): alice good" "good	ocsp" "$(state alice)"
@@ -129,33 +130,33 @@ broken() {
 conf ocsp
 broken "responder not listening" "client alice (serial [0-9A-F]*): ocsp http://127.0.0.1:$P_OCSP/: .*connect timeout"
 bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner bob.pem -rkey bob.key -CA ca.pem -nmin 10
-wait_port "$P_OCSP"
+listening "$P_OCSP"
 broken "OCSP response signed by an unauthorized key" "ocsp http://127.0.0.1:$P_OCSP/: response not signed by the CA or a responder it authorized"
 stop_all
 bg openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 10 -nrequest 1
-wait_port "$P_OCSP"
+listening "$P_OCSP"
 openssl ocsp -issuer ca.pem -cert alice.pem -cert bob.pem -cert carol.pem -url "http://127.0.0.1:$P_OCSP/" \
     -respout "$T/replay.der" >/dev/null 2>&1
 check "a response to replay was captured" test -s "$T/replay.der"
 stop_all
 bg "$SERVE" -p "$P_BAD" -t application/ocsp-response "$T/replay.der"
-wait_port "$P_BAD"
+listening "$P_BAD"
 RESPONDER=http://127.0.0.1:$P_BAD/ conf ocsp
 broken "replayed OCSP response (another nonce)" "the response's nonce is not the request's"
 stop_all
 bg "$SERVE" -p "$P_BAD" -m hang
-wait_port "$P_BAD"
+listening "$P_BAD"
 start=$(date +%s)
 broken "responder that never answers" "ocsp http://127.0.0.1:$P_BAD/: .*timeout"
 check "responder that never answers: each try ends at fetch_timeout (3 tries of 2s, under 15s)" \
     test $(( $(date +%s) - start )) -lt 15
 stop_all
 bg "$SERVE" -p "$P_BAD" -m garbage -t application/ocsp-response
-wait_port "$P_BAD"
+listening "$P_BAD"
 broken "responder that answers garbage" "ocsp http://127.0.0.1:$P_BAD/: "
 stop_all
 bg "$SERVE" -p "$P_BAD" -m big -t application/ocsp-response
-wait_port "$P_BAD"
+listening "$P_BAD"
 broken "oversized response" "ocsp http://127.0.0.1:$P_BAD/: .*max resp len exceeded"
 stop_all
 
@@ -269,7 +270,7 @@ while [ $i -lt 12 ]; do
     i=$((i + 1))
 done
 bg "$SERVE" -p "$P_BAD" -m hang
-wait_port "$P_BAD"
+listening "$P_BAD"
 many() {
     RESPONDER=http://127.0.0.1:$P_BAD/ conf ocsp
     sed -i -e '/^client /d' -e "s/^fetch_timeout = 2s/&\nfetch_concurrency = $1/" "$T/c.conf"

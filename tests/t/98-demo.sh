@@ -11,7 +11,8 @@ if [ "$BUILDDIR" != "$SRCDIR" ] || [ ! -x "$SRCDIR/quickstart" ]; then
     skip "quickstart demo" "runs in a source tree built in place"
     exit 0
 fi
-(cd "$SRCDIR" && ./quickstart demo) >"$T/demo.out" 2>&1
+free_port port
+(cd "$SRCDIR" && CERTPOLICY_DEMO_PORT=$port ./quickstart demo) >"$T/demo.out" 2>&1
 echo "exit $?" >>"$T/demo.out"
 check_eq "quickstart demo: exit 0" "exit 0" "$(tail -1 "$T/demo.out")"
 replies=$(grep -e '^== mail' -e '^   [245][0-9][0-9] ' "$T/demo.out" | grep -v 'queued as')

@@ -18,9 +18,8 @@ README=$SRCDIR/README.md
 SERVE=$BUILDDIR/tests/tools/http_serve
 nobody_dir
 ROOT=$NDIR/root
-base=$((41000 + ($$ + 3) % 9000))
-P_CRL=$base
-P_OCSP=$((base + 1))
+free_port P_CRL
+free_port P_OCSP
 PKI=$NDIR/pki
 CRL_URL=http://127.0.0.1:$P_CRL/ca.crl OCSP_URL=http://127.0.0.1:$P_OCSP/ \
     sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
@@ -49,9 +48,7 @@ paths() {
 mkdir -p "$ROOT/etc/postfix/clients" "$ROOT/etc/postfix/ca" "$ROOT/etc/certpolicy" "$ROOT/usr/sbin" "$ROOT/var/lib"
 for who in alice bob carol dave; do cp "$PKI/$who.pem" "$ROOT/etc/postfix/clients/"; done
 cp "$PKI/ca.pem" "$ROOT/etc/postfix/ca/clients.pem"
-port=$((30000 + ($$ + 17) % 20000))
-pf_setup "$BUILDDIR/src/certpolicyd" "$PKI" "$port"
-cleanup_add 'pf_stop'
+pf_setup "$BUILDDIR/src/certpolicyd" "$PKI"
 # (a copy: spawn runs it as nobody, who may not reach the build directory)
 cp "$BUILDDIR/src/certpolicyd" "$ROOT/usr/sbin/certpolicyd.bin"
 printf '#!/bin/sh\nexec "%s" -d "%s" "$@"\n' "$ROOT/usr/sbin/certpolicyd.bin" \
@@ -61,11 +58,11 @@ CONF=$ROOT/etc/certpolicy/certpolicy.conf
 export MAIL_CONFIG=$PF/etc
 certpolicy() { "$BUILDDIR/src/certpolicy" -c "$CONF" "$@"; }
 "$SERVE" -p "$P_CRL" "$T/ca.crl" >/dev/null 2>&1 &
-cleanup_add "kill $! 2>/dev/null"
+on_exit "kill $! 2>/dev/null"
 (cd "$PKI" && exec openssl ocsp -index index.txt -port "$P_OCSP" -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 10) >/dev/null 2>&1 &
-cleanup_add "kill $! 2>/dev/null"
-wait_port "$P_CRL"
-wait_port "$P_OCSP"
+on_exit "kill $! 2>/dev/null"
+wait_socket "inet:127.0.0.1:$P_CRL" 30
+wait_socket "inet:127.0.0.1:$P_OCSP" 30
 
 # run_block N - the N-th "commands" block, each line as root would type it
 run_block() {
@@ -115,7 +112,7 @@ if ! pf_start; then
     fail "step 4: Postfix starts" "$(tail -5 "$PF/maillog" 2>/dev/null)"
     exit 0
 fi
-postfix -c "$PF/etc" reload >/dev/null 2>&1
+pf_reload
 check_eq "step 4: alice relays" "250 2.1.5 Ok" "$(rcpt alice)"
 check_eq "step 4: carol (revoked) is rejected" \
     "554 5.7.1 $R: Recipient address rejected: Client certificate revoked" "$(rcpt carol)"

@@ -62,16 +62,17 @@ int     main(int argc, char **argv)
     for (;;) {
 	if (poll(pfd, (nfds_t) count + 1, -1) < 0)
 	    return (1);
-	if (pfd[count].revents) {
-	    if (read(0, buf, sizeof(buf)) <= 0)
-		break;
-	}
+	/* Closes first: one seen in the same poll as the end of input counts. */
 	for (i = 0; i < count; i++) {
 	    if (pfd[i].fd >= 0 && pfd[i].revents && read(pfd[i].fd, buf, sizeof(buf)) <= 0) {
 		close(pfd[i].fd);
 		pfd[i].fd = -1;
 		closed++;
 	    }
+	}
+	if (pfd[count].revents) {
+	    if (read(0, buf, sizeof(buf)) <= 0)
+		break;
 	}
     }
     printf("closed %ld\n", closed);
