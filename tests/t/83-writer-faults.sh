@@ -200,14 +200,15 @@ if [ "$(id -u)" = 0 ]; then
     chmod 0777 "$L/m"
     sed "s|^client alice .*|client alice cert=$PKI/alice.pem|; s|^database = .*|database = $L/cp.cdb|; s|^status_database = .*|status_database = $L/st.cdb|; /^relay_clientcerts/d" "$C" >"$L/c.conf"
     "$CERTPOLICY" -c "$L/c.conf" compile >/dev/null 2>&1
-    # The locker holds the flock until unflock exists. It waits in a loop
-    # of its own: it runs as nobody, who may not reach tests/lib.sh.
-    as_nobody flock -x "$L" sh -c ": >'$L/m/flocked'; while [ ! -e '$L/m/unflock' ]; do sleep 0.05; done" &
+    # The locker holds the flock until it reads a line from the pipe
+    # unflock (opening it waits for the writer).
+    mkfifo -m 0644 "$L/m/unflock"
+    as_nobody flock -x "$L" sh -c ": >'$L/m/flocked'; read _ <'$L/m/unflock'" &
     locker=$!
     wait_for "test -e '$L/m/flocked'" 30
     run_capture "$T/out" "$CERTPOLICY" -o lock_wait=1 -c "$L/c.conf" revoke alice
     check_eq "another user holds a flock on the source's directory: revoke goes on" "exit 0" "$(tail -1 "$T/out")"
-    : >"$L/m/unflock"
+    timeout 30 sh -c 'echo >"$1"' _ "$L/m/unflock"
     wait $locker
     check_eq "the lock file is gone after the writer" "" "$(leftovers "$L")"
     # While a writer holds it, the lock file is the writer's, mode 0600.
