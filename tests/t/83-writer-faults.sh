@@ -168,10 +168,11 @@ for sig in TERM:15 INT:2 HUP:1; do
         cp "$C" "$T/sig.conf"
         sums "$OUT" >"$T/sig.before"
         rm -f "$T/held" "$T/go"
-        # A script's background command ignores SIGINT: perl gives it the
-        # default action back, as an interactive shell would.
+        # A script's background command ignores SIGINT (and every command
+        # ignores SIGHUP when the suite runs under nohup): perl gives them
+        # the default action back, as an interactive shell would.
         # shellcheck disable=SC2086
-        perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' "$CERTPOLICY" -c "$C" $cmd >"$T/sig.out" 2>&1 &
+        perl -e '$SIG{INT} = $SIG{HUP} = "DEFAULT"; exec @ARGV or die' "$CERTPOLICY" -c "$C" $cmd >"$T/sig.out" 2>&1 &
         p=$!
         wait_for "test -e '$T/held'" 30
         kill -$sig $p
