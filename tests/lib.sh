@@ -12,7 +12,7 @@
 # run by the only EXIT trap, set here.
 #
 # Sourced without GROUP set (by "quickstart demo", or by a stand-in
-# program a group writes), it only defines the helpers; a failed wait is
+# program a group writes), it only defines its functions; a failed wait is
 # then reported on standard error.
 
 set -u
@@ -25,7 +25,7 @@ fi
 
 # on_exit COMMAND - run COMMAND (a shell string, evaluated then) when the
 # script exits, before the commands pushed earlier. This file sets the
-# only EXIT trap; groups and helpers (pf_setup, nobody_dir, free_port)
+# only EXIT trap; groups and functions (pf_setup, nobody_dir, free_port)
 # push their cleanups here, so that none replaces another's. HUP, INT and
 # TERM end the script through the same trap. A subshell runs none of them:
 # push from the script itself, not from inside $(...).

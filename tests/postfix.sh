@@ -123,8 +123,8 @@ pf_stop() {
 pf_halt() {
     _ph_pid=$(sed 1q "$(postconf -c "$1" -h queue_directory)/pid/master.pid" 2>/dev/null | tr -d ' ')
     postfix -c "$1" stop >/dev/null 2>&1
-    # The master leads a session of its own; its children (and spawn's
-    # certpolicyd) may outlive it by a moment.
+    # The master calls setsid(): its id is that of every process of the
+    # instance (spawn's certpolicyd too), and some outlive it by a moment.
     [ -z "$_ph_pid" ] || wait_for "! pgrep -s $_ph_pid >/dev/null" 30 "the processes of the Postfix of $1 to end"
 }
 
