@@ -81,6 +81,10 @@ gone() {
     return 0
 }
 
+# fds PID - how many files process PID has open (a connection it has
+# accepted is one more)
+fds() { ls "/proc/$1/fd" | wc -l; }
+
 # wait_gone SECONDS PID... - wait_for gone PID...
 wait_gone() {
     _wg_secs=$1

@@ -22,10 +22,6 @@ CONF
 }
 conf
 
-# fds PID - how many files process PID has open (a connection it has
-# accepted is one more)
-fds() { ls "/proc/$1/fd" | wc -l; }
-
 # -l unix: 20 clients at once, after one that sent half a request and
 # holds its connection. Each must be answered within the 3-second limit.
 "$CERTPOLICYD" -d "$T/c.cdb" -l "unix:$T/sock" -l "inet:127.0.0.1:$port" -L "$T/l.log" &

@@ -20,9 +20,6 @@ client alice cert=$PKI/alice.pem
 CONF
     "$CERTPOLICY" -c "$T/$idle.conf" compile >/dev/null 2>&1
 done
-# fds PID - how many files process PID has open (a connection it has
-# accepted is one more)
-fds() { ls "/proc/$1/fd" | wc -l; }
 # served NAME SOCKET - a normal client is answered at once meanwhile
 served() {
     check_eq "$1: another client is served meanwhile" "action=OK" \
