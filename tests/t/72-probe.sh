@@ -33,15 +33,16 @@ if [ -z "${CERTPOLICY_PROBE_NS:-}" ]; then
 fi
 ip link set lo up || { fail "loopback up in the test's network namespace" "ip link failed"; exit 0; }
 
-base=$((30000 + $$ % 9000))
+# This network namespace is the group's own: no other run can hold a port.
+base=30000
 S_PORT=$base
 D=/tmp/certpolicy-probe.$$
 rm -rf "$D"
 mkdir -p "$D/pki/new"
 chmod 0755 "$D" "$D/pki"
-cleanup_add "rm -rf '$D'"
-cleanup_add "postfix -c '$D/send/etc' stop >/dev/null 2>&1"
-cleanup_add "postfix -c '$D/dest/etc' stop >/dev/null 2>&1"
+on_exit "rm -rf '$D'"
+on_exit "postfix -c '$D/send/etc' stop >/dev/null 2>&1"
+on_exit "postfix -c '$D/dest/etc' stop >/dev/null 2>&1"
 
 # The names, all on 127.0.0.1, for this script and the Postfix it starts.
 {
@@ -88,12 +89,8 @@ dns_server() {
             $s->send(pack("n6", $id, 0x8180 | ($known{$name} ? 0 : 3), 1, scalar @ans, 0, 0)
                 . $question . join("", @ans), 0, $peer);
         }' "$1" >"$T/dns.out" 2>&1 &
-    cleanup_add "kill $! 2>/dev/null"
-    _i=0
-    until grep -q listening "$T/dns.out" 2>/dev/null || [ $_i -ge 200 ]; do
-        _i=$((_i + 1))
-        sleep 0.05
-    done
+    on_exit "kill $! 2>/dev/null"
+    wait_for "grep -q listening '$T/dns.out'" 30 "the DNS server to listen"
 }
 cat >"$D/zone" <<ZONE
 partner.test MX 10 mx.good.test
@@ -402,8 +399,8 @@ for i in dest send; do
     fi
 done
 ok "start the sender and destination Postfix instances"
-wait_port "$S_PORT" || fail "the sender listens" "nothing on port $S_PORT"
-wait_port "$((base + $(tail -1 "$D/cases" | cut -d' ' -f1)))" || fail "the destinations listen" "nothing on their last port"
+wait_socket "inet:127.0.0.1:$S_PORT" 30
+wait_socket "inet:127.0.0.1:$((base + $(tail -1 "$D/cases" | cut -d' ' -f1)))" 30
 to=$(cat "$D/cases" "$D/refused" | awk '{ printf "%sr%s@d%s.test", (NR > 1 ? "," : ""), $1, $1 }')
 check "one message to every case's next-hop" swaks --server "127.0.0.1:$S_PORT" \
     --from sender@send.test --to "${to:?}" --timeout 20 </dev/null
@@ -416,12 +413,11 @@ check_eq "probe exits 1 when a destination would defer" "exit 1" "$(tail -1 "$T/
 # Every case's first status, once logged (a fact; bounded at about two
 # minutes in all).
 ncases=$(cat "$D/cases" "$D/refused" | wc -l)
-_i=0
-while [ "$(grep -o 'to=<r[0-9]*@d[0-9]*.test>.* status=' "$D/send/maillog" 2>/dev/null |
-    sed 's/>.*//' | sort -u | wc -l)" -lt "$ncases" ] && [ $_i -lt 1200 ]; do
-    _i=$((_i + 1))
-    sleep 0.1
-done
+all_logged() {
+    [ "$(grep -o 'to=<r[0-9]*@d[0-9]*.test>.* status=' "$D/send/maillog" 2>/dev/null |
+        sed 's/>.*//' | sort -u | wc -l)" -ge "$ncases" ]
+}
+poll_for all_logged 120
 # status N - the sender's first delivery status for case N
 status() {
     _s=$(grep "to=<r$1@d$1.test>.* status=" "$D/send/maillog" 2>/dev/null | head -1 |
@@ -430,13 +426,11 @@ status() {
 }
 # sent_later N - case N was deferred first: is it sent on a later attempt?
 sent_later() {
-    _i=0
-    while [ $_i -lt 300 ]; do
-        grep -q "to=<r$1@d$1.test>.* status=sent" "$D/send/maillog" && { echo sent; return; }
-        _i=$((_i + 1))
-        sleep 0.1
-    done
-    echo "still deferred"
+    if poll_for "grep -q 'to=<r$1@d$1.test>.* status=sent' '$D/send/maillog'" 30; then
+        echo sent
+    else
+        echo "still deferred"
+    fi
 }
 # probe_outcome N HOST - probe's outcome for case N's next-hop
 probe_outcome() {
@@ -547,12 +541,8 @@ perl_server() {
             push @held, $c;
         }' "$1" "$2" >"$T/perl.$1" 2>&1 &
     echo $! >"$T/perl.$1.pid"
-    cleanup_add "kill $! 2>/dev/null"
-    _i=0
-    until grep -q listening "$T/perl.$1" 2>/dev/null || [ $_i -ge 200 ]; do
-        _i=$((_i + 1))
-        sleep 0.05
-    done
+    on_exit "kill $! 2>/dev/null"
+    wait_for "grep -q listening '$T/perl.$1'" 30 "the $1 server to listen"
 }
 SILENT=$((base + 200)) BIG=$((base + 201)) REFUSE=$((base + 203))
 perl_server silent "$SILENT"

@@ -9,16 +9,6 @@ printf 'client alice fingerprint=%s\n' "$(awk 'BEGIN { s = "A1"; for (i = 1; i <
     | sed "1i database = $T/c.cdb" >"$T/c.conf"
 "$CERTPOLICY" -c "$T/c.conf" compile >/dev/null 2>&1
 
-# wait_file PATH - until PATH exists (a fact, not a delay); about 5 s at most
-wait_file() {
-    _wf=0
-    while [ ! -e "$1" ] && [ $_wf -lt 100 ]; do
-        sleep 0.05
-        _wf=$((_wf + 1))
-    done
-    [ -e "$1" ]
-}
-
 if ! grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h"; then
     skip "sd_notify" "built without libsystemd"
 elif ! command -v systemd-socket-activate >/dev/null 2>&1; then
@@ -33,15 +23,16 @@ else
         for (1 .. 2) { my $m; defined $s->recv($m, 4096) or last; print "$m\n"; }
     ' "$T/notify.sock" >"$T/notify.out" 2>&1 &
     listener=$!
-    cleanup_add "kill $listener 2>/dev/null"
-    wait_file "$T/notify.sock"
-    port=$((20000 + ($$ + 7) % 20000))
+    on_exit "kill $listener 2>/dev/null"
+    wait_for "test -e '$T/notify.sock'" 30
+    free_port port
+    free_port port2
     # systemd-socket-activate passes on only the variables named with -E
     NOTIFY_SOCKET=$T/notify.sock systemd-socket-activate -E NOTIFY_SOCKET -l "127.0.0.1:$port" \
         "$CERTPOLICYD" -d "$T/c.cdb" -L "$T/sa.log" >"$T/sa.out" 2>&1 &
     server=$!
-    cleanup_add "kill $server 2>/dev/null"
-    wait_port "$port"
+    on_exit "kill $server 2>/dev/null"
+    wait_socket "inet:127.0.0.1:$port" 30 $server
     # systemd-socket-activate starts certpolicyd at the first connection
     answer=$(printf 'request=smtpd_access_policy\nccert_fingerprint=%s\n\n' "$(sed -n 's/.*fingerprint=//p' "$T/c.conf")" \
         | "$CLIENT" -n 1 "inet:127.0.0.1:$port" | sed -n 's/^action=//p')
@@ -53,10 +44,10 @@ else
     check_eq "the notification socket got READY=1, then STOPPING=1" "READY=1
 STOPPING=1" "$(cat "$T/notify.out")"
     # Without NOTIFY_SOCKET nothing is sent (and nothing fails).
-    systemd-socket-activate -l "127.0.0.1:$((port + 1))" "$CERTPOLICYD" -d "$T/c.cdb" -L "$T/sa2.log" >"$T/sa2.out" 2>&1 &
+    systemd-socket-activate -l "127.0.0.1:$port2" "$CERTPOLICYD" -d "$T/c.cdb" -L "$T/sa2.log" >"$T/sa2.out" 2>&1 &
     server=$!
-    wait_port $((port + 1))
-    answer=$(printf 'request=smtpd_access_policy\n\n' | "$CLIENT" -n 1 "inet:127.0.0.1:$((port + 1))" | sed -n 's/^action=//p')
+    wait_socket "inet:127.0.0.1:$port2" 30 $server
+    answer=$(printf 'request=smtpd_access_policy\n\n' | "$CLIENT" -n 1 "inet:127.0.0.1:$port2" | sed -n 's/^action=//p')
     check_eq "without NOTIFY_SOCKET: certpolicyd answers all the same" DUNNO "$answer"
     kill -TERM "$server"
     wait "$server"

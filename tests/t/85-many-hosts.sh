@@ -46,12 +46,8 @@ check_eq "the copies hold the database and the map with its index" \
 
 for h in 2 3; do
     "$CERTPOLICYD" -d "$T/h$h/certpolicy.cdb" -l "unix:$T/h$h.sock" -L "$T/h$h.log" &
-    cleanup_add "kill $! 2>/dev/null"
-done
-i=0
-while { [ ! -S "$T/h2.sock" ] || [ ! -S "$T/h3.sock" ]; } && [ $i -lt 100 ]; do
-    sleep 0.05
-    i=$((i + 1))
+    on_exit "kill $! 2>/dev/null"
+    wait_socket "unix:$T/h$h.sock" 30 $!
 done
 
 # ask HOST FINGERPRINT - certpolicyd's action on HOST for FINGERPRINT
