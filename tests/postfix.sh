@@ -19,6 +19,8 @@
 # pf_reload                       postfix reload; returns once the master
 #                                 has logged that it reloaded
 # pf_halt CONFIG_DIR              stop any private Postfix that way
+# pf_instance DIR NAME            one more instance's directories and the
+#                                 main.cf and master.cf lines all share
 # pf_send NAME [CERT KEY]         one message through it with swaks, as a
 #                                 client with that certificate (or none);
 #                                 its transcript in $PF/swaks.NAME
@@ -76,8 +78,20 @@ smtpd_relay_restrictions =
 smtpd_policy_service_default_action = DEFER 4.3.5 Policy service unavailable
 certpolicy_time_limit = 3600s
 CF
-    cat >"$PF/etc/master.cf" <<CF
-127.0.0.1:$PF_PORT inet n - n - - smtpd
+    {
+        echo "127.0.0.1:$PF_PORT inet n - n - - smtpd"
+        pf_services
+        cat <<CF
+certpolicy unix -       n       n       -       0       spawn
+  user=nobody argv=$PF/bin/certpolicyd -d $PF/db/certpolicy.cdb -L $PF/certpolicyd.log
+CF
+    } >"$PF/etc/master.cf"
+}
+
+# pf_services - the master.cf lines of the services every private
+# instance runs (the smtpd listeners and the extras are each caller's)
+pf_services() {
+    cat <<'CF'
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -98,9 +112,36 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-certpolicy unix -       n       n       -       0       spawn
-  user=nobody argv=$PF/bin/certpolicyd -d $PF/db/certpolicy.cdb -L $PF/certpolicyd.log
+tlsproxy  unix  -       -       n       -       0       tlsproxy
 CF
+}
+
+# pf_instance DIR NAME - the directories, a main.cf and a master.cf of
+# one more private Postfix in DIR, named NAME.certpolicy.test, with only
+# what every instance has; the caller appends its own lines (listeners,
+# TLS, transports) and starts it with postfix -c DIR/etc start
+pf_instance() {
+    mkdir -p "$1/etc" "$1/data" "$1/spool"
+    chown postfix "$1/data"
+    cat >"$1/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $1/spool
+data_directory = $1/data
+maillog_file = $1/maillog
+maillog_file_prefixes = $(dirname "$1")
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = $2.certpolicy.test
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mydestination =
+mynetworks = 127.0.0.0/8
+alias_maps =
+alias_database =
+local_recipient_maps =
+smtpd_banner = \$myhostname ESMTP
+CF
+    pf_services >"$1/etc/master.cf"
 }
 
 pf_start() {

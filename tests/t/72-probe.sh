@@ -18,6 +18,7 @@
 # same destinations with the same Postfix settings (MAIL_CONFIG), must
 # say the same for every case.
 . "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/postfix.sh"
 # probe reads Postfix's settings: the private sender's, through postconf
 export CERTPOLICY_POSTCONF=postconf
 if [ "$(id -u)" != 0 ]; then
@@ -281,52 +282,8 @@ REFUSED
 hop() { echo "$2:$((base + $1))"; }
 
 # --- Postfix instances
-# instance NAME - a Postfix instance's directories and common main.cf
-instance() {
-    mkdir -p "$D/$1/etc" "$D/$1/data" "$D/$1/spool"
-    chown postfix "$D/$1/data"
-    cat >"$D/$1/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $D/$1/spool
-data_directory = $D/$1/data
-maillog_file = $D/$1/maillog
-maillog_file_prefixes = $D
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = $1.certpolicy.test
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mydestination =
-mynetworks = 127.0.0.0/8
-alias_maps =
-alias_database =
-local_recipient_maps =
-smtpd_banner = \$myhostname ESMTP
-CF
-    cat >"$D/$1/etc/master.cf" <<CF
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-tlsproxy  unix  -       -       n       -       0       tlsproxy
-CF
-}
+# instance NAME - a Postfix instance's directories, main.cf and master.cf
+instance() { pf_instance "$D/$1" "$1"; }
 
 # The destination: one smtpd per case, with its kind's certificate.
 instance dest

@@ -5,31 +5,13 @@
 # Microsoft-style ldap:// distribution point before the http:// one, and
 # slow CRL sources fetched in parallel.
 . "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/revocation.sh"
 CERTPOLICYD=$(certpolicyd_cmd)
 SERVE=$BUILDDIR/tests/tools/http_serve
 for p in P_RCRL P_ROCSP P_ICRL P_IOCSP P_H1 P_H2 P_H3; do
     free_port $p
 done
-PKI=$T/pki
-CRL_URL=http://127.0.0.1:$P_RCRL/root.crl OCSP_URL=http://127.0.0.1:$P_ROCSP/ \
-    sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
-cd "$PKI" || exit 1
-PIDS=
-on_exit 'kill $PIDS 2>/dev/null'
-REJ="action=REJECT 5.7.1 Client certificate revoked"
-DEF="action=DEFER 4.7.0 Client certificate status unavailable"
-STATUS=$T/status.cdb
-serve() {
-    _port=$1
-    shift
-    "$@" >/dev/null 2>&1 &
-    SPID=$!
-    PIDS="$PIDS $SPID"
-    wait_socket "inet:127.0.0.1:$_port" 30 $SPID
-}
-stop() {
-    for _p in "$@"; do kill "$_p" 2>/dev/null; wait "$_p" 2>/dev/null; done
-}
+rv_pki http://127.0.0.1:$P_RCRL/root.crl http://127.0.0.1:$P_ROCSP/
 gencrl() {
     _out=$1
     shift

@@ -6,34 +6,12 @@
 # intermediate-only client_ca_file, and a public-key pin. After each step
 # the tests look at status.cdb per certificate and at certpolicyd's answer.
 . "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/revocation.sh"
 CERTPOLICYD=$(certpolicyd_cmd)
 SERVE=$BUILDDIR/tests/tools/http_serve
 free_port P_CRL
 free_port P_OCSP
-PKI=$T/pki
-CRL_URL=http://127.0.0.1:$P_CRL/ca.crl OCSP_URL=http://127.0.0.1:$P_OCSP/ \
-    sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
-cd "$PKI" || exit 1
-PIDS=
-on_exit 'kill $PIDS 2>/dev/null'
-REJ="action=REJECT 5.7.1 Client certificate revoked"
-DEF="action=DEFER 4.7.0 Client certificate status unavailable"
-STATUS=$T/status.cdb
-
-# serve PORT COMMAND... - a server in the background, once it listens (pid in SPID)
-serve() {
-    _port=$1
-    shift
-    "$@" >/dev/null 2>&1 &
-    SPID=$!
-    PIDS="$PIDS $SPID"
-    wait_socket "inet:127.0.0.1:$_port" 30 $SPID
-}
-# stop PID - a server ended, its port closed
-stop() {
-    kill "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-}
+rv_pki http://127.0.0.1:$P_CRL/ca.crl http://127.0.0.1:$P_OCSP/
 responder() {
     serve "$P_OCSP" openssl ocsp -index "${1:-index.txt}" -port "$P_OCSP" -rsigner ca.pem -rkey ca.key \
         -CA ca.pem -nmin 10

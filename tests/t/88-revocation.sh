@@ -4,17 +4,13 @@
 # delegated responder. Every broken source gives a clear message, keeps
 # fresh earlier statuses, and never records "good" from a bad answer.
 . "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/revocation.sh"
 CERTPOLICYD=$(certpolicyd_cmd)
 SERVE=$BUILDDIR/tests/tools/http_serve
 free_port P_CRL
 free_port P_OCSP
 free_port P_BAD
-PKI=$T/pki
-CRL_URL=http://127.0.0.1:$P_CRL/ca.crl OCSP_URL=http://127.0.0.1:$P_OCSP/ \
-    sh "$SRCDIR/tests/pki/mkpki" "$PKI" >"$T/pki.log" 2>&1 || { fail "mkpki" "$(tail -3 "$T/pki.log")"; exit 0; }
-cd "$PKI" || exit 1
-PIDS=
-on_exit 'kill $PIDS 2>/dev/null'
+rv_pki http://127.0.0.1:$P_CRL/ca.crl http://127.0.0.1:$P_OCSP/
 bg() { "$@" >/dev/null 2>&1 & PIDS="$PIDS $!"; }
 # listening PORT - the server started last listens on PORT
 listening() { wait_socket "inet:127.0.0.1:$1" 30 "${PIDS##* }"; }
