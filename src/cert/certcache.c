@@ -28,6 +28,7 @@
 #include <openssl/evp.h>
 
 #include "cert/certcache.h"
+#include "cert/certfile.h"
 #include "cert/certcache_rec.h"
 #include "util/atomic_file.h"
 #include "util/file_read.h"
@@ -63,8 +64,8 @@ struct certcache {
 /* certcache_header - the first line a cache of this build has */
 static void certcache_header(char *buf, size_t len)
 {
-    snprintf(buf, len, "%s %d %lx %s\n", CERTCACHE_MAGIC, CERTCACHE_FORMAT,
-	     (unsigned long) OpenSSL_version_num(), PACKAGE_VERSION);
+    snprintf(buf, len, "%s %d %lx %s p%d\n", CERTCACHE_MAGIC, CERTCACHE_FORMAT,
+	     (unsigned long) OpenSSL_version_num(), PACKAGE_VERSION, CERTFILE_PARSER_REVISION);
 }
 
 /* certcache_digest - SHA-256 of a and b (b may be empty); 0 or -1 */

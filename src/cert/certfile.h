@@ -35,6 +35,17 @@
 
 #include <stddef.h>
 
+/*
+ * CERTFILE_PARSER_REVISION - raised whenever a change to the parser
+ * (certfile.c, cert.c, asn1time.c, or policy/fprint.c) can change what a
+ * file stands for: which certificate of a chain is the client's, its
+ * fingerprints, dates or names. The certificate facts cache (certcache)
+ * keeps nothing made under another revision. 41-certcache compares the
+ * digest of those sources with the one recorded for this revision in
+ * tests/cases/certcache/parser.sha256, so a change cannot forget it.
+ */
+#define CERTFILE_PARSER_REVISION 1
+
 struct x509_st;
 
 /*

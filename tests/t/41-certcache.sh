@@ -96,6 +96,20 @@ check_eq "a cache made under another max_chain_certs is not used" 5 \
 cp "$CACHE" "$T/c.before"
 "$CERTPOLICY" -c "$C" compile >/dev/null 2>&1
 check "an unchanged compile leaves the cache as it was" cmp -s "$T/c.before" "$CACHE"
+# A cache made by another revision of the certificate parser is not used,
+# and the revision follows the parser's sources: the digest recorded for
+# this revision is theirs.
+check_eq "the cache's header names the parser's revision" \
+    "p$(sed -n 's/^#define CERTFILE_PARSER_REVISION \([0-9]*\)$/\1/p' "$SRCDIR/src/cert/certfile.h")" \
+    "$(head -1 "$CACHE" | awk '{print $NF}')"
+sed '1s/ p[0-9]*$/ p0/' "$CACHE" >"$T/p0.cache"
+check_eq "a cache made under another parser revision is not used" 5 \
+    "$("$CT" "$T/p0.cache" 32 $FILES | grep -c ': parsed$')"
+recorded=$(cat "$SRCDIR/tests/cases/certcache/parser.sha256")
+now="$(sed -n 's/^#define CERTFILE_PARSER_REVISION \([0-9]*\)$/\1/p' "$SRCDIR/src/cert/certfile.h") $(cd "$SRCDIR/src" \
+    && cat cert/cert.c cert/certfile.c cert/asn1time.c policy/fprint.c | sha256sum | cut -d' ' -f1)"
+check_eq "the parser's sources are those of its revision (after a change: raise CERTFILE_PARSER_REVISION, record the digest in tests/cases/certcache/parser.sha256)" \
+    "$recorded" "$now"
 
 run_capture "$T/mutate" "$CT" --mutate "$CERTS/alice.pem"
 check "the record decoder refuses every truncated record and stays within a changed one" \
