@@ -306,7 +306,7 @@ static int certfile_der(const unsigned char *data, size_t len, const char *passw
  * identifiers agree (X509_check_issued(), which ignores basicConstraints),
  * and, last because dearest, its key verifies subject's signature.
  */
-static int certfile_issued(X509 *issuer, X509 *subject)
+int     certfile_issued(X509 *issuer, X509 *subject)
 {
     EVP_PKEY *key;
     int     ok;
@@ -413,12 +413,11 @@ static X509 *certfile_pick(STACK_OF(X509) *certs, int max_chain, char *why, size
     return (x509);
 }
 
-/* certfile_parse - the certificate that data[len] stands for */
-X509   *certfile_parse(const unsigned char *data, size_t len, const char *password,
-			       int max_chain, char *why, size_t why_len)
+/* certfile_parse_all - every certificate of data[len], in the file's order */
+STACK_OF(X509) *certfile_parse_all(const unsigned char *data, size_t len, const char *password,
+				           int max_chain, char *why, size_t why_len)
 {
     STACK_OF(X509) *certs;
-    X509   *x509 = NULL;
     int     ret;
 
     if ((certs = sk_X509_new_null()) == NULL)
@@ -444,8 +443,28 @@ X509   *certfile_parse(const unsigned char *data, size_t len, const char *passwo
     } else {
 	ret = certfile_der(data, len, password, certs, why, why_len);
     }
-    if (ret == 0)
-	x509 = certfile_pick(certs, max_chain, why, why_len);
+    if (ret == 0 && sk_X509_num(certs) > max_chain) {
+	snprintf(why, why_len, "holds %d certificates, more than max_chain_certs (%d)",
+		 sk_X509_num(certs), max_chain);
+	ret = -1;
+    }
+    if (ret < 0) {
+	sk_X509_pop_free(certs, X509_free);
+	return (NULL);
+    }
+    return (certs);
+}
+
+/* certfile_parse - the certificate that data[len] stands for */
+X509   *certfile_parse(const unsigned char *data, size_t len, const char *password,
+			       int max_chain, char *why, size_t why_len)
+{
+    STACK_OF(X509) *certs;
+    X509   *x509;
+
+    if ((certs = certfile_parse_all(data, len, password, max_chain, why, why_len)) == NULL)
+	return (NULL);
+    x509 = certfile_pick(certs, max_chain, why, why_len);
     sk_X509_pop_free(certs, X509_free);
     return (x509);
 }

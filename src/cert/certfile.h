@@ -47,6 +47,7 @@
 #define CERTFILE_PARSER_REVISION 1
 
 struct x509_st;
+struct stack_st_X509;
 
 /*
  * The start of the reason for a PKCS#12 file that needs a password when
@@ -63,6 +64,24 @@ struct x509_st;
  */
 struct x509_st *certfile_parse(const unsigned char *data, size_t len, const char *password,
 			               int max_chain, char *why, size_t why_len);
+
+/*
+ * certfile_parse_all - every certificate of data[len] (the forms above),
+ * in the order the file holds them, for lint, which judges that order.
+ * At most max_chain certificates. Returns a new stack (free it with
+ * sk_X509_pop_free(certs, X509_free)), or NULL with the reason in why.
+ */
+struct stack_st_X509 *certfile_parse_all(const unsigned char *data, size_t len,
+				                 const char *password, int max_chain,
+				                 char *why, size_t why_len);
+
+/*
+ * certfile_issued - 1 when issuer issued subject: issuer is a CA
+ * (certfile_is_ca()), its subject and key identifier match subject's
+ * issuer fields (X509_check_issued()) and its key verifies subject's
+ * signature (RFC 5280, 6.1.3 (a)(1)); else 0. Leaves no OpenSSL error.
+ */
+int     certfile_issued(struct x509_st *issuer, struct x509_st *subject);
 
 /*
  * certfile_is_ca - 1 when x509 may issue certificates as OpenSSL's

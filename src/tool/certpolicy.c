@@ -23,6 +23,7 @@
 #include "tool/edit.h"
 #include "source/edit_check.h"
 #include "util/file_read.h"
+#include "tool/lint.h"
 #include "tool/list.h"
 #include "tool/postfix_check.h"
 #include "util/log.h"
@@ -60,6 +61,9 @@ static const char usage_text[] =
 "                                 smtp would: deliver or defer, and why\n"
 "  fingerprint [--digest NAME] [--password-file FILE] FILE...\n"
 "                                 print certificate and public-key fingerprints\n"
+"  lint [--json] [--name HOST]... [--key FILE] [--ciphers LIST]... [--days N]\n"
+"       [--trust FILE] FILE | --connect HOST:PORT [--starttls smtp|imap|pop3|none]\n"
+"                                 check a server's own certificate chain\n"
 "  version                        print the version\n";
 
 /* usage - complain and exit 2 */
@@ -430,6 +434,12 @@ static int cmd_probe(struct tool *tool, int argc, char **argv)
     return (ret);
 }
 
+/* cmd_lint - a server's own certificates */
+static int cmd_lint(struct tool *tool, int argc, char **argv)
+{
+    return (lint_main(&tool->bounds, argc, argv));
+}
+
 /* cmd_fingerprint - print a certificate's fingerprints */
 static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
 {
@@ -498,6 +508,7 @@ int     main(int argc, char **argv)
 	{"check", cmd_check}, {"compile", cmd_compile}, {"list", cmd_list},
 	{"fingerprint", cmd_fingerprint}, {"enroll", cmd_enroll}, {"revoke", cmd_revoke},
 	{"query", cmd_query}, {"refresh", cmd_refresh}, {"probe", cmd_probe},
+	{"lint", cmd_lint},
     };
     struct tool tool;
     size_t  i;

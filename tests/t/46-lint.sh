@@ -1,0 +1,374 @@
+# certpolicy lint on files: one scenario per finding id, each made with
+# the openssl CLI, and where the CLI can show the same fact (openssl
+# verify, openssl ciphers) its view beside lint's. The 2021 pattern is
+# rebuilt here: an old root that has expired, a new root, the new root
+# cross-signed by the old one, an intermediate under the new root, a leaf.
+. "$SRCDIR/tests/lib.sh"
+
+P=$T/pki
+rm -rf "$P"
+mkdir -p "$P/newcerts"
+: >"$P/index.txt"
+echo 1000 >"$P/serial"
+cat >"$P/ca.cnf" <<CNF
+[ ca ]
+default_ca = CA_default
+[ CA_default ]
+dir = $P
+database = \$dir/index.txt
+new_certs_dir = \$dir/newcerts
+serial = \$dir/serial
+default_md = sha256
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+email_in_dn = no
+[ policy_any ]
+commonName = supplied
+[ req ]
+distinguished_name = dn
+[ dn ]
+[ root_ext ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[ ca_ext ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ server_ext ]
+basicConstraints = CA:FALSE
+keyUsage = digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:mail.example.test, IP:127.0.0.1
+[ nosan_ext ]
+basicConstraints = CA:FALSE
+keyUsage = digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+[ client_ext ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = clientAuth
+subjectAltName = DNS:mail.example.test
+[ noeku_ext ]
+basicConstraints = CA:FALSE
+subjectAltName = DNS:mail.example.test
+CNF
+
+stamp() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
+
+# mkcert NAME CN ISSUER START END EXT [KEY [MD]] - NAME.pem and NAME.key in
+# $P: ISSUER is another NAME or "self"; START and END are dates for
+# date -d; KEY rsa:BITS, ec:CURVE or key:NAME (that one's key); MD the digest
+mkcert() {
+    _n=$1 _cn=$2 _iss=$3 _from=$4 _to=$5 _ext=$6 _key=${7:-rsa:2048} _md=${8:-sha256}
+    case $_key in
+    rsa:*) openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${_key#rsa:}" -out "$P/$_n.key" 2>/dev/null ;;
+    ec:*) openssl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:${_key#ec:}" -out "$P/$_n.key" 2>/dev/null ;;
+    key:*) cp "$P/${_key#key:}.key" "$P/$_n.key" ;;
+    esac
+    openssl req -new -key "$P/$_n.key" -subj "/CN=$_cn" -out "$P/$_n.csr" -config "$P/ca.cnf"
+    if [ "$_iss" = self ]; then
+        set -- -selfsign -keyfile "$P/$_n.key"
+    else
+        set -- -cert "$P/$_iss.pem" -keyfile "$P/$_iss.key"
+    fi
+    openssl ca -batch -config "$P/ca.cnf" "$@" -in "$P/$_n.csr" -out "$P/$_n.pem" -notext \
+        -startdate "$(stamp "$_from")" -enddate "$(stamp "$_to")" -extensions "$_ext" -md "$_md" \
+        >"$P/$_n.log" 2>&1 || { cat "$P/$_n.log"; echo "FAIL $GROUP: mkcert $_n" >>"$RESULTS"; exit 1; }
+}
+
+# The clean chain: root, intermediate, leaf.
+mkcert root "Lint Root" self "now - 1 year" "now + 10 years" root_ext
+mkcert inter "Lint Intermediate" root "now - 1 year" "now + 5 years" ca_ext
+mkcert leaf mail.example.test inter "now - 1 day" "now + 90 days" server_ext
+mkcert other "Other Root" self "now - 1 year" "now + 10 years" root_ext
+cat "$P/leaf.pem" "$P/inter.pem" >"$P/fullchain.pem"
+
+# lint_run NAME COMMAND-ARGS... - lint's output in $T/NAME.out, "exit N" last
+lint_run() {
+    _lr=$1
+    shift
+    run_capture "$T/$_lr.out" "$CERTPOLICY" lint "$@"
+}
+
+# has NAME OUT LINE - OUT has a line that starts with LINE
+has() {
+    if awk -v s="$3" 'index($0, s) == 1 { f = 1 } END { exit !f }' "$T/$2.out"; then
+        ok "$1"
+    else
+        fail "$1" "no line starting \"$3\" in:
+$(cat "$T/$2.out")"
+    fi
+}
+
+# cli_fails NAME REASON COMMAND... - the openssl CLI fails too, saying REASON
+cli_fails() {
+    _cf_name=$1 _cf_reason=$2
+    shift 2
+    if "$@" >"$T/cli.out" 2>&1; then
+        fail "$_cf_name" "the CLI succeeded"
+    elif grep -q -F -e "$_cf_reason" "$T/cli.out"; then
+        ok "$_cf_name"
+    else
+        fail "$_cf_name" "the CLI failed without \"$_cf_reason\": $(cat "$T/cli.out")"
+    fi
+}
+
+# hasnt NAME OUT WORD - no finding with this id
+hasnt() {
+    if grep -q -E "^(error|warning|info) $3( |:)" "$T/$2.out"; then
+        fail "$1" "finding $3 in:
+$(cat "$T/$2.out")"
+    else
+        ok "$1"
+    fi
+}
+
+# exit_is NAME OUT N
+exit_is() {
+    check_eq "$1" "exit $3" "$(tail -1 "$T/$2.out")"
+}
+
+TRUST="--trust $P/root.pem"
+
+# clean: no findings, exit 0; openssl verify agrees
+lint_run clean $TRUST --name mail.example.test --key "$P/leaf.key" "$P/fullchain.pem"
+exit_is "clean chain: exit 0" clean 0
+check_eq "clean chain: no findings" "0" "$(grep -c -E '^(error|warning|info) ' "$T/clean.out")"
+has "clean chain: the summary" clean "$P/fullchain.pem: 0 errors, 0 warnings, 0 infos"
+has "clean chain: the leaf is described" clean "depth 0: subject \"CN=mail.example.test\", issuer \"CN=Lint Intermediate\""
+check "clean chain: openssl verify agrees" openssl verify -CAfile "$P/root.pem" -untrusted "$P/inter.pem" "$P/leaf.pem"
+
+# chain-order: the intermediate first
+cat "$P/inter.pem" "$P/leaf.pem" >"$P/reversed.pem"
+lint_run order $TRUST "$P/reversed.pem"
+has "chain-order: found" order "error chain-order depth=1: "
+has "chain-order: says the right order" order "error chain-order depth=1: the certificates are not in the order servers must send them (the server's own first, then each one's issuer): put the file's certificates 1, 0 in this order"
+exit_is "chain-order: exit 1" order 1
+
+# chain-incomplete: the leaf alone
+lint_run incomplete $TRUST "$P/leaf.pem"
+has "chain-incomplete: found" incomplete "error chain-incomplete depth=0: the issuer of \"CN=mail.example.test\" (\"CN=Lint Intermediate\") is neither in the file nor a trusted root"
+exit_is "chain-incomplete: exit 1" incomplete 1
+cli_fails "chain-incomplete: openssl verify fails too" "unable to get local issuer certificate" \
+    openssl verify -CAfile "$P/root.pem" "$P/leaf.pem"
+
+# chain-unrelated: another CA's certificate in the file
+cat "$P/fullchain.pem" "$P/other.pem" >"$P/unrelated.pem"
+lint_run unrelated $TRUST "$P/unrelated.pem"
+has "chain-unrelated: found" unrelated "warning chain-unrelated depth=2: \"CN=Other Root\" did not issue any certificate of the leaf's chain"
+exit_is "chain-unrelated: a warning, exit 0" unrelated 0
+cat "$P/fullchain.pem" "$P/inter.pem" >"$P/twice.pem"
+lint_run twice $TRUST "$P/twice.pem"
+has "chain-unrelated: a second copy" twice "warning chain-unrelated depth=2: \"CN=Lint Intermediate\" is a second copy of the certificate at position 1"
+
+# root-included: info only
+cat "$P/fullchain.pem" "$P/root.pem" >"$P/withroot.pem"
+lint_run withroot $TRUST "$P/withroot.pem"
+has "root-included: found" withroot "info root-included depth=2: the file carries the self-signed root \"CN=Lint Root\""
+exit_is "root-included: exit 0" withroot 0
+
+# untrusted-root: a self-signed server certificate nobody was given
+mkcert selfsigned mail.example.test self "now - 1 day" "now + 90 days" server_ext
+lint_run selfsigned "$P/selfsigned.pem"
+has "untrusted-root: found" selfsigned "warning untrusted-root depth=0: the chain ends at \"CN=mail.example.test\""
+lint_run selfsigned-trusted --trust "$P/selfsigned.pem" "$P/selfsigned.pem"
+hasnt "untrusted-root: not when given with --trust" selfsigned-trusted untrusted-root
+
+# expired, not-yet-valid, expiring
+mkcert expired mail.example.test inter "now - 400 days" "now - 10 days" server_ext
+mkcert future mail.example.test inter "now + 10 days" "now + 100 days" server_ext
+mkcert soon mail.example.test inter "now - 80 days" "now + 10 days" server_ext
+mkcert oldinter "Lint Intermediate" root "now - 3 years" "now - 1 day" ca_ext key:inter
+for c in expired future soon; do cat "$P/$c.pem" "$P/inter.pem" >"$P/$c-chain.pem"; done
+lint_run expired $TRUST "$P/expired-chain.pem"
+has "expired: the leaf" expired "error expired depth=0: \"CN=mail.example.test\" expired on $(date -u -d 'now - 10 days' +%Y-%m-%d): install a renewed certificate"
+cat "$P/leaf.pem" "$P/oldinter.pem" >"$P/oldinter-chain.pem"
+lint_run oldinter $TRUST "$P/oldinter-chain.pem"
+has "expired: an intermediate, at its depth" oldinter "error expired depth=1: \"CN=Lint Intermediate\" expired on"
+cli_fails "expired: openssl verify fails too" "certificate has expired" \
+    openssl verify -CAfile "$P/root.pem" -untrusted "$P/oldinter.pem" "$P/leaf.pem"
+lint_run future $TRUST "$P/future-chain.pem"
+has "not-yet-valid: found" future "error not-yet-valid depth=0: \"CN=mail.example.test\" is valid only from $(date -u -d 'now + 10 days' +%Y-%m-%d)"
+lint_run soon $TRUST "$P/soon-chain.pem"
+has "expiring: within the default 30 days" soon "warning expiring depth=0: \"CN=mail.example.test\" expires on $(date -u -d 'now + 10 days' +%Y-%m-%d), within 30 days"
+exit_is "expiring: a warning, exit 0" soon 0
+lint_run soon5 $TRUST --days 5 "$P/soon-chain.pem"
+hasnt "expiring: not within --days 5" soon5 expiring
+lint_run soon11 $TRUST --days 11 "$P/soon-chain.pem"
+has "expiring: within --days 11" soon11 "warning expiring depth=0:"
+
+# expired-issuer: the DST Root CA X3 pattern
+mkcert oldroot "Old Root X3" self "2000-09-30" "2021-09-30 14:01:15" root_ext
+mkcert newroot "New Root X1" self "2015-06-04" "now + 10 years" root_ext
+mkcert cross "New Root X1" oldroot "2021-01-20" "now + 3 years" ca_ext key:newroot
+mkcert r3 "Lint R3" newroot "2020-09-04" "now + 3 years" ca_ext
+mkcert le mail.example.test r3 "now - 1 day" "now + 89 days" server_ext
+cat "$P/le.pem" "$P/r3.pem" "$P/cross.pem" >"$P/le-fullchain.pem"
+cat "$P/oldroot.pem" "$P/newroot.pem" >"$P/both-roots.pem"
+lint_run dst --trust "$P/both-roots.pem" "$P/le-fullchain.pem"
+has "expired-issuer: the cross-signed root" dst "error expired-issuer depth=2: \"CN=New Root X1\" is signed by \"CN=Old Root X3\", which expired on 2021-09-30"
+has "expired-issuer: says to drop it" dst "error expired-issuer depth=2: \"CN=New Root X1\" is signed by \"CN=Old Root X3\", which expired on 2021-09-30: clients that build the chain as sent (OpenSSL 1.0.x, older Android and iOS) follow it to the expired root and refuse the server: drop this certificate from the chain"
+hasnt "expired-issuer: the chain itself is complete" dst chain-incomplete
+exit_is "expired-issuer: exit 1" dst 1
+cat "$P/r3.pem" "$P/cross.pem" >"$P/le-untrusted.pem"
+cli_fails "expired-issuer: a client that follows the chain as sent to the old root fails (openssl verify)" \
+    "certificate has expired" openssl verify -CAfile "$P/oldroot.pem" -untrusted "$P/le-untrusted.pem" "$P/le.pem"
+check "expired-issuer: a client with the new root is fine (openssl verify)" \
+    openssl verify -CAfile "$P/newroot.pem" -untrusted "$P/le-untrusted.pem" "$P/le.pem"
+cat "$P/le.pem" "$P/r3.pem" >"$P/le-fixed.pem"
+lint_run dst-fixed --trust "$P/both-roots.pem" "$P/le-fixed.pem"
+exit_is "expired-issuer: without the cross-signed certificate, exit 0" dst-fixed 0
+cat "$P/le-fullchain.pem" "$P/oldroot.pem" >"$P/le-withold.pem"
+lint_run dst-inline --trust "$P/newroot.pem" "$P/le-withold.pem"
+has "expired-issuer: the expired root in the file" dst-inline "error expired-issuer depth=2: \"CN=New Root X1\" is signed by \"CN=Old Root X3\""
+has "expired-issuer: that root is expired itself" dst-inline "error expired depth=3: \"CN=Old Root X3\" expired on 2021-09-30"
+
+# no-san and name-mismatch
+mkcert nosan mail.example.test inter "now - 1 day" "now + 90 days" nosan_ext
+cat "$P/nosan.pem" "$P/inter.pem" >"$P/nosan-chain.pem"
+lint_run nosan $TRUST --name mail.example.test "$P/nosan-chain.pem"
+has "no-san: found" nosan "error no-san depth=0: no host name in subjectAltName"
+has "no-san: the CN is ignored" nosan "error name-mismatch depth=0: mail.example.test is not in the subjectAltName (only in the CN, which clients ignore)"
+lint_run mismatch $TRUST --name mail.example.test --name imap.example.test --name 127.0.0.1 "$P/fullchain.pem"
+has "name-mismatch: a name not covered" mismatch "error name-mismatch depth=0: imap.example.test is not in the subjectAltName: add it (DNS:imap.example.test)"
+check_eq "name-mismatch: covered names are fine" 1 "$(grep -c name-mismatch "$T/mismatch.out")"
+cli_fails "name-mismatch: openssl verify -verify_hostname agrees" "hostname mismatch" \
+    openssl verify -CAfile "$P/root.pem" -untrusted "$P/inter.pem" -verify_hostname imap.example.test "$P/leaf.pem"
+
+# no-serverauth
+mkcert client mail.example.test inter "now - 1 day" "now + 90 days" client_ext
+mkcert noeku mail.example.test inter "now - 1 day" "now + 90 days" noeku_ext
+mkcert oldnoeku mail.example.test root "2019-06-01" "2019-06-30" noeku_ext
+for c in client noeku; do cat "$P/$c.pem" "$P/inter.pem" >"$P/$c-chain.pem"; done
+lint_run client $TRUST "$P/client-chain.pem"
+has "no-serverauth: clientAuth only" client "error no-serverauth depth=0: extendedKeyUsage does not allow a TLS server"
+cli_fails "no-serverauth: openssl verify -purpose sslserver agrees" "unsuitable certificate purpose" \
+    openssl verify -CAfile "$P/root.pem" -untrusted "$P/inter.pem" -purpose sslserver "$P/client.pem"
+lint_run noeku $TRUST "$P/noeku-chain.pem"
+has "no-serverauth: no extendedKeyUsage, issued after 2019-07-01" noeku "error no-serverauth depth=0: no extendedKeyUsage"
+lint_run oldnoeku $TRUST "$P/oldnoeku.pem"
+hasnt "no-serverauth: none before 2019-07-01" oldnoeku no-serverauth
+
+# weak-key: RSA 1024, and an EC curve Apple does not take
+mkcert rsa1024 mail.example.test inter "now - 1 day" "now + 90 days" server_ext rsa:1024
+mkcert p521 mail.example.test inter "now - 1 day" "now + 90 days" server_ext ec:P-521
+mkcert p384 mail.example.test inter "now - 1 day" "now + 90 days" server_ext ec:P-384
+for c in rsa1024 p521 p384; do cat "$P/$c.pem" "$P/inter.pem" >"$P/$c-chain.pem"; done
+lint_run rsa1024 $TRUST "$P/rsa1024-chain.pem"
+has "weak-key: RSA 1024" rsa1024 "error weak-key depth=0: RSA key of 1024 bits"
+check "weak-key: openssl x509 shows 1024 bits" sh -c "openssl x509 -in '$P/rsa1024.pem' -noout -text | grep -q 'Public-Key: (1024 bit)'"
+lint_run p521 $TRUST "$P/p521-chain.pem"
+has "weak-key: P-521" p521 "error weak-key depth=0: EC key on curve P-521"
+lint_run p384 $TRUST "$P/p384-chain.pem"
+hasnt "weak-key: P-384 is fine" p384 weak-key
+has "weak-key: the key is described" p384 "depth 0: subject \"CN=mail.example.test\", issuer \"CN=Lint Intermediate\""
+
+# weak-signature: an intermediate signed with SHA-1; a self-signed root is not judged
+mkcert sha1inter "Lint SHA1 Intermediate" root "now - 1 year" "now + 5 years" ca_ext rsa:2048 sha1
+mkcert sha1leaf mail.example.test sha1inter "now - 1 day" "now + 90 days" server_ext
+mkcert sha1root "Lint SHA1 Root" self "now - 1 year" "now + 5 years" root_ext rsa:2048 sha1
+cat "$P/sha1leaf.pem" "$P/sha1inter.pem" >"$P/sha1-chain.pem"
+lint_run sha1 $TRUST "$P/sha1-chain.pem"
+has "weak-signature: the SHA-1 intermediate" sha1 "error weak-signature depth=1: signed with SHA1 (sha1WithRSAEncryption)"
+check_eq "weak-signature: the leaf (SHA-256) is fine" 1 "$(grep -c weak-signature "$T/sha1.out")"
+check "weak-signature: openssl x509 shows sha1WithRSAEncryption" sh -c "openssl x509 -in '$P/sha1inter.pem' -noout -text | grep -q 'Signature Algorithm: sha1WithRSAEncryption'"
+lint_run sha1root --trust "$P/sha1root.pem" "$P/sha1root.pem"
+hasnt "weak-signature: not for a self-signed root" sha1root weak-signature
+
+# validity-too-long: 900 days (Apple); 400 days under a publicly trusted root
+mkcert long900 mail.example.test inter "now - 1 day" "now + 899 days" server_ext
+mkcert long400 mail.example.test inter "now - 1 day" "now + 399 days" server_ext
+for c in long900 long400; do cat "$P/$c.pem" "$P/inter.pem" >"$P/$c-chain.pem"; done
+lint_run long900 $TRUST "$P/long900-chain.pem"
+has "validity-too-long: 900 days, error" long900 "error validity-too-long depth=0: valid for 900 days"
+check_eq "validity-too-long: openssl x509 -dates says 900 days" 900 \
+    "$(( ($(date -u -d "$(openssl x509 -in "$P/long900.pem" -noout -enddate | cut -d= -f2)" +%s) - $(date -u -d "$(openssl x509 -in "$P/long900.pem" -noout -startdate | cut -d= -f2)" +%s)) / 86400 ))"
+lint_run long400 $TRUST "$P/long400-chain.pem"
+hasnt "validity-too-long: 400 days under a private root is fine" long400 validity-too-long
+SSL_CERT_FILE=$P/root.pem SSL_CERT_DIR=$P/nonexistent run_capture "$T/long400pub.out" "$CERTPOLICY" lint "$P/long400-chain.pem"
+has "validity-too-long: 400 days under a system root, warning" long400pub "warning validity-too-long depth=0: valid for 400 days, issued under a publicly trusted root since 2020-09-01"
+exit_is "validity-too-long: the warning alone, exit 0" long400pub 0
+
+# key-mismatch: --key, and a key inside the chain file (smtpd_tls_chain_files)
+lint_run keybad $TRUST --key "$P/other.key" "$P/fullchain.pem"
+has "key-mismatch: another key" keybad "error key-mismatch depth=0: the private key is not the certificate's"
+cat "$P/leaf.key" "$P/fullchain.pem" >"$P/postfix-chain.pem"
+cat "$P/other.key" "$P/fullchain.pem" >"$P/postfix-badchain.pem"
+lint_run keyin $TRUST "$P/postfix-chain.pem"
+exit_is "key-mismatch: the right key in the chain file" keyin 0
+lint_run keyinbad $TRUST "$P/postfix-badchain.pem"
+has "key-mismatch: a wrong key in the chain file" keyinbad "error key-mismatch depth=0:"
+check_not "key-mismatch: the openssl CLI's public keys differ too" \
+    test "$(openssl x509 -in "$P/leaf.pem" -noout -pubkey)" = "$(openssl pkey -in "$P/other.key" -pubout)"
+
+# no-shared-cipher: an ECDSA leaf against RSA-only cipher lists
+mkcert ecleaf mail.example.test inter "now - 1 day" "now + 90 days" server_ext ec:P-256
+cat "$P/ecleaf.pem" "$P/inter.pem" >"$P/ec-chain.pem"
+RSA_ONLY=ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256
+lint_run ecrsa $TRUST --ciphers "$RSA_ONLY" "$P/ec-chain.pem"
+has "no-shared-cipher: ECDSA key, ECDHE-RSA list" ecrsa "error no-shared-cipher depth=0: the cipher list (\"$RSA_ONLY\") allows 2 TLS 1.2 suites, none for an ECDSA key"
+check_eq "no-shared-cipher: openssl ciphers -v shows only Au=RSA" "Au=RSA" \
+    "$(openssl ciphers -v "$RSA_ONLY" | grep -v TLSv1.3 | awk '{print $4}' | sort -u)"
+lint_run rsarsa $TRUST --ciphers "$RSA_ONLY" "$P/fullchain.pem"
+hasnt "no-shared-cipher: an RSA key is fine" rsarsa no-shared-cipher
+lint_run ececdsa $TRUST --ciphers "ECDHE-ECDSA-AES128-GCM-SHA256" "$P/fullchain.pem"
+has "no-shared-cipher: RSA key, ECDSA list" ececdsa "error no-shared-cipher depth=0: the cipher list (\"ECDHE-ECDSA-AES128-GCM-SHA256\") allows 1 TLS 1.2 suite, none for an RSA key"
+lint_run badlist $TRUST --ciphers "NOSUCHCIPHER" "$P/fullchain.pem"
+has "no-shared-cipher: a list OpenSSL makes nothing of is an error" badlist "certpolicy: --ciphers NOSUCHCIPHER: the cipher list: OpenSSL selects no TLS 1.2 cipher"
+exit_is "no-shared-cipher: bad list, exit 1" badlist 1
+# Postfix's own settings, read with postconf (MAIL_CONFIG)
+MAIL_CONFIG=$T/postfix
+mkdir -p "$MAIL_CONFIG"
+printf 'compatibility_level = 3.6\nsmtpd_tls_ciphers = high\ntls_high_cipherlist = %s\n' "$RSA_ONLY" >"$MAIL_CONFIG/main.cf"
+: >"$MAIL_CONFIG/master.cf"
+MAIL_CONFIG=$MAIL_CONFIG run_capture "$T/pfx.out" "$CERTPOLICY" lint $TRUST --ciphers postfix "$P/ec-chain.pem"
+has "no-shared-cipher: Postfix's list (postconf, MAIL_CONFIG)" pfx "error no-shared-cipher depth=0: Postfix's smtpd cipher list (smtpd_tls_ciphers = high, tls_high_cipherlist, smtpd_tls_exclude_ciphers) (\"$RSA_ONLY\") allows 2 TLS 1.2 suites, none for an ECDSA key"
+printf 'compatibility_level = 3.6\nsmtpd_tls_exclude_ciphers = aECDSA\n' >"$MAIL_CONFIG/main.cf"
+MAIL_CONFIG=$MAIL_CONFIG run_capture "$T/pfx2.out" "$CERTPOLICY" lint $TRUST --ciphers postfix "$P/ec-chain.pem"
+has "no-shared-cipher: Postfix's smtpd_tls_exclude_ciphers = aECDSA" pfx2 "error no-shared-cipher depth=0: Postfix's smtpd cipher list"
+printf 'compatibility_level = 3.6\n' >"$MAIL_CONFIG/main.cf"
+MAIL_CONFIG=$MAIL_CONFIG run_capture "$T/pfx3.out" "$CERTPOLICY" lint $TRUST --ciphers postfix "$P/ec-chain.pem"
+hasnt "no-shared-cipher: Postfix's defaults take ECDSA" pfx3 no-shared-cipher
+if command -v doveconf >/dev/null 2>&1; then
+    cat >"$T/dovecot.conf" <<DC
+ssl_cipher_list = $RSA_ONLY
+DC
+    lint_run dove $TRUST --ciphers "dovecot:$T/dovecot.conf" "$P/ec-chain.pem"
+    has "no-shared-cipher: Dovecot's ssl_cipher_list (doveconf)" dove "error no-shared-cipher depth=0: Dovecot's ssl_cipher_list in $T/dovecot.conf"
+else
+    skip "no-shared-cipher: Dovecot's ssl_cipher_list" "doveconf is not installed"
+fi
+
+# --json: the shape the contract gives
+lint_run json $TRUST --json --name imap.example.test "$P/reversed.pem"
+check "json: findings with id, severity, depth, message" grep -q '{"id": "chain-order", "severity": "error", "depth": 1, "message": "the certificates are not in' "$T/json.out"
+check "json: the chain as seen" grep -q '{"depth": 0, "subject": "CN=Lint Intermediate", "issuer": "CN=Lint Root", "not_before": "' "$T/json.out"
+check "json: key, signature and names" grep -q '"key": "RSA 2048", "signature": "sha256WithRSAEncryption", "san": \["DNS:mail.example.test", "IP:127.0.0.1"\]' "$T/json.out"
+check "json: the counts" grep -q '"errors": 2, "warnings": 0, "infos": 0}' "$T/json.out"
+exit_is "json: exit 1 with errors" json 1
+if command -v python3 >/dev/null 2>&1; then
+    sed '$d' "$T/json.out" >"$T/json.only"
+    check "json: parses" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$T/json.only"
+fi
+
+# Usage, bounds and unreadable input
+lint_run usage1
+exit_is "usage: no FILE, exit 2" usage1 2
+lint_run usage2 --days -1 "$P/leaf.pem"
+exit_is "usage: --days out of range, exit 2" usage2 2
+lint_run usage3 --connect 127.0.0.1:25 "$P/leaf.pem"
+exit_is "usage: FILE and --connect, exit 2" usage3 2
+lint_run usage4 --key "$P/leaf.key" --connect 127.0.0.1:25
+exit_is "usage: --key with --connect, exit 2" usage4 2
+run_capture "$T/bound.out" "$CERTPOLICY" -o max_chain_certs=2 lint $TRUST "$P/withroot.pem"
+has "max_chain_certs: a longer chain file is refused" bound "certpolicy: $P/withroot.pem: holds 3 certificates, more than max_chain_certs (2)"
+exit_is "max_chain_certs: exit 1" bound 1
+run_capture "$T/bound2.out" "$CERTPOLICY" -o max_chain_certs=3 lint $TRUST "$P/withroot.pem"
+exit_is "max_chain_certs: at the limit, read" bound2 0
+lint_run garbage $TRUST "$P/ca.cnf"
+has "not a certificate: says so" garbage "certpolicy: $P/ca.cnf: not a certificate"
+exit_is "not a certificate: exit 1" garbage 1
+"$CERTPOLICY" --help >"$T/help.out" 2>&1
+check "--help lists lint" grep -q "^  lint \[--json\]" "$T/help.out"
