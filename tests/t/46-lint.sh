@@ -372,3 +372,19 @@ has "not a certificate: says so" garbage "certpolicy: $P/ca.cnf: not a certifica
 exit_is "not a certificate: exit 1" garbage 1
 "$CERTPOLICY" --help >"$T/help.out" 2>&1
 check "--help lists lint" grep -q "^  lint \[--json\]" "$T/help.out"
+
+# The renewal hook (contrib/certbot): the new files, then the exit status
+HOOK=$SRCDIR/contrib/certbot/certpolicy-lint-hook
+mkdir -p "$T/live/mail.example.test" "$T/live/bad"
+cp "$P/fullchain.pem" "$T/live/mail.example.test/fullchain.pem"
+cp "$P/leaf.key" "$T/live/mail.example.test/privkey.pem"
+cp "$P/ec-chain.pem" "$T/live/bad/fullchain.pem"
+cp "$P/ecleaf.key" "$T/live/bad/privkey.pem"
+CERTPOLICY=$CERTPOLICY LINT_OPTIONS="--trust $P/root.pem" LINT_CIPHERS=$RSA_ONLY LINT_JSON=$T/hook.json \
+    RENEWED_LINEAGE=$T/live/mail.example.test run_capture "$T/hook.out" sh "$HOOK"
+exit_is "renewal hook: a good renewal, exit 0" hook 0
+check "renewal hook: the JSON for monitoring" grep -q '"errors": 0' "$T/hook.json"
+CERTPOLICY=$CERTPOLICY LINT_OPTIONS="--trust $P/root.pem" LINT_CIPHERS=$RSA_ONLY LINT_NAMES=mail.example.test \
+    run_capture "$T/hook2.out" sh "$HOOK" "$T/live/bad"
+has "renewal hook: an ECDSA renewal against an RSA-only list" hook2 "error no-shared-cipher depth=0:"
+exit_is "renewal hook: exit 1" hook2 1
