@@ -18,6 +18,7 @@
 
 #include "cert/certfile.h"
 #include "cert/chainlint.h"
+#include "util/log.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 
@@ -241,6 +242,76 @@ static void chainlint_expired_issuer(const struct certlint_input *in, const int 
 			chainlint_subject(issuer, name, sizeof(name)),
 			time_format_date(certlint_time(X509_get0_notAfter(issuer)), date));
     sk_X509_pop_free(found, X509_free);
+}
+
+/* chainlint_anchors - the roots of in->trust that issued top, or top itself */
+static X509_STORE *chainlint_anchors(const struct certlint_input *in, X509 *top)
+{
+    STACK_OF(X509) *found;
+    X509_STORE_CTX *ctx;
+    X509_STORE *anchors;
+    X509   *x509;
+    int     i, self = certlint_self_signed(top), n = 0;
+
+    if ((anchors = X509_STORE_new()) == NULL || (ctx = X509_STORE_CTX_new()) == NULL
+	|| !X509_STORE_CTX_init(ctx, in->trust, NULL, NULL))
+	log_fatal("out of memory");
+    found = X509_STORE_CTX_get1_certs(ctx, self ? X509_get_subject_name(top)
+				      : X509_get_issuer_name(top));
+    for (i = 0; found != NULL && i < sk_X509_num(found); i++) {
+	x509 = sk_X509_value(found, i);
+	if (self ? X509_cmp(x509, top) == 0 : certfile_issued(x509, top))
+	    n += X509_STORE_add_cert(anchors, x509);
+    }
+    sk_X509_pop_free(found, X509_free);
+    X509_STORE_CTX_free(ctx);
+    ERR_clear_error();
+    if (n == 0) {
+	X509_STORE_free(anchors);
+	return (NULL);
+    }
+    return (anchors);
+}
+
+/* chainlint_legacy - verified as sent, as OpenSSL 1.0.x did */
+int     chainlint_legacy(const struct certlint_input *in, char *why, size_t why_len)
+{
+    int     n = sk_X509_num(in->chain), len, leaf, ret = 0, depth;
+    int    *path = mem_calloc((size_t) n, sizeof(*path));
+    char   *used = mem_calloc((size_t) n, 1);
+    char    subject[256];
+    X509_STORE *anchors;
+    X509_STORE_CTX *ctx;
+    X509   *top, *at;
+
+    leaf = chainlint_leaf(in->chain);
+    len = chainlint_path(in->chain, leaf, path, used);
+    top = sk_X509_value(in->chain, path[len - 1]);
+    if ((anchors = chainlint_anchors(in, top)) == NULL) {
+	snprintf(why, why_len, "no trusted root issued \"%s\", the last certificate as sent",
+		 chainlint_subject(top, subject, sizeof(subject)));
+	ret = -1;
+    } else {
+	if ((ctx = X509_STORE_CTX_new()) == NULL
+	    || !X509_STORE_CTX_init(ctx, anchors, sk_X509_value(in->chain, leaf), in->chain))
+	    log_fatal("out of memory");
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_ALT_CHAINS);
+	X509_STORE_CTX_set_time(ctx, 0, in->now);
+	if (X509_verify_cert(ctx) <= 0) {
+	    at = X509_STORE_CTX_get_current_cert(ctx);
+	    depth = X509_STORE_CTX_get_error_depth(ctx);
+	    snprintf(why, why_len, "%s at depth %d (\"%s\")",
+		     X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)), depth,
+		     at ? chainlint_subject(at, subject, sizeof(subject)) : "?");
+	    ret = -1;
+	}
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(anchors);
+    }
+    ERR_clear_error();
+    free(path);
+    free(used);
+    return (ret);
 }
 
 /* chainlint_run - every chain check */

@@ -16,6 +16,8 @@
 #ifndef CERTPOLICY_CHAINLINT_H
 #define CERTPOLICY_CHAINLINT_H
 
+#include <stddef.h>
+
 #include "cert/certlint.h"
 
 struct chainlint_result {
@@ -29,6 +31,14 @@ struct chainlint_result {
  * CA; 0 when every one issued another
  */
 int     chainlint_leaf(struct stack_st_X509 *chain);
+
+/*
+ * chainlint_legacy - in->chain verified as OpenSSL 1.0.x verified it:
+ * the certificates as sent, from the leaf up, and only then a trust root
+ * (in->trust) that issued the last of them; no alternative chain, dates
+ * checked at in->now. Returns 0, or -1 with OpenSSL's reason in why.
+ */
+int     chainlint_legacy(const struct certlint_input *in, char *why, size_t why_len);
 
 /* chainlint_run - the chain checks of in; findings into report */
 void    chainlint_run(const struct certlint_input *in, struct lint_report *report,

@@ -249,6 +249,8 @@ int     lint_main(const struct bounds *bounds, int argc, char **argv)
 
     if ((ret = lint_options(argc, argv, &opts)) != 0)
 	return (ret);
+    opts.connect.now = (long long) time_now();
+    opts.connect.servername = opts.nnames ? opts.names[0] : lint_connect_is_name(opts.connect.host);
     lint_report_init(&report);
     memset(&seen, 0, sizeof(seen));
     seen.source = opts.file ? opts.file : opts.connect.target;

@@ -3,16 +3,14 @@
  * clients fare with it
  *
  * For "certpolicy lint --connect HOST:PORT": connects (TCP), speaks the
- * protocol's STARTTLS dialogue when there is one (SMTP RFC 3207, IMAP RFC
- * 3501 6.2.1, POP3 RFC 2595 4), completes a TLS handshake and hands back
+ * protocol's STARTTLS dialogue when there is one (mailtls), completes a
+ * TLS handshake with every protocol and cipher allowed, and hands back
  * the chain the server sent, with the protocol and cipher. Then it tries
  * the handshake as typical clients make it (client-modern, client-
  * apple-mail, client-tls12-rsa, client-legacy-chain): each failure is a
  * finding with OpenSSL's reason. A closed port, a silent one, a service
- * without TLS are findings (connect-failed, no-tls), never a hang: every
- * step (connect, each read, each handshake) ends within --timeout
- * seconds, and each server reply is read up to LINT_CONNECT_MAX_LINE
- * bytes a line and LINT_CONNECT_MAX_LINES lines.
+ * without TLS are findings (connect-failed, no-tls), never a hang: the
+ * network is mailtls's, every step bounded by --timeout seconds.
  */
 #ifndef CERTPOLICY_LINT_CONNECT_H
 #define CERTPOLICY_LINT_CONNECT_H
@@ -22,8 +20,6 @@
 
 #define LINT_CONNECT_DEFAULT_TIMEOUT	10	/* seconds, each network step */
 #define LINT_CONNECT_MAX_TIMEOUT	3600
-#define LINT_CONNECT_MAX_LINE		1024	/* bytes in one reply line */
-#define LINT_CONNECT_MAX_LINES		100	/* lines in one reply */
 
 enum lint_starttls {
     LINT_STARTTLS_AUTO,			/* by port: 25 587 smtp, 143 imap, 110 pop3 */
@@ -39,6 +35,8 @@ struct lint_connect_opts {
     char    port[16];
     enum lint_starttls starttls;
     int     timeout;			/* seconds */
+    const char *servername;		/* SNI and the apple-mail name check, or NULL */
+    long long now;			/* the time for date checks (legacy-chain) */
 };
 
 struct x509_store_st;
@@ -49,6 +47,9 @@ void    lint_connect_defaults(struct lint_connect_opts *opts);
 
 /* lint_connect_starttls - "smtp", "imap", "pop3" or "none"; 0 or -1 */
 int     lint_connect_starttls(struct lint_connect_opts *opts, const char *word);
+
+/* lint_connect_is_name - host when it is a DNS name (for SNI), NULL for an address */
+const char *lint_connect_is_name(const char *host);
 
 /* lint_connect_parse - opts->target into host and port; 0 or -1 */
 int     lint_connect_parse(struct lint_connect_opts *opts);
