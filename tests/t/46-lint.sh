@@ -5,85 +5,8 @@
 # cross-signed by the old one, an intermediate under the new root, a leaf.
 . "$SRCDIR/tests/lib.sh"
 
-P=$T/pki
-rm -rf "$P"
-mkdir -p "$P/newcerts"
-: >"$P/index.txt"
-echo 1000 >"$P/serial"
-cat >"$P/ca.cnf" <<CNF
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-dir = $P
-database = \$dir/index.txt
-new_certs_dir = \$dir/newcerts
-serial = \$dir/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-copy_extensions = none
-email_in_dn = no
-[ policy_any ]
-commonName = supplied
-[ req ]
-distinguished_name = dn
-[ dn ]
-[ root_ext ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[ ca_ext ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[ server_ext ]
-basicConstraints = CA:FALSE
-keyUsage = digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:mail.example.test, IP:127.0.0.1
-[ nosan_ext ]
-basicConstraints = CA:FALSE
-keyUsage = digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-[ client_ext ]
-basicConstraints = CA:FALSE
-extendedKeyUsage = clientAuth
-subjectAltName = DNS:mail.example.test
-[ noeku_ext ]
-basicConstraints = CA:FALSE
-subjectAltName = DNS:mail.example.test
-CNF
-
-stamp() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
-
-# mkcert NAME CN ISSUER START END EXT [KEY [MD]] - NAME.pem and NAME.key in
-# $P: ISSUER is another NAME or "self"; START and END are dates for
-# date -d; KEY rsa:BITS, ec:CURVE or key:NAME (that one's key); MD the digest
-mkcert() {
-    _n=$1 _cn=$2 _iss=$3 _from=$4 _to=$5 _ext=$6 _key=${7:-rsa:2048} _md=${8:-sha256}
-    case $_key in
-    rsa:*) openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${_key#rsa:}" -out "$P/$_n.key" 2>/dev/null ;;
-    ec:*) openssl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:${_key#ec:}" -out "$P/$_n.key" 2>/dev/null ;;
-    key:*) cp "$P/${_key#key:}.key" "$P/$_n.key" ;;
-    esac
-    openssl req -new -key "$P/$_n.key" -subj "/CN=$_cn" -out "$P/$_n.csr" -config "$P/ca.cnf"
-    if [ "$_iss" = self ]; then
-        set -- -selfsign -keyfile "$P/$_n.key"
-    else
-        set -- -cert "$P/$_iss.pem" -keyfile "$P/$_iss.key"
-    fi
-    openssl ca -batch -config "$P/ca.cnf" "$@" -in "$P/$_n.csr" -out "$P/$_n.pem" -notext \
-        -startdate "$(stamp "$_from")" -enddate "$(stamp "$_to")" -extensions "$_ext" -md "$_md" \
-        >"$P/$_n.log" 2>&1 || { cat "$P/$_n.log"; echo "FAIL $GROUP: mkcert $_n" >>"$RESULTS"; exit 1; }
-}
-
-# The clean chain: root, intermediate, leaf.
-mkcert root "Lint Root" self "now - 1 year" "now + 10 years" root_ext
-mkcert inter "Lint Intermediate" root "now - 1 year" "now + 5 years" ca_ext
-mkcert leaf mail.example.test inter "now - 1 day" "now + 90 days" server_ext
-mkcert other "Other Root" self "now - 1 year" "now + 10 years" root_ext
-cat "$P/leaf.pem" "$P/inter.pem" >"$P/fullchain.pem"
+. "$SRCDIR/tests/pki/lintpki.sh"
+lint_pki "$T/pki"
 
 # lint_run NAME COMMAND-ARGS... - lint's output in $T/NAME.out, "exit N" last
 lint_run() {
@@ -200,19 +123,12 @@ lint_run soon11 $TRUST --days 11 "$P/soon-chain.pem"
 has "expiring: within --days 11" soon11 "warning expiring depth=0:"
 
 # expired-issuer: the DST Root CA X3 pattern
-mkcert oldroot "Old Root X3" self "2000-09-30" "2021-09-30 14:01:15" root_ext
-mkcert newroot "New Root X1" self "2015-06-04" "now + 10 years" root_ext
-mkcert cross "New Root X1" oldroot "2021-01-20" "now + 3 years" ca_ext key:newroot
-mkcert r3 "Lint R3" newroot "2020-09-04" "now + 3 years" ca_ext
-mkcert le mail.example.test r3 "now - 1 day" "now + 89 days" server_ext
-cat "$P/le.pem" "$P/r3.pem" "$P/cross.pem" >"$P/le-fullchain.pem"
-cat "$P/oldroot.pem" "$P/newroot.pem" >"$P/both-roots.pem"
+lint_dst
 lint_run dst --trust "$P/both-roots.pem" "$P/le-fullchain.pem"
 has "expired-issuer: the cross-signed root" dst "error expired-issuer depth=2: \"CN=New Root X1\" is signed by \"CN=Old Root X3\", which expired on 2021-09-30"
 has "expired-issuer: says to drop it" dst "error expired-issuer depth=2: \"CN=New Root X1\" is signed by \"CN=Old Root X3\", which expired on 2021-09-30: clients that build the chain as sent (OpenSSL 1.0.x, older Android and iOS) follow it to the expired root and refuse the server: drop this certificate from the chain"
 hasnt "expired-issuer: the chain itself is complete" dst chain-incomplete
 exit_is "expired-issuer: exit 1" dst 1
-cat "$P/r3.pem" "$P/cross.pem" >"$P/le-untrusted.pem"
 cli_fails "expired-issuer: a client that follows the chain as sent to the old root fails (openssl verify)" \
     "certificate has expired" openssl verify -CAfile "$P/oldroot.pem" -untrusted "$P/le-untrusted.pem" "$P/le.pem"
 check "expired-issuer: a client with the new root is fine (openssl verify)" \
