@@ -11,6 +11,8 @@
 #                    r3, cross), le-untrusted.pem (r3, cross),
 #                    both-roots.pem
 #   mkcert ...       one more certificate (below)
+# and the checks both groups make on lint's output (lint_run, has, hasnt,
+# exit_is, cli_fails).
 # Dates are relative to now except where a scenario needs fixed ones.
 
 # lint_pki DIR - the CA files and the clean chain in DIR
@@ -104,4 +106,49 @@ lint_dst() {
     cat "$P/le.pem" "$P/r3.pem" "$P/cross.pem" >"$P/le-fullchain.pem"
     cat "$P/r3.pem" "$P/cross.pem" >"$P/le-untrusted.pem"
     cat "$P/oldroot.pem" "$P/newroot.pem" >"$P/both-roots.pem"
+}
+
+# lint_run NAME COMMAND-ARGS... - lint's output in $T/NAME.out, "exit N" last
+lint_run() {
+    _lr=$1
+    shift
+    run_capture "$T/$_lr.out" "$CERTPOLICY" lint "$@"
+}
+
+# has NAME OUT LINE - OUT has a line that starts with LINE
+has() {
+    if awk -v s="$3" 'index($0, s) == 1 { f = 1 } END { exit !f }' "$T/$2.out"; then
+        ok "$1"
+    else
+        fail "$1" "no line starting \"$3\" in:
+$(cat "$T/$2.out")"
+    fi
+}
+
+# cli_fails NAME REASON COMMAND... - the openssl CLI fails too, saying REASON
+cli_fails() {
+    _cf_name=$1 _cf_reason=$2
+    shift 2
+    if "$@" >"$T/cli.out" 2>&1; then
+        fail "$_cf_name" "the CLI succeeded"
+    elif grep -q -F -e "$_cf_reason" "$T/cli.out"; then
+        ok "$_cf_name"
+    else
+        fail "$_cf_name" "the CLI failed without \"$_cf_reason\": $(cat "$T/cli.out")"
+    fi
+}
+
+# hasnt NAME OUT WORD - no finding with this id
+hasnt() {
+    if grep -q -E "^(error|warning|info) $3( |:)" "$T/$2.out"; then
+        fail "$1" "finding $3 in:
+$(cat "$T/$2.out")"
+    else
+        ok "$1"
+    fi
+}
+
+# exit_is NAME OUT N
+exit_is() {
+    check_eq "$1" "exit $3" "$(tail -1 "$T/$2.out")"
 }

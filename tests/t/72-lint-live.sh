@@ -1,0 +1,257 @@
+# certpolicy lint --connect against live services: a private Postfix smtpd
+# (STARTTLS, and TLS from the start as on port 465) and a private Dovecot
+# (IMAP STARTTLS, IMAPS, POP3 STARTTLS, POP3S), serving the clean chain and
+# broken ones; servers that are closed, silent or hostile; each time the
+# openssl CLI's view beside lint's. Every lint run is bounded by --timeout.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/pki/lintpki.sh"
+if [ "$(id -u)" != 0 ]; then
+    skip "lint against live services" "needs root (a private Postfix)"
+    exit 0
+fi
+nobody_dir
+D=$NDIR
+lint_pki "$D/pki"
+lint_dst
+mkcert ecleaf mail.example.test inter "now - 1 day" "now + 90 days" server_ext ec:P-256
+mkcert nosan mail.example.test inter "now - 1 day" "now + 90 days" nosan_ext
+cat "$P/ecleaf.pem" "$P/inter.pem" >"$P/ec-chain.pem"
+cat "$P/nosan.pem" "$P/inter.pem" >"$P/nosan-chain.pem"
+chmod -R a+rX "$D"
+base=$((30000 + $$ % 9000))
+RSA_ONLY=ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256
+
+# live NAME PORT [ARGS...] - lint --connect 127.0.0.1:PORT, output in $T/NAME.out
+live() {
+    _lv=$1 _port=$2
+    shift 2
+    run_capture "$T/$_lv.out" "$CERTPOLICY" lint --timeout 10 --trust "$P/root.pem" \
+        --name mail.example.test "$@" --connect "127.0.0.1:$_port"
+}
+
+# sclient NAME PORT ARGS... - openssl s_client's view, in $T/cli.out
+sclient() {
+    _sc=$1 _port=$2
+    shift 2
+    openssl s_client -connect "127.0.0.1:$_port" -servername mail.example.test "$@" \
+        </dev/null >"$T/cli.out" 2>&1
+}
+
+# ---- Postfix: one smtpd per case
+PF=$D/postfix
+mkdir -p "$PF/etc" "$PF/data" "$PF/spool"
+chown postfix "$PF/data"
+cat >"$PF/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $PF/spool
+data_directory = $PF/data
+maillog_file = $PF/maillog
+maillog_file_prefixes = $D
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mail.example.test
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mydestination =
+mynetworks = 127.0.0.0/8
+alias_maps =
+alias_database =
+local_recipient_maps =
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 1
+smtpd_tls_chain_files = $P/leaf.key, $P/fullchain.pem
+CF
+cat >"$PF/etc/master.cf" <<CF
+127.0.0.1:$((base + 1)) inet n - n - - smtpd
+127.0.0.1:$((base + 2)) inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
+127.0.0.1:$((base + 3)) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/ecleaf.key,$P/ec-chain.pem
+127.0.0.1:$((base + 4)) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/ecleaf.key,$P/ec-chain.pem -o smtpd_tls_protocols=<=TLSv1.2 -o smtpd_tls_ciphers=high -o tls_high_cipherlist=$RSA_ONLY
+127.0.0.1:$((base + 5)) inet n - n - - smtpd -o smtpd_tls_security_level=none
+127.0.0.1:$((base + 6)) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/le.key,$P/le-fullchain.pem
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+CF
+cleanup_add "postfix -c '$PF/etc' stop >/dev/null 2>&1"
+if ! postfix -c "$PF/etc" start >"$T/pf.start" 2>&1; then
+    fail "start the private Postfix" "$(cat "$T/pf.start")"
+    exit 0
+fi
+for i in 1 2 3 4 5 6; do
+    wait_port $((base + i)) || fail "Postfix listens on $((base + i))" "not listening"
+done
+
+live pf-clean $((base + 1)) --starttls smtp
+exit_is "Postfix STARTTLS, the clean chain: exit 0" pf-clean 0
+has "Postfix STARTTLS: protocol and cipher reported" pf-clean "127.0.0.1:$((base + 1)): TLSv1.3, TLS_"
+has "Postfix STARTTLS: the chain as sent" pf-clean "depth 1: subject \"CN=Lint Intermediate\""
+check "Postfix STARTTLS: openssl s_client -starttls smtp verifies it too" \
+    sclient x $((base + 1)) -starttls smtp -CAfile "$P/root.pem" -verify_return_error -verify_hostname mail.example.test
+live pf-wrapper $((base + 2))
+exit_is "Postfix wrappermode (465-style), TLS from the start: exit 0" pf-wrapper 0
+has "Postfix wrappermode: protocol reported" pf-wrapper "127.0.0.1:$((base + 2)): TLSv1.3"
+live pf-wrapper-json $((base + 2)) --json --starttls none
+check "Postfix wrappermode: --json has protocol and cipher" grep -q '"protocol": "TLSv1.3", "cipher": "TLS_' "$T/pf-wrapper-json.out"
+
+live pf-ec $((base + 3)) --starttls smtp
+has "client-tls12-rsa: an ECDSA certificate and an RSA-only MTA" pf-ec "error client-tls12-rsa: an older MTA (TLS 1.2, RSA-authenticated suites only) cannot connect: "
+hasnt "client-modern: TLS 1.3 is fine with ECDSA" pf-ec client-modern
+hasnt "client-apple-mail: ECDHE-ECDSA is fine" pf-ec client-apple-mail
+cli_fails "client-tls12-rsa: openssl s_client -tls1_2 -cipher aRSA fails too" "handshake failure" \
+    sclient x $((base + 3)) -starttls smtp -tls1_2 -cipher aRSA
+
+live pf-noshared $((base + 4)) --starttls smtp
+has "no shared cipher (ECDSA key, ECDHE-RSA list, no TLS 1.3): no handshake at all" pf-noshared "error no-tls: "
+exit_is "no shared cipher: exit 1" pf-noshared 1
+cli_fails "no shared cipher: openssl s_client -starttls smtp fails too" "handshake failure" \
+    sclient x $((base + 4)) -starttls smtp
+n=0
+until grep -q "no shared cipher" "$PF/maillog" 2>/dev/null || [ $n -ge 100 ]; do n=$((n + 1)); sleep 0.1; done
+check "no shared cipher: Postfix logs it" grep -q "no shared cipher" "$PF/maillog"
+
+live pf-plain $((base + 5)) --starttls smtp
+has "no-tls: a port without STARTTLS" pf-plain "error no-tls: the server does not offer STARTTLS"
+cli_fails "no-tls: openssl s_client -starttls smtp fails too" "STARTTLS" \
+    sclient x $((base + 5)) -starttls smtp
+
+live pf-dst $((base + 6)) --starttls smtp --trust "$P/both-roots.pem"
+has "expired-issuer: the served chain (Postfix)" pf-dst "error expired-issuer depth=2: \"CN=New Root X1\" is signed by \"CN=Old Root X3\""
+has "client-legacy-chain: the chain as sent leads to the expired root" pf-dst "error client-legacy-chain: a client that verifies the chain as sent (OpenSSL 1.0.x, older Android and iOS) fails: certificate has expired at depth 3 (\"CN=Old Root X3\")"
+cli_fails "client-legacy-chain: openssl s_client with the old root only fails too" "certificate has expired" \
+    sclient x $((base + 6)) -starttls smtp -CAfile "$P/oldroot.pem" -verify_return_error
+check "client-legacy-chain: openssl s_client with the new root succeeds" \
+    sclient x $((base + 6)) -starttls smtp -CAfile "$P/newroot.pem" -verify_return_error
+live pf-clean-legacy $((base + 1)) --starttls smtp
+hasnt "client-legacy-chain: not for the clean chain" pf-clean-legacy client-legacy-chain
+
+# ---- Dovecot: IMAP STARTTLS, IMAPS, POP3 STARTTLS, POP3S
+if ! command -v dovecot >/dev/null 2>&1; then
+    skip "lint against Dovecot" "dovecot is not installed (dovecot-imapd, dovecot-pop3d)"
+    exit 0
+fi
+
+# dove_stop DIR - stop the Dovecot started in DIR and wait until it is gone
+dove_stop() {
+    [ -f "$1/run/master.pid" ] || return 0
+    _pid=$(cat "$1/run/master.pid")
+    kill "$_pid" 2>/dev/null || return 0
+    _n=0
+    while kill -0 "$_pid" 2>/dev/null && [ $_n -lt 200 ]; do
+        _n=$((_n + 1))
+        sleep 0.05
+    done
+}
+
+# dove NAME PORT CHAIN KEY - a private Dovecot as nobody, four listeners from PORT
+dove() {
+    _dd=$D/dovecot-$1
+    mkdir -p "$_dd"
+    cat >"$_dd/dovecot.conf" <<DC
+base_dir = $_dd/run
+state_dir = $_dd/state
+log_path = $_dd/dovecot.log
+protocols = imap pop3
+listen = 127.0.0.1
+default_internal_user = nobody
+default_internal_group = nogroup
+default_login_user = nobody
+ssl = yes
+ssl_cert = <$3
+ssl_key = <$4
+auth_mechanisms = plain
+passdb {
+  driver = static
+  args = password=unused
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$_dd/home
+}
+mail_location = maildir:$_dd/mail
+service imap-login {
+  chroot =
+  inet_listener imap {
+    port = $2
+  }
+  inet_listener imaps {
+    port = $(($2 + 1))
+    ssl = yes
+  }
+}
+service pop3-login {
+  chroot =
+  inet_listener pop3 {
+    port = $(($2 + 2))
+  }
+  inet_listener pop3s {
+    port = $(($2 + 3))
+    ssl = yes
+  }
+}
+service anvil {
+  chroot =
+}
+service imap-urlauth-login {
+  chroot =
+}
+DC
+    cp "$4" "$_dd/key.pem"
+    chown -R nobody:nogroup "$_dd"
+    sed -i "s|ssl_key = <$4|ssl_key = <$_dd/key.pem|" "$_dd/dovecot.conf"
+    cleanup_add "dove_stop '$_dd'"
+    if ! (cd "$_dd" && as_nobody dovecot -c "$_dd/dovecot.conf") >"$T/dove-$1.start" 2>&1; then
+        fail "start Dovecot ($1)" "$(cat "$T/dove-$1.start")"
+        return 1
+    fi
+    for _i in 0 1 2 3; do
+        wait_port $(($2 + _i)) || fail "Dovecot ($1) listens on $(($2 + _i))" "not listening"
+    done
+}
+
+dove clean $((base + 10)) "$P/fullchain.pem" "$P/leaf.key"
+dove broken $((base + 20)) "$P/le-fullchain.pem" "$P/le.key"
+dove nosan $((base + 30)) "$P/nosan-chain.pem" "$P/nosan.key"
+
+live dv-imap $((base + 10)) --starttls imap
+exit_is "Dovecot IMAP STARTTLS, the clean chain: exit 0" dv-imap 0
+has "Dovecot IMAP STARTTLS: protocol reported" dv-imap "127.0.0.1:$((base + 10)): TLSv1.3"
+check "Dovecot IMAP STARTTLS: openssl s_client -starttls imap agrees" \
+    sclient x $((base + 10)) -starttls imap -CAfile "$P/root.pem" -verify_return_error
+live dv-imaps $((base + 11)) --starttls none
+exit_is "Dovecot IMAPS, the clean chain: exit 0" dv-imaps 0
+live dv-pop3 $((base + 12)) --starttls pop3
+exit_is "Dovecot POP3 STARTTLS, the clean chain: exit 0" dv-pop3 0
+check "Dovecot POP3 STARTTLS: openssl s_client -starttls pop3 agrees" \
+    sclient x $((base + 12)) -starttls pop3 -CAfile "$P/root.pem" -verify_return_error
+live dv-pop3s $((base + 13))
+exit_is "Dovecot POP3S, the clean chain: exit 0" dv-pop3s 0
+
+live dv-broken $((base + 21)) --trust "$P/both-roots.pem"
+has "Dovecot IMAPS with the 2021 chain: expired-issuer" dv-broken "error expired-issuer depth=2:"
+has "Dovecot IMAPS with the 2021 chain: client-legacy-chain" dv-broken "error client-legacy-chain: "
+cli_fails "Dovecot IMAPS with the 2021 chain: openssl s_client with the old root fails" "certificate has expired" \
+    sclient x $((base + 21)) -CAfile "$P/oldroot.pem" -verify_return_error
+live dv-broken-pop3 $((base + 22)) --starttls pop3 --trust "$P/both-roots.pem"
+has "Dovecot POP3 STARTTLS with the 2021 chain: expired-issuer" dv-broken-pop3 "error expired-issuer depth=2:"
+
+live dv-nosan $((base + 31))
+has "Dovecot IMAPS without subjectAltName: no-san" dv-nosan "error no-san depth=0:"
+has "Dovecot IMAPS without subjectAltName: client-apple-mail" dv-nosan "error client-apple-mail: Apple Mail (TLS 1.2 and 1.3, ECDHE with ECDSA or RSA, AES-GCM or AES-CBC, P-256 or P-384, the chain verified) cannot connect: certificate verify failed: hostname mismatch"
+sclient x $((base + 31)) -CAfile "$P/root.pem"
+check_eq "Dovecot IMAPS without subjectAltName: the certificate openssl s_client gets has none" 0 \
+    "$(openssl x509 -in "$T/cli.out" -noout -text | grep -c 'Subject Alternative Name')"
