@@ -259,3 +259,11 @@ CERTPOLICY=$CERTPOLICY LINT_OPTIONS="--trust $P/root.pem" LINT_CIPHERS=$RSA_ONLY
     run_capture "$T/hook2.out" sh "$HOOK" "$T/live/bad"
 has "renewal hook: an ECDSA renewal against an RSA-only list" hook2 "error no-shared-cipher depth=0:"
 exit_is "renewal hook: exit 1" hook2 1
+lint_run usage5 --timeout 0 --connect 127.0.0.1:25
+exit_is "usage: --timeout 0, exit 2" usage5 2
+lint_run usage6 --timeout 3601 --connect 127.0.0.1:25
+exit_is "usage: --timeout over 3600, exit 2" usage6 2
+lint_run usage7 --connect 127.0.0.1
+exit_is "usage: --connect without a port, exit 2" usage7 2
+lint_run usage8 --starttls lmtp --connect 127.0.0.1:25
+exit_is "usage: --starttls lmtp, exit 2" usage8 2

@@ -18,7 +18,23 @@ mkcert nosan mail.example.test inter "now - 1 day" "now + 90 days" nosan_ext
 cat "$P/ecleaf.pem" "$P/inter.pem" >"$P/ec-chain.pem"
 cat "$P/nosan.pem" "$P/inter.pem" >"$P/nosan-chain.pem"
 chmod -R a+rX "$D"
-base=$((30000 + $$ % 9000))
+
+# free_base COUNT - a port number from which COUNT ports are free (other
+# groups may run servers on loopback at the same time)
+free_base() {
+    _k=0
+    while [ $_k -lt 50 ]; do
+        _b=$((30000 + ($$ + _k * 397) % 9000))
+        if ! ss -Hltn | awk '{print $4}' | sed 's/.*://' \
+            | awk -v b="$_b" -v n="$1" '$1 >= b && $1 < b + n { f = 1 } END { exit !f }'; then
+            echo "$_b"
+            return
+        fi
+        _k=$((_k + 1))
+    done
+    echo $((30000 + $$ % 9000))
+}
+base=$(free_base 40)
 RSA_ONLY=ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256
 
 # live NAME PORT [ARGS...] - lint --connect 127.0.0.1:PORT, output in $T/NAME.out
@@ -255,3 +271,38 @@ has "Dovecot IMAPS without subjectAltName: client-apple-mail" dv-nosan "error cl
 sclient x $((base + 31)) -CAfile "$P/root.pem"
 check_eq "Dovecot IMAPS without subjectAltName: the certificate openssl s_client gets has none" 0 \
     "$(openssl x509 -in "$T/cli.out" -noout -text | grep -c 'Subject Alternative Name')"
+
+# ---- Closed, silent and hostile servers: a finding, never a hang
+# hostile MODE PORT - a server on PORT: silent (never accepts, never
+# answers), longline (a 5000-byte reply line), manylines (a 200-line reply)
+hostile() {
+    perl -MIO::Socket::INET -e '
+        my ($mode, $port) = @ARGV;
+        my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port,
+            Listen => 16, ReuseAddr => 1) or die "listen: $!";
+        while (1) {
+            if ($mode eq "silent") { select(undef, undef, undef, 3600); next }
+            my $c = $s->accept or next;
+            syswrite($c, $mode eq "longline" ? "220 " . ("x" x 5000) : "220-x\r\n" x 200);
+            my $buf;
+            while (sysread($c, $buf, 4096)) { }
+            close $c;
+        }' "$1" "$2" &
+    cleanup_add "kill $! 2>/dev/null"
+    wait_port "$2" || fail "the $1 server listens" "not listening"
+}
+hostile silent $((base + 35))
+hostile longline $((base + 36))
+hostile manylines $((base + 37))
+live closed $((base + 38))
+has "connect-failed: a closed port" closed "error connect-failed: cannot connect to 127.0.0.1 port $((base + 38)): Connection refused"
+exit_is "connect-failed: exit 1" closed 1
+run_capture "$T/silent.out" "$CERTPOLICY" lint --timeout 1 --starttls smtp --connect "127.0.0.1:$((base + 35))"
+has "--timeout: a silent SMTP server" silent "error no-tls: no reply within the timeout"
+run_capture "$T/silent-tls.out" "$CERTPOLICY" lint --timeout 1 --starttls none --connect "127.0.0.1:$((base + 35))"
+has "--timeout: a silent server, TLS from the start" silent-tls "error no-tls: no TLS handshake within the timeout"
+exit_is "--timeout: exit 1" silent-tls 1
+live longline $((base + 36)) --starttls smtp
+has "a reply line over 1024 bytes is refused" longline "error no-tls: a reply line longer than 1024 bytes"
+live manylines $((base + 37)) --starttls smtp
+has "a reply of over 100 lines is refused" manylines "error no-tls: a reply of more than 100 lines"
