@@ -48,17 +48,6 @@ void    lint_report_add(struct lint_report *report, const char *id,
 	report->infos++;
 }
 
-/* lint_report_has - a finding with id is there */
-int     lint_report_has(const struct lint_report *report, const char *id)
-{
-    size_t  i;
-
-    for (i = 0; i < report->count; i++)
-	if (strcmp(report->findings[i].id, id) == 0)
-	    return (1);
-    return (0);
-}
-
 /* lint_report_free - release the messages */
 void    lint_report_free(struct lint_report *report)
 {

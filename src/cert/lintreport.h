@@ -43,9 +43,6 @@ void    lint_report_add(struct lint_report *report, const char *id,
 			        enum lint_severity severity, int depth,
 			        const char *fmt,...) LOG_PRINTF(5, 6);
 
-/* lint_report_has - 1 when a finding with id was added, else 0 */
-int     lint_report_has(const struct lint_report *report, const char *id);
-
 /* lint_report_free - release the messages */
 void    lint_report_free(struct lint_report *report);
 
