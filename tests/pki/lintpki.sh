@@ -65,6 +65,9 @@ subjectAltName = DNS:mail.example.test
 [ noeku_ext ]
 basicConstraints = CA:FALSE
 subjectAltName = DNS:mail.example.test
+[ notca_ext ]
+basicConstraints = critical,CA:FALSE
+subjectKeyIdentifier = hash
 CNF
     mkcert root "Lint Root" self "now - 1 year" "now + 10 years" root_ext
     mkcert inter "Lint Intermediate" root "now - 1 year" "now + 5 years" ca_ext

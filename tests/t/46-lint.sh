@@ -54,6 +54,15 @@ has "untrusted-root: found" selfsigned "warning untrusted-root depth=0: the chai
 lint_run selfsigned-trusted --trust "$P/selfsigned.pem" "$P/selfsigned.pem"
 hasnt "untrusted-root: not when given with --trust" selfsigned-trusted untrusted-root
 
+# chain-invalid: an "intermediate" that is no CA (basicConstraints CA:FALSE)
+mkcert notca "Lint Not A CA" root "now - 1 year" "now + 5 years" notca_ext
+mkcert notcaleaf mail.example.test notca "now - 1 day" "now + 90 days" server_ext
+cat "$P/notcaleaf.pem" "$P/notca.pem" >"$P/notca-chain.pem"
+lint_run notca $TRUST "$P/notca-chain.pem"
+has "chain-invalid: an issuer that is no CA" notca "error chain-invalid depth=1: \"CN=Lint Not A CA\": invalid CA certificate"
+cli_fails "chain-invalid: openssl verify fails too" "invalid CA certificate" \
+    openssl verify -CAfile "$P/root.pem" -untrusted "$P/notca.pem" "$P/notcaleaf.pem"
+
 # expired, not-yet-valid, expiring
 mkcert expired mail.example.test inter "now - 400 days" "now - 10 days" server_ext
 mkcert future mail.example.test inter "now + 10 days" "now + 100 days" server_ext

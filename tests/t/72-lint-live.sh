@@ -84,6 +84,7 @@ cat >"$PF/etc/master.cf" <<CF
 127.0.0.1:$((base + 4)) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/ecleaf.key,$P/ec-chain.pem -o smtpd_tls_protocols=<=TLSv1.2 -o smtpd_tls_ciphers=high -o tls_high_cipherlist=$RSA_ONLY
 127.0.0.1:$((base + 5)) inet n - n - - smtpd -o smtpd_tls_security_level=none
 127.0.0.1:$((base + 6)) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/le.key,$P/le-fullchain.pem
+127.0.0.1:$((base + 7)) inet n - n - - smtpd -o smtpd_tls_protocols=<=TLSv1.2
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -108,7 +109,7 @@ if ! postfix -c "$PF/etc" start >"$T/pf.start" 2>&1; then
     fail "start the private Postfix" "$(cat "$T/pf.start")"
     exit 0
 fi
-for i in 1 2 3 4 5 6; do
+for i in 1 2 3 4 5 6 7; do
     wait_port $((base + i)) || fail "Postfix listens on $((base + i))" "not listening"
 done
 
@@ -123,6 +124,13 @@ exit_is "Postfix wrappermode (465-style), TLS from the start: exit 0" pf-wrapper
 has "Postfix wrappermode: protocol reported" pf-wrapper "127.0.0.1:$((base + 2)): TLSv1.3"
 live pf-wrapper-json $((base + 2)) --json --starttls none
 check "Postfix wrappermode: --json has protocol and cipher" grep -q '"protocol": "TLSv1.3", "cipher": "TLS_' "$T/pf-wrapper-json.out"
+
+live pf-tls12 $((base + 7)) --starttls smtp
+has "client-modern: a server without TLS 1.3" pf-tls12 "error client-modern: a modern client (TLS 1.3 only) cannot connect: "
+check_eq "client-modern: the only finding" 1 "$(grep -c -E '^(error|warning|info) ' "$T/pf-tls12.out")"
+has "client-modern: the protocol the server chose" pf-tls12 "127.0.0.1:$((base + 7)): TLSv1.2, ECDHE-RSA-"
+cli_fails "client-modern: openssl s_client -tls1_3 fails too" "alert protocol version" \
+    sclient x $((base + 7)) -starttls smtp -tls1_3
 
 live pf-ec $((base + 3)) --starttls smtp
 has "client-tls12-rsa: an ECDSA certificate and an RSA-only MTA" pf-ec "error client-tls12-rsa: an older MTA (TLS 1.2, RSA-authenticated suites only) cannot connect: "
