@@ -15,6 +15,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include "cert/certfile.h"
 #include "cert/chainlint.h"
@@ -85,6 +86,22 @@ static const char *chainlint_subject(X509 *x509, char *buf, size_t len)
     return (certlint_name_text(X509_get_subject_name(x509), buf, len));
 }
 
+/*
+ * chainlint_would_issue - certs[j] is named as the issuer of a certificate
+ * on the path (names, key identifiers) but did not issue it (no CA, a
+ * wrong signature): not unrelated; the trust check says what is wrong
+ */
+static int chainlint_would_issue(STACK_OF(X509) *certs, const int *path, int len, int j)
+{
+    int     k, ret = 0;
+
+    for (k = 0; k < len && !ret; k++)
+	ret = X509_check_issued(sk_X509_value(certs, j), sk_X509_value(certs, path[k])) == X509_V_OK
+	    && !certfile_issued(sk_X509_value(certs, j), sk_X509_value(certs, path[k]));
+    ERR_clear_error();
+    return (ret);
+}
+
 /* chainlint_order - chain-order, chain-unrelated, root-included */
 static void chainlint_order(STACK_OF(X509) *certs, const int *path, int len, const char *used,
 			            struct lint_report *report)
@@ -105,7 +122,7 @@ static void chainlint_order(STACK_OF(X509) *certs, const int *path, int len, con
 			"one's issuer): put the file's certificates %s in this order", order);
     }
     for (j = 0; j < sk_X509_num(certs); j++) {
-	if (used[j])
+	if (used[j] || chainlint_would_issue(certs, path, len, j))
 	    continue;
 	chainlint_subject(sk_X509_value(certs, j), subject, sizeof(subject));
 	for (k = 0; k < j; k++)

@@ -60,6 +60,7 @@ mkcert notcaleaf mail.example.test notca "now - 1 day" "now + 90 days" server_ex
 cat "$P/notcaleaf.pem" "$P/notca.pem" >"$P/notca-chain.pem"
 lint_run notca $TRUST "$P/notca-chain.pem"
 has "chain-invalid: an issuer that is no CA" notca "error chain-invalid depth=1: \"CN=Lint Not A CA\": invalid CA certificate"
+hasnt "chain-invalid: the would-be issuer is not called unrelated" notca chain-unrelated
 cli_fails "chain-invalid: openssl verify fails too" "invalid CA certificate" \
     openssl verify -CAfile "$P/root.pem" -untrusted "$P/notca.pem" "$P/notcaleaf.pem"
 
