@@ -1,150 +1,85 @@
 /*
  * lint_ciphers - the cipher lists a mail host's servers are configured with
  *
- * The commands run without a shell (execvp, then the usual sbin
- * directory), their output read through a pipe, bounded, and their exit
- * status checked.
+ * Both commands run through postconf_run() (no shell, output bounded,
+ * the reason of a failure from their standard error): doveconf prints
+ * "name = value" lines as postconf does.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "tool/lint_ciphers.h"
-#include "util/log.h"
+#include "tool/postconf_run.h"
 
-#define LINT_CIPHERS_SBIN "/usr/sbin/"
-
-/*
- * lint_ciphers_command - run argv (argv[0] from PATH, else from /usr/sbin),
- * its standard output into out[out_len]; 0, or -1 with why
- */
-static int lint_ciphers_command(char *const argv[], char *out, size_t out_len,
-				        char *why, size_t why_len)
+/* lint_ciphers_value - name's value from command args...; 0, or -1 with why */
+static int lint_ciphers_value(const char *command, const char *const *args, const char *name,
+			              char *value, size_t len, char *why, size_t why_len)
 {
-    char    path[256];
-    size_t  used = 0;
-    ssize_t n;
-    int     fds[2], status, devnull;
-    pid_t   pid;
+    struct postconf_list list;
+    const char *found;
 
-    if (pipe(fds) < 0)
-	log_fatal("pipe: %s", strerror(errno));
-    if ((pid = fork()) < 0)
-	log_fatal("fork: %s", strerror(errno));
-    if (pid == 0) {
-	(void) dup2(fds[1], 1);
-	if ((devnull = open("/dev/null", O_RDWR)) >= 0)
-	    (void) dup2(devnull, 0);
-	close(fds[0]);
-	close(fds[1]);
-	execvp(argv[0], argv);
-	snprintf(path, sizeof(path), "%s%s", LINT_CIPHERS_SBIN, argv[0]);
-	execv(path, argv);
-	_exit(127);
-    }
-    close(fds[1]);
-    while ((n = read(fds[0], out + used, out_len - 1 - used)) != 0) {
-	if (n < 0 && errno == EINTR)
-	    continue;
-	if (n < 0 || (used += (size_t) n) >= out_len - 1)
-	    break;
-    }
-    out[used] = 0;
-    close(fds[0]);				/* a writer with more gets SIGPIPE */
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-	 /* again */ ;
-    if (used >= out_len - 1) {
-	snprintf(why, why_len, "%s printed more than %zu bytes", argv[0], out_len - 1);
+    if (postconf_run(command, args, 1, &list, why, why_len) < 0)
 	return (-1);
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-	snprintf(why, why_len, "%s %s failed (%s %d)%s", argv[0], argv[1],
-		 WIFEXITED(status) ? "exit" : "signal",
-		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-		 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? ": not installed" : "");
-	return (-1);
-    }
-    return (0);
-}
-
-/* lint_ciphers_line - line number n (0 = first) of text, without its newline */
-static void lint_ciphers_line(const char *text, int n, char *buf, size_t len)
-{
-    size_t  span;
-
-    while (n-- > 0 && (text = strchr(text, '\n')) != NULL)
-	text++;
-    if (text == NULL)
-	text = "";
-    span = strcspn(text, "\n");
-    snprintf(buf, len, "%.*s", (int) span, text);
+    if ((found = postconf_get(&list, name)) == NULL)
+	snprintf(why, why_len, "%s printed no %s", command, name);
+    else
+	snprintf(value, len, "%s", found);
+    postconf_free(&list);
+    return (found ? 0 : -1);
 }
 
 /* lint_ciphers_postfix - smtpd's list, as Postfix builds it */
 static int lint_ciphers_postfix(char *list, size_t list_len, char *source, size_t source_len,
 				        char *why, size_t why_len)
 {
-    char   *out = malloc(LINT_CIPHERS_MAX_OUTPUT);
+    const char *command = getenv("CERTPOLICY_POSTCONF");
+    const char *grade_args[] = {"smtpd_tls_ciphers", NULL};
+    const char *exclude_args[] = {"smtpd_tls_exclude_ciphers", NULL};
+    const char *list_args[] = {NULL, NULL};
     char    grade[64], exclude[1024], param[96], *name, *save;
-    char   *argv[] = {"postconf", "-h", "smtpd_tls_ciphers", "smtpd_tls_exclude_ciphers", NULL};
-    int     ret = -1;
 
-    if (out == NULL)
-	log_fatal("out of memory");
-    if (lint_ciphers_command(argv, out, LINT_CIPHERS_MAX_OUTPUT, why, why_len) == 0) {
-	lint_ciphers_line(out, 0, grade, sizeof(grade));
-	lint_ciphers_line(out, 1, exclude, sizeof(exclude));
-	snprintf(param, sizeof(param), "tls_%s_cipherlist", grade);
-	argv[2] = param;
-	argv[3] = NULL;
-	if (lint_ciphers_command(argv, out, LINT_CIPHERS_MAX_OUTPUT, why, why_len) == 0) {
-	    lint_ciphers_line(out, 0, list, list_len);
-	    for (name = strtok_r(exclude, " ,:\t", &save); name != NULL;
-		 name = strtok_r(NULL, " ,:\t", &save))
-		snprintf(list + strlen(list), list_len - strlen(list), ":!%s", name);
-	    snprintf(source, source_len, "Postfix's smtpd cipher list (smtpd_tls_ciphers = %s, "
-		     "%s, smtpd_tls_exclude_ciphers)", grade, param);
-	    ret = *list ? 0 : -1;
-	    if (ret < 0)
-		snprintf(why, why_len, "postconf: %s is empty", param);
-	}
+    if (command == NULL || *command == 0 || strcmp(command, "none") == 0)
+	command = "postconf";
+    if (lint_ciphers_value(command, grade_args, grade_args[0], grade, sizeof(grade), why,
+			   why_len) < 0
+	|| lint_ciphers_value(command, exclude_args, exclude_args[0], exclude, sizeof(exclude),
+			      why, why_len) < 0)
+	return (-1);
+    snprintf(param, sizeof(param), "tls_%s_cipherlist", grade);
+    list_args[0] = param;
+    if (lint_ciphers_value(command, list_args, param, list, list_len, why, why_len) < 0)
+	return (-1);
+    if (*list == 0) {
+	snprintf(why, why_len, "%s: %s is empty", command, param);
+	return (-1);
     }
-    free(out);
-    return (ret);
+    for (name = strtok_r(exclude, " ,:\t", &save); name != NULL;
+	 name = strtok_r(NULL, " ,:\t", &save))
+	snprintf(list + strlen(list), list_len - strlen(list), ":!%s", name);
+    snprintf(source, source_len, "Postfix's smtpd cipher list (smtpd_tls_ciphers = %s, "
+	     "%s, smtpd_tls_exclude_ciphers)", grade, param);
+    return (0);
 }
 
 /* lint_ciphers_dovecot - ssl_cipher_list, from doveconf */
 static int lint_ciphers_dovecot(const char *config, char *list, size_t list_len,
 				        char *source, size_t source_len, char *why, size_t why_len)
 {
-    char   *out = malloc(LINT_CIPHERS_MAX_OUTPUT);
-    char   *argv[] = {"doveconf", "-h", "ssl_cipher_list", NULL, NULL, NULL};
-    int     ret = -1;
+    const char *args[] = {"-c", config, "ssl_cipher_list", NULL};
 
-    if (out == NULL)
-	log_fatal("out of memory");
-    if (config != NULL) {
-	argv[1] = "-c";
-	argv[2] = (char *) config;
-	argv[3] = "-h";
-	argv[4] = "ssl_cipher_list";
+    if (lint_ciphers_value("doveconf", config ? args : args + 2, "ssl_cipher_list", list,
+			   list_len, why, why_len) < 0)
+	return (-1);
+    if (*list == 0) {
+	snprintf(why, why_len, "doveconf: ssl_cipher_list is empty");
+	return (-1);
     }
-    if (lint_ciphers_command(argv, out, LINT_CIPHERS_MAX_OUTPUT, why, why_len) == 0) {
-	lint_ciphers_line(out, 0, list, list_len);
-	snprintf(source, source_len, "Dovecot's ssl_cipher_list%s%s", config ? " in " : "",
-		 config ? config : "");
-	if ((ret = *list ? 0 : -1) < 0)
-	    snprintf(why, why_len, "doveconf: ssl_cipher_list is empty");
-    }
-    free(out);
-    return (ret);
+    snprintf(source, source_len, "Dovecot's ssl_cipher_list%s%s", config ? " in " : "",
+	     config ? config : "");
+    return (0);
 }
 
 /* lint_ciphers_resolve - a keyword or a list */

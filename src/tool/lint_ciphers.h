@@ -6,8 +6,9 @@
  * tls_set_ciphers(): tls_GRADE_cipherlist for the grade in
  * smtpd_tls_ciphers, then ":!NAME" for each smtpd_tls_exclude_ciphers
  * name), read with postconf (which honours MAIL_CONFIG); Dovecot's
- * ssl_cipher_list, read with doveconf (-c FILE when given). Each command's
- * output is read up to LINT_CIPHERS_MAX_OUTPUT bytes.
+ * ssl_cipher_list, read with doveconf (-c FILE when given). Both run
+ * through postconf_run() (its bound on their output; postconf is
+ * CERTPOLICY_POSTCONF when set, as for check).
  *
  * DIAGNOSTICS: -1 with the reason in why (the command is missing, failed,
  * or printed nothing usable).
@@ -16,8 +17,6 @@
 #define CERTPOLICY_LINT_CIPHERS_H
 
 #include <stddef.h>
-
-#define LINT_CIPHERS_MAX_OUTPUT 65536
 
 /*
  * lint_ciphers_resolve - spec is "postfix", "dovecot", "dovecot:FILE" or

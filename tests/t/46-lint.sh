@@ -212,7 +212,13 @@ has "no-shared-cipher: Postfix's smtpd_tls_exclude_ciphers = aECDSA" pfx2 "error
 printf 'compatibility_level = 3.6\n' >"$MAIL_CONFIG/main.cf"
 MAIL_CONFIG=$MAIL_CONFIG run_capture "$T/pfx3.out" "$CERTPOLICY" lint $TRUST --ciphers postfix "$P/ec-chain.pem"
 hasnt "no-shared-cipher: Postfix's defaults take ECDSA" pfx3 no-shared-cipher
+CERTPOLICY_POSTCONF=$T/no-such-postconf run_capture "$T/nopf.out" "$CERTPOLICY" lint $TRUST --ciphers postfix "$P/ec-chain.pem"
+has "--ciphers postfix: a postconf that cannot run is named" nopf "certpolicy: --ciphers postfix: cannot run $T/no-such-postconf"
+exit_is "--ciphers postfix: no postconf, exit 1" nopf 1
 if command -v doveconf >/dev/null 2>&1; then
+    lint_run nodove $TRUST --ciphers "dovecot:$T/no-such-dovecot.conf" "$P/ec-chain.pem"
+    has "--ciphers dovecot: doveconf's own reason" nodove "certpolicy: --ciphers dovecot:$T/no-such-dovecot.conf: doveconf: Fatal:"
+    exit_is "--ciphers dovecot: a missing configuration, exit 1" nodove 1
     cat >"$T/dovecot.conf" <<DC
 ssl_cipher_list = $RSA_ONLY
 DC
