@@ -276,6 +276,8 @@ int     lint_main(const struct bounds *bounds, int argc, char **argv)
 	leaf = chainlint_leaf(chain);
 	if (lint_ciphers(&opts, sk_X509_value(chain, leaf), leaf, &report) < 0)
 	    ret = 1;
+	else if (opts.file == NULL)
+	    lint_connect_profiles(&opts.connect, all, chain, &report);
     }
     if (ret == 0) {
 	seen.chain = chain;

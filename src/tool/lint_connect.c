@@ -175,6 +175,8 @@ static SSL_CTX *lint_connect_ctx(enum lint_profile profile, const struct lint_co
 					    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
 	    if (opts->servername != NULL)
 		ok = X509_VERIFY_PARAM_set1_host(SSL_CTX_get0_param(ctx), opts->servername, 0);
+	    else if (lint_connect_is_name(opts->host) == NULL)
+		ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_CTX_get0_param(ctx), opts->host);
 	}
 	break;
     case LINT_PROFILE_TLS12_RSA:
@@ -238,7 +240,7 @@ static STACK_OF(X509) *lint_connect_chain(SSL *ssl, int max_chain, struct lint_r
 }
 
 /* lint_connect_profiles - each client profile's handshake, failures as findings */
-static void lint_connect_profiles(const struct lint_connect_opts *opts, X509_STORE *trust,
+void    lint_connect_profiles(const struct lint_connect_opts *opts, X509_STORE *trust,
 				          STACK_OF(X509) *chain, struct lint_report *report)
 {
     struct certlint_input in;
@@ -295,8 +297,6 @@ STACK_OF(X509) *lint_connect_run(const struct lint_connect_opts *opts, X509_STOR
     seen->cipher = mem_strdup(SSL_CIPHER_get_name(SSL_get_current_cipher(conn.ssl)));
     chain = lint_connect_chain(conn.ssl, max_chain, report);
     mailtls_close(&conn);
-    if (chain != NULL)
-	lint_connect_profiles(opts, trust, chain, report);
     return (chain);
 }
 

@@ -56,14 +56,24 @@ int     lint_connect_parse(struct lint_connect_opts *opts);
 
 /*
  * lint_connect_run - the chain the service sends (NULL when no handshake
- * succeeded: the reason is a finding), its protocol and cipher into seen
- * (released by lint_connect_seen_free()), the client profiles' failures
- * into report. trust: the roots the profiles verify with; at most
- * max_chain certificates are taken from the server.
+ * succeeded: the reason is a finding in report), its protocol and cipher
+ * into seen (released by lint_connect_seen_free()). The handshake accepts
+ * every protocol and cipher and verifies nothing, to see what is sent; at
+ * most max_chain certificates are taken from the server.
  */
 struct stack_st_X509 *lint_connect_run(const struct lint_connect_opts *opts,
 				               struct x509_store_st *trust, int max_chain,
 				               struct lint_seen *seen, struct lint_report *report);
+
+/*
+ * lint_connect_profiles - a handshake as each client profile makes it
+ * (client-modern, client-apple-mail, client-tls12-rsa: a connection each)
+ * and chain, the served chain, as client-legacy-chain verifies it; each
+ * failure a finding in report. trust: the roots the profiles verify with.
+ */
+void    lint_connect_profiles(const struct lint_connect_opts *opts,
+			              struct x509_store_st *trust, struct stack_st_X509 *chain,
+			              struct lint_report *report);
 
 /* lint_connect_seen_free - what lint_connect_run() put into seen */
 void    lint_connect_seen_free(struct lint_seen *seen);

@@ -119,6 +119,8 @@ has "Postfix STARTTLS: protocol and cipher reported" pf-clean "127.0.0.1:$((base
 has "Postfix STARTTLS: the chain as sent" pf-clean "depth 1: subject \"CN=Lint Intermediate\""
 check "Postfix STARTTLS: openssl s_client -starttls smtp verifies it too" \
     sclient x $((base + 1)) -starttls smtp -CAfile "$P/root.pem" -verify_return_error -verify_hostname mail.example.test
+run_capture "$T/pf-ip.out" "$CERTPOLICY" lint --trust "$P/root.pem" --starttls smtp --connect "127.0.0.1:$((base + 1))"
+exit_is "Postfix STARTTLS by address, no --name: Apple Mail checks the IP address name" pf-ip 0
 live pf-wrapper $((base + 2))
 exit_is "Postfix wrappermode (465-style), TLS from the start: exit 0" pf-wrapper 0
 has "Postfix wrappermode: protocol reported" pf-wrapper "127.0.0.1:$((base + 2)): TLSv1.3"
@@ -276,6 +278,8 @@ has "Dovecot POP3 STARTTLS with the 2021 chain: expired-issuer" dv-broken-pop3 "
 live dv-nosan $((base + 31))
 has "Dovecot IMAPS without subjectAltName: no-san" dv-nosan "error no-san depth=0:"
 has "Dovecot IMAPS without subjectAltName: client-apple-mail" dv-nosan "error client-apple-mail: Apple Mail (TLS 1.2 and 1.3, ECDHE with ECDSA or RSA, AES-GCM or AES-CBC, P-256 or P-384, the chain verified) cannot connect: certificate verify failed: hostname mismatch"
+run_capture "$T/dv-nosan-ip.out" "$CERTPOLICY" lint --trust "$P/root.pem" --connect "127.0.0.1:$((base + 31))"
+has "Dovecot IMAPS without subjectAltName, by address: client-apple-mail" dv-nosan-ip "error client-apple-mail: Apple Mail (TLS 1.2 and 1.3, ECDHE with ECDSA or RSA, AES-GCM or AES-CBC, P-256 or P-384, the chain verified) cannot connect: certificate verify failed: IP address mismatch"
 sclient x $((base + 31)) -CAfile "$P/root.pem"
 check_eq "Dovecot IMAPS without subjectAltName: the certificate openssl s_client gets has none" 0 \
     "$(openssl x509 -in "$T/cli.out" -noout -text | grep -c 'Subject Alternative Name')"
