@@ -121,6 +121,8 @@ check "Postfix STARTTLS: openssl s_client -starttls smtp verifies it too" \
     sclient x $((base + 1)) -starttls smtp -CAfile "$P/root.pem" -verify_return_error -verify_hostname mail.example.test
 run_capture "$T/pf-ip.out" "$CERTPOLICY" lint --trust "$P/root.pem" --starttls smtp --connect "127.0.0.1:$((base + 1))"
 exit_is "Postfix STARTTLS by address, no --name: Apple Mail checks the IP address name" pf-ip 0
+run_capture "$T/pf-plainport.out" "$CERTPOLICY" lint --connect "127.0.0.1:$((base + 1))"
+has "no-tls: TLS expected on a STARTTLS port says what to do" pf-plainport "error no-tls: error:0A00010B:SSL routines::wrong version number: the service does not complete a TLS handshake (a plain-text port? give --starttls)"
 live pf-wrapper $((base + 2))
 exit_is "Postfix wrappermode (465-style), TLS from the start: exit 0" pf-wrapper 0
 has "Postfix wrappermode: protocol reported" pf-wrapper "127.0.0.1:$((base + 2)): TLSv1.3"
@@ -131,6 +133,8 @@ live pf-tls12 $((base + 7)) --starttls smtp
 has "client-modern: a server without TLS 1.3" pf-tls12 "error client-modern: a modern client (TLS 1.3 only) cannot connect: "
 check_eq "client-modern: the only finding" 1 "$(grep -c -E '^(error|warning|info) ' "$T/pf-tls12.out")"
 has "client-modern: the protocol the server chose" pf-tls12 "127.0.0.1:$((base + 7)): TLSv1.2, ECDHE-RSA-"
+live pf-tls12-json $((base + 7)) --starttls smtp --json
+check "client-modern: in --json, depth -1 (the service)" grep -q '{"id": "client-modern", "severity": "error", "depth": -1, "message": "a modern client' "$T/pf-tls12-json.out"
 cli_fails "client-modern: openssl s_client -tls1_3 fails too" "alert protocol version" \
     sclient x $((base + 7)) -starttls smtp -tls1_3
 
