@@ -283,3 +283,24 @@ lint_run usage7 --connect 127.0.0.1
 exit_is "usage: --connect without a port, exit 2" usage7 2
 lint_run usage8 --starttls lmtp --connect 127.0.0.1:25
 exit_is "usage: --starttls lmtp, exit 2" usage8 2
+
+# The other limits, crossed
+set --
+i=0
+while [ $i -lt 33 ]; do set -- "$@" --name "h$i.example.test"; i=$((i + 1)); done
+lint_run names33 "$@" "$P/fullchain.pem"
+exit_is "more than 32 --name: exit 2" names33 2
+has "more than 32 --name: says so" names33 "certpolicy: lint: more than 32 --name options"
+shift 2
+lint_run names32 $TRUST "$@" "$P/fullchain.pem"
+check_eq "32 --name: each checked" 32 "$(grep -c '^error name-mismatch' "$T/names32.out")"
+set --
+i=0
+while [ $i -lt 9 ]; do set -- "$@" --ciphers "$RSA_ONLY"; i=$((i + 1)); done
+lint_run ciphers9 "$@" "$P/fullchain.pem"
+exit_is "more than 8 --ciphers: exit 2" ciphers9 2
+lint_run days "$P/fullchain.pem" --days 36501
+exit_is "--days over 36500: exit 2" days 2
+run_capture "$T/size.out" "$CERTPOLICY" -o max_cert_size=1024 lint "$P/fullchain.pem"
+has "max_cert_size: a larger chain file is refused" size "certpolicy: $P/fullchain.pem: file is larger than max_cert_size (1024 bytes)"
+exit_is "max_cert_size: exit 1" size 1

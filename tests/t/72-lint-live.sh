@@ -123,6 +123,9 @@ run_capture "$T/pf-ip.out" "$CERTPOLICY" lint --trust "$P/root.pem" --starttls s
 exit_is "Postfix STARTTLS by address, no --name: Apple Mail checks the IP address name" pf-ip 0
 run_capture "$T/pf-plainport.out" "$CERTPOLICY" lint --connect "127.0.0.1:$((base + 1))"
 has "no-tls: TLS expected on a STARTTLS port says what to do" pf-plainport "error no-tls: error:0A00010B:SSL routines::wrong version number: the service does not complete a TLS handshake (a plain-text port? give --starttls)"
+run_capture "$T/pf-max.out" "$CERTPOLICY" -o max_chain_certs=1 lint --trust "$P/root.pem" --starttls smtp \
+    --connect "127.0.0.1:$((base + 1))"
+has "max_chain_certs: a server that sends more" pf-max "warning chain-unrelated depth=1: the server sent 2 certificates, more than max_chain_certs (1)"
 live pf-wrapper $((base + 2))
 exit_is "Postfix wrappermode (465-style), TLS from the start: exit 0" pf-wrapper 0
 has "Postfix wrappermode: protocol reported" pf-wrapper "127.0.0.1:$((base + 2)): TLSv1.3"
