@@ -8,10 +8,9 @@
 . "$SRCDIR/tests/pki/lintpki.sh"
 lint_pki "$T/pki"
 
-TRUST="--trust $P/root.pem"
 
 # clean: no findings, exit 0; openssl verify agrees
-lint_run clean $TRUST --name mail.example.test --key "$P/leaf.key" "$P/fullchain.pem"
+lint_run clean --trust "$P/root.pem" --name mail.example.test --key "$P/leaf.key" "$P/fullchain.pem"
 exit_is "clean chain: exit 0" clean 0
 check_eq "clean chain: no findings" "0" "$(grep -c -E '^(error|warning|info) ' "$T/clean.out")"
 has "clean chain: the summary" clean "$P/fullchain.pem: 0 errors, 0 warnings, 0 infos"
@@ -20,13 +19,13 @@ check "clean chain: openssl verify agrees" openssl verify -CAfile "$P/root.pem" 
 
 # chain-order: the intermediate first
 cat "$P/inter.pem" "$P/leaf.pem" >"$P/reversed.pem"
-lint_run order $TRUST "$P/reversed.pem"
+lint_run order --trust "$P/root.pem" "$P/reversed.pem"
 has "chain-order: found" order "error chain-order depth=1: "
 has "chain-order: says the right order" order "error chain-order depth=1: the certificates are not in the order servers must send them (the server's own first, then each one's issuer): put the file's certificates 1, 0 in this order"
 exit_is "chain-order: exit 1" order 1
 
 # chain-incomplete: the leaf alone
-lint_run incomplete $TRUST "$P/leaf.pem"
+lint_run incomplete --trust "$P/root.pem" "$P/leaf.pem"
 has "chain-incomplete: found" incomplete "error chain-incomplete depth=0: the issuer of \"CN=mail.example.test\" (\"CN=Lint Intermediate\") is neither in the file nor a trusted root"
 exit_is "chain-incomplete: exit 1" incomplete 1
 cli_fails "chain-incomplete: openssl verify fails too" "unable to get local issuer certificate" \
@@ -34,16 +33,16 @@ cli_fails "chain-incomplete: openssl verify fails too" "unable to get local issu
 
 # chain-unrelated: another CA's certificate in the file
 cat "$P/fullchain.pem" "$P/other.pem" >"$P/unrelated.pem"
-lint_run unrelated $TRUST "$P/unrelated.pem"
+lint_run unrelated --trust "$P/root.pem" "$P/unrelated.pem"
 has "chain-unrelated: found" unrelated "warning chain-unrelated depth=2: \"CN=Other Root\" did not issue any certificate of the leaf's chain"
 exit_is "chain-unrelated: a warning, exit 0" unrelated 0
 cat "$P/fullchain.pem" "$P/inter.pem" >"$P/twice.pem"
-lint_run twice $TRUST "$P/twice.pem"
+lint_run twice --trust "$P/root.pem" "$P/twice.pem"
 has "chain-unrelated: a second copy" twice "warning chain-unrelated depth=2: \"CN=Lint Intermediate\" is a second copy of the certificate at position 1"
 
 # root-included: info only
 cat "$P/fullchain.pem" "$P/root.pem" >"$P/withroot.pem"
-lint_run withroot $TRUST "$P/withroot.pem"
+lint_run withroot --trust "$P/root.pem" "$P/withroot.pem"
 has "root-included: found" withroot "info root-included depth=2: the file carries the self-signed root \"CN=Lint Root\""
 exit_is "root-included: exit 0" withroot 0
 
@@ -58,7 +57,7 @@ hasnt "untrusted-root: not when given with --trust" selfsigned-trusted untrusted
 mkcert notca "Lint Not A CA" root "now - 1 year" "now + 5 years" notca_ext
 mkcert notcaleaf mail.example.test notca "now - 1 day" "now + 90 days" server_ext
 cat "$P/notcaleaf.pem" "$P/notca.pem" >"$P/notca-chain.pem"
-lint_run notca $TRUST "$P/notca-chain.pem"
+lint_run notca --trust "$P/root.pem" "$P/notca-chain.pem"
 has "chain-invalid: an issuer that is no CA" notca "error chain-invalid depth=1: \"CN=Lint Not A CA\": invalid CA certificate"
 hasnt "chain-invalid: the would-be issuer is not called unrelated" notca chain-unrelated
 cli_fails "chain-invalid: openssl verify fails too" "invalid CA certificate" \
@@ -70,21 +69,21 @@ mkcert future mail.example.test inter "now + 10 days" "now + 100 days" server_ex
 mkcert soon mail.example.test inter "now - 80 days" "now + 10 days" server_ext
 mkcert oldinter "Lint Intermediate" root "now - 3 years" "now - 1 day" ca_ext key:inter
 for c in expired future soon; do cat "$P/$c.pem" "$P/inter.pem" >"$P/$c-chain.pem"; done
-lint_run expired $TRUST "$P/expired-chain.pem"
+lint_run expired --trust "$P/root.pem" "$P/expired-chain.pem"
 has "expired: the leaf" expired "error expired depth=0: \"CN=mail.example.test\" expired on $(date -u -d 'now - 10 days' +%Y-%m-%d): install a renewed certificate"
 cat "$P/leaf.pem" "$P/oldinter.pem" >"$P/oldinter-chain.pem"
-lint_run oldinter $TRUST "$P/oldinter-chain.pem"
+lint_run oldinter --trust "$P/root.pem" "$P/oldinter-chain.pem"
 has "expired: an intermediate, at its depth" oldinter "error expired depth=1: \"CN=Lint Intermediate\" expired on"
 cli_fails "expired: openssl verify fails too" "certificate has expired" \
     openssl verify -CAfile "$P/root.pem" -untrusted "$P/oldinter.pem" "$P/leaf.pem"
-lint_run future $TRUST "$P/future-chain.pem"
+lint_run future --trust "$P/root.pem" "$P/future-chain.pem"
 has "not-yet-valid: found" future "error not-yet-valid depth=0: \"CN=mail.example.test\" is valid only from $(date -u -d 'now + 10 days' +%Y-%m-%d)"
-lint_run soon $TRUST "$P/soon-chain.pem"
+lint_run soon --trust "$P/root.pem" "$P/soon-chain.pem"
 has "expiring: within the default 30 days" soon "warning expiring depth=0: \"CN=mail.example.test\" expires on $(date -u -d 'now + 10 days' +%Y-%m-%d), within 30 days"
 exit_is "expiring: a warning, exit 0" soon 0
-lint_run soon5 $TRUST --days 5 "$P/soon-chain.pem"
+lint_run soon5 --trust "$P/root.pem" --days 5 "$P/soon-chain.pem"
 hasnt "expiring: not within --days 5" soon5 expiring
-lint_run soon11 $TRUST --days 11 "$P/soon-chain.pem"
+lint_run soon11 --trust "$P/root.pem" --days 11 "$P/soon-chain.pem"
 has "expiring: within --days 11" soon11 "warning expiring depth=0:"
 
 # expired-issuer: the DST Root CA X3 pattern
@@ -109,10 +108,10 @@ has "expired-issuer: that root is expired itself" dst-inline "error expired dept
 # no-san and name-mismatch
 mkcert nosan mail.example.test inter "now - 1 day" "now + 90 days" nosan_ext
 cat "$P/nosan.pem" "$P/inter.pem" >"$P/nosan-chain.pem"
-lint_run nosan $TRUST --name mail.example.test "$P/nosan-chain.pem"
+lint_run nosan --trust "$P/root.pem" --name mail.example.test "$P/nosan-chain.pem"
 has "no-san: found" nosan "error no-san depth=0: no host name in subjectAltName"
 has "no-san: the CN is ignored" nosan "error name-mismatch depth=0: mail.example.test is not in the subjectAltName (only in the CN, which clients ignore)"
-lint_run mismatch $TRUST --name mail.example.test --name imap.example.test --name 127.0.0.1 "$P/fullchain.pem"
+lint_run mismatch --trust "$P/root.pem" --name mail.example.test --name imap.example.test --name 127.0.0.1 "$P/fullchain.pem"
 has "name-mismatch: a name not covered" mismatch "error name-mismatch depth=0: imap.example.test is not in the subjectAltName: add it (DNS:imap.example.test)"
 check_eq "name-mismatch: covered names are fine" 1 "$(grep -c name-mismatch "$T/mismatch.out")"
 cli_fails "name-mismatch: openssl verify -verify_hostname agrees" "hostname mismatch" \
@@ -123,13 +122,13 @@ mkcert client mail.example.test inter "now - 1 day" "now + 90 days" client_ext
 mkcert noeku mail.example.test inter "now - 1 day" "now + 90 days" noeku_ext
 mkcert oldnoeku mail.example.test root "2019-06-01" "2019-06-30" noeku_ext
 for c in client noeku; do cat "$P/$c.pem" "$P/inter.pem" >"$P/$c-chain.pem"; done
-lint_run client $TRUST "$P/client-chain.pem"
+lint_run client --trust "$P/root.pem" "$P/client-chain.pem"
 has "no-serverauth: clientAuth only" client "error no-serverauth depth=0: extendedKeyUsage does not allow a TLS server"
 cli_fails "no-serverauth: openssl verify -purpose sslserver agrees" "unsuitable certificate purpose" \
     openssl verify -CAfile "$P/root.pem" -untrusted "$P/inter.pem" -purpose sslserver "$P/client.pem"
-lint_run noeku $TRUST "$P/noeku-chain.pem"
+lint_run noeku --trust "$P/root.pem" "$P/noeku-chain.pem"
 has "no-serverauth: no extendedKeyUsage, issued after 2019-07-01" noeku "error no-serverauth depth=0: no extendedKeyUsage"
-lint_run oldnoeku $TRUST "$P/oldnoeku.pem"
+lint_run oldnoeku --trust "$P/root.pem" "$P/oldnoeku.pem"
 hasnt "no-serverauth: none before 2019-07-01" oldnoeku no-serverauth
 
 # weak-key: RSA 1024, and an EC curve Apple does not take
@@ -137,12 +136,12 @@ mkcert rsa1024 mail.example.test inter "now - 1 day" "now + 90 days" server_ext 
 mkcert p521 mail.example.test inter "now - 1 day" "now + 90 days" server_ext ec:P-521
 mkcert p384 mail.example.test inter "now - 1 day" "now + 90 days" server_ext ec:P-384
 for c in rsa1024 p521 p384; do cat "$P/$c.pem" "$P/inter.pem" >"$P/$c-chain.pem"; done
-lint_run rsa1024 $TRUST "$P/rsa1024-chain.pem"
+lint_run rsa1024 --trust "$P/root.pem" "$P/rsa1024-chain.pem"
 has "weak-key: RSA 1024" rsa1024 "error weak-key depth=0: RSA key of 1024 bits"
 check "weak-key: openssl x509 shows 1024 bits" sh -c "openssl x509 -in '$P/rsa1024.pem' -noout -text | grep -q 'Public-Key: (1024 bit)'"
-lint_run p521 $TRUST "$P/p521-chain.pem"
+lint_run p521 --trust "$P/root.pem" "$P/p521-chain.pem"
 has "weak-key: P-521" p521 "error weak-key depth=0: EC key on curve P-521"
-lint_run p384 $TRUST "$P/p384-chain.pem"
+lint_run p384 --trust "$P/root.pem" "$P/p384-chain.pem"
 hasnt "weak-key: P-384 is fine" p384 weak-key
 has "weak-key: the key is described" p384 "depth 0: subject \"CN=mail.example.test\", issuer \"CN=Lint Intermediate\""
 
@@ -151,7 +150,7 @@ mkcert sha1inter "Lint SHA1 Intermediate" root "now - 1 year" "now + 5 years" ca
 mkcert sha1leaf mail.example.test sha1inter "now - 1 day" "now + 90 days" server_ext
 mkcert sha1root "Lint SHA1 Root" self "now - 1 year" "now + 5 years" root_ext rsa:2048 sha1
 cat "$P/sha1leaf.pem" "$P/sha1inter.pem" >"$P/sha1-chain.pem"
-lint_run sha1 $TRUST "$P/sha1-chain.pem"
+lint_run sha1 --trust "$P/root.pem" "$P/sha1-chain.pem"
 has "weak-signature: the SHA-1 intermediate" sha1 "error weak-signature depth=1: signed with SHA1 (sha1WithRSAEncryption)"
 check_eq "weak-signature: the leaf (SHA-256) is fine" 1 "$(grep -c weak-signature "$T/sha1.out")"
 check "weak-signature: openssl x509 shows sha1WithRSAEncryption" sh -c "openssl x509 -in '$P/sha1inter.pem' -noout -text | grep -q 'Signature Algorithm: sha1WithRSAEncryption'"
@@ -162,24 +161,24 @@ hasnt "weak-signature: not for a self-signed root" sha1root weak-signature
 mkcert long900 mail.example.test inter "now - 1 day" "now + 899 days" server_ext
 mkcert long400 mail.example.test inter "now - 1 day" "now + 399 days" server_ext
 for c in long900 long400; do cat "$P/$c.pem" "$P/inter.pem" >"$P/$c-chain.pem"; done
-lint_run long900 $TRUST "$P/long900-chain.pem"
+lint_run long900 --trust "$P/root.pem" "$P/long900-chain.pem"
 has "validity-too-long: 900 days, error" long900 "error validity-too-long depth=0: valid for 900 days"
 check_eq "validity-too-long: openssl x509 -dates says 900 days" 900 \
     "$(( ($(date -u -d "$(openssl x509 -in "$P/long900.pem" -noout -enddate | cut -d= -f2)" +%s) - $(date -u -d "$(openssl x509 -in "$P/long900.pem" -noout -startdate | cut -d= -f2)" +%s)) / 86400 ))"
-lint_run long400 $TRUST "$P/long400-chain.pem"
+lint_run long400 --trust "$P/root.pem" "$P/long400-chain.pem"
 hasnt "validity-too-long: 400 days under a private root is fine" long400 validity-too-long
 SSL_CERT_FILE=$P/root.pem SSL_CERT_DIR=$P/nonexistent run_capture "$T/long400pub.out" "$CERTPOLICY" lint "$P/long400-chain.pem"
 has "validity-too-long: 400 days under a system root, warning" long400pub "warning validity-too-long depth=0: valid for 400 days, issued under a publicly trusted root since 2020-09-01"
 exit_is "validity-too-long: the warning alone, exit 0" long400pub 0
 
 # key-mismatch: --key, and a key inside the chain file (smtpd_tls_chain_files)
-lint_run keybad $TRUST --key "$P/other.key" "$P/fullchain.pem"
+lint_run keybad --trust "$P/root.pem" --key "$P/other.key" "$P/fullchain.pem"
 has "key-mismatch: another key" keybad "error key-mismatch depth=0: the private key is not the certificate's"
 cat "$P/leaf.key" "$P/fullchain.pem" >"$P/postfix-chain.pem"
 cat "$P/other.key" "$P/fullchain.pem" >"$P/postfix-badchain.pem"
-lint_run keyin $TRUST "$P/postfix-chain.pem"
+lint_run keyin --trust "$P/root.pem" "$P/postfix-chain.pem"
 exit_is "key-mismatch: the right key in the chain file" keyin 0
-lint_run keyinbad $TRUST "$P/postfix-badchain.pem"
+lint_run keyinbad --trust "$P/root.pem" "$P/postfix-badchain.pem"
 has "key-mismatch: a wrong key in the chain file" keyinbad "error key-mismatch depth=0:"
 check_not "key-mismatch: the openssl CLI's public keys differ too" \
     test "$(openssl x509 -in "$P/leaf.pem" -noout -pubkey)" = "$(openssl pkey -in "$P/other.key" -pubout)"
@@ -188,15 +187,15 @@ check_not "key-mismatch: the openssl CLI's public keys differ too" \
 mkcert ecleaf mail.example.test inter "now - 1 day" "now + 90 days" server_ext ec:P-256
 cat "$P/ecleaf.pem" "$P/inter.pem" >"$P/ec-chain.pem"
 RSA_ONLY=ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256
-lint_run ecrsa $TRUST --ciphers "$RSA_ONLY" "$P/ec-chain.pem"
+lint_run ecrsa --trust "$P/root.pem" --ciphers "$RSA_ONLY" "$P/ec-chain.pem"
 has "no-shared-cipher: ECDSA key, ECDHE-RSA list" ecrsa "error no-shared-cipher depth=0: the cipher list (\"$RSA_ONLY\") allows 2 TLS 1.2 suites, none for an ECDSA key"
 check_eq "no-shared-cipher: openssl ciphers -v shows only Au=RSA" "Au=RSA" \
     "$(openssl ciphers -v "$RSA_ONLY" | grep -v TLSv1.3 | awk '{print $4}' | sort -u)"
-lint_run rsarsa $TRUST --ciphers "$RSA_ONLY" "$P/fullchain.pem"
+lint_run rsarsa --trust "$P/root.pem" --ciphers "$RSA_ONLY" "$P/fullchain.pem"
 hasnt "no-shared-cipher: an RSA key is fine" rsarsa no-shared-cipher
-lint_run ececdsa $TRUST --ciphers "ECDHE-ECDSA-AES128-GCM-SHA256" "$P/fullchain.pem"
+lint_run ececdsa --trust "$P/root.pem" --ciphers "ECDHE-ECDSA-AES128-GCM-SHA256" "$P/fullchain.pem"
 has "no-shared-cipher: RSA key, ECDSA list" ececdsa "error no-shared-cipher depth=0: the cipher list (\"ECDHE-ECDSA-AES128-GCM-SHA256\") allows 1 TLS 1.2 suite, none for an RSA key"
-lint_run badlist $TRUST --ciphers "NOSUCHCIPHER" "$P/fullchain.pem"
+lint_run badlist --trust "$P/root.pem" --ciphers "NOSUCHCIPHER" "$P/fullchain.pem"
 has "no-shared-cipher: a list OpenSSL makes nothing of is an error" badlist "certpolicy: --ciphers NOSUCHCIPHER: the cipher list: OpenSSL selects no TLS 1.2 cipher"
 exit_is "no-shared-cipher: bad list, exit 1" badlist 1
 # Postfix's own settings, read with postconf (MAIL_CONFIG)
@@ -204,32 +203,32 @@ MAIL_CONFIG=$T/postfix
 mkdir -p "$MAIL_CONFIG"
 printf 'compatibility_level = 3.6\nsmtpd_tls_ciphers = high\ntls_high_cipherlist = %s\n' "$RSA_ONLY" >"$MAIL_CONFIG/main.cf"
 : >"$MAIL_CONFIG/master.cf"
-MAIL_CONFIG=$MAIL_CONFIG run_capture "$T/pfx.out" "$CERTPOLICY" lint $TRUST --ciphers postfix "$P/ec-chain.pem"
+MAIL_CONFIG=$MAIL_CONFIG run_capture "$T/pfx.out" "$CERTPOLICY" lint --trust "$P/root.pem" --ciphers postfix "$P/ec-chain.pem"
 has "no-shared-cipher: Postfix's list (postconf, MAIL_CONFIG)" pfx "error no-shared-cipher depth=0: Postfix's smtpd cipher list (smtpd_tls_ciphers = high, tls_high_cipherlist, smtpd_tls_exclude_ciphers) (\"$RSA_ONLY\") allows 2 TLS 1.2 suites, none for an ECDSA key"
 printf 'compatibility_level = 3.6\nsmtpd_tls_exclude_ciphers = aECDSA\n' >"$MAIL_CONFIG/main.cf"
-MAIL_CONFIG=$MAIL_CONFIG run_capture "$T/pfx2.out" "$CERTPOLICY" lint $TRUST --ciphers postfix "$P/ec-chain.pem"
+MAIL_CONFIG=$MAIL_CONFIG run_capture "$T/pfx2.out" "$CERTPOLICY" lint --trust "$P/root.pem" --ciphers postfix "$P/ec-chain.pem"
 has "no-shared-cipher: Postfix's smtpd_tls_exclude_ciphers = aECDSA" pfx2 "error no-shared-cipher depth=0: Postfix's smtpd cipher list"
 printf 'compatibility_level = 3.6\n' >"$MAIL_CONFIG/main.cf"
-MAIL_CONFIG=$MAIL_CONFIG run_capture "$T/pfx3.out" "$CERTPOLICY" lint $TRUST --ciphers postfix "$P/ec-chain.pem"
+MAIL_CONFIG=$MAIL_CONFIG run_capture "$T/pfx3.out" "$CERTPOLICY" lint --trust "$P/root.pem" --ciphers postfix "$P/ec-chain.pem"
 hasnt "no-shared-cipher: Postfix's defaults take ECDSA" pfx3 no-shared-cipher
-CERTPOLICY_POSTCONF=$T/no-such-postconf run_capture "$T/nopf.out" "$CERTPOLICY" lint $TRUST --ciphers postfix "$P/ec-chain.pem"
+CERTPOLICY_POSTCONF=$T/no-such-postconf run_capture "$T/nopf.out" "$CERTPOLICY" lint --trust "$P/root.pem" --ciphers postfix "$P/ec-chain.pem"
 has "--ciphers postfix: a postconf that cannot run is named" nopf "certpolicy: --ciphers postfix: cannot run $T/no-such-postconf"
 exit_is "--ciphers postfix: no postconf, exit 1" nopf 1
 if command -v doveconf >/dev/null 2>&1; then
-    lint_run nodove $TRUST --ciphers "dovecot:$T/no-such-dovecot.conf" "$P/ec-chain.pem"
+    lint_run nodove --trust "$P/root.pem" --ciphers "dovecot:$T/no-such-dovecot.conf" "$P/ec-chain.pem"
     has "--ciphers dovecot: doveconf's own reason" nodove "certpolicy: --ciphers dovecot:$T/no-such-dovecot.conf: doveconf: Fatal:"
     exit_is "--ciphers dovecot: a missing configuration, exit 1" nodove 1
     cat >"$T/dovecot.conf" <<DC
 ssl_cipher_list = $RSA_ONLY
 DC
-    lint_run dove $TRUST --ciphers "dovecot:$T/dovecot.conf" "$P/ec-chain.pem"
+    lint_run dove --trust "$P/root.pem" --ciphers "dovecot:$T/dovecot.conf" "$P/ec-chain.pem"
     has "no-shared-cipher: Dovecot's ssl_cipher_list (doveconf)" dove "error no-shared-cipher depth=0: Dovecot's ssl_cipher_list in $T/dovecot.conf"
 else
     skip "no-shared-cipher: Dovecot's ssl_cipher_list" "doveconf is not installed"
 fi
 
 # --json: the shape the contract gives
-lint_run json $TRUST --json --name imap.example.test "$P/reversed.pem"
+lint_run json --trust "$P/root.pem" --json --name imap.example.test "$P/reversed.pem"
 check "json: findings with id, severity, depth, message" grep -q '{"id": "chain-order", "severity": "error", "depth": 1, "message": "the certificates are not in' "$T/json.out"
 check "json: the chain as seen" grep -q '{"depth": 0, "subject": "CN=Lint Intermediate", "issuer": "CN=Lint Root", "not_before": "' "$T/json.out"
 check "json: key, signature and names" grep -q '"key": "RSA 2048", "signature": "sha256WithRSAEncryption", "san": \["DNS:mail.example.test", "IP:127.0.0.1"\]' "$T/json.out"
@@ -249,12 +248,12 @@ lint_run usage3 --connect 127.0.0.1:25 "$P/leaf.pem"
 exit_is "usage: FILE and --connect, exit 2" usage3 2
 lint_run usage4 --key "$P/leaf.key" --connect 127.0.0.1:25
 exit_is "usage: --key with --connect, exit 2" usage4 2
-run_capture "$T/bound.out" "$CERTPOLICY" -o max_chain_certs=2 lint $TRUST "$P/withroot.pem"
+run_capture "$T/bound.out" "$CERTPOLICY" -o max_chain_certs=2 lint --trust "$P/root.pem" "$P/withroot.pem"
 has "max_chain_certs: a longer chain file is refused" bound "certpolicy: $P/withroot.pem: holds 3 certificates, more than max_chain_certs (2)"
 exit_is "max_chain_certs: exit 1" bound 1
-run_capture "$T/bound2.out" "$CERTPOLICY" -o max_chain_certs=3 lint $TRUST "$P/withroot.pem"
+run_capture "$T/bound2.out" "$CERTPOLICY" -o max_chain_certs=3 lint --trust "$P/root.pem" "$P/withroot.pem"
 exit_is "max_chain_certs: at the limit, read" bound2 0
-lint_run garbage $TRUST "$P/ca.cnf"
+lint_run garbage --trust "$P/root.pem" "$P/ca.cnf"
 has "not a certificate: says so" garbage "certpolicy: $P/ca.cnf: not a certificate"
 exit_is "not a certificate: exit 1" garbage 1
 "$CERTPOLICY" --help >"$T/help.out" 2>&1
@@ -292,7 +291,7 @@ lint_run names33 "$@" "$P/fullchain.pem"
 exit_is "more than 32 --name: exit 2" names33 2
 has "more than 32 --name: says so" names33 "certpolicy: lint: more than 32 --name options"
 shift 2
-lint_run names32 $TRUST "$@" "$P/fullchain.pem"
+lint_run names32 --trust "$P/root.pem" "$@" "$P/fullchain.pem"
 check_eq "32 --name: each checked" 32 "$(grep -c '^error name-mismatch' "$T/names32.out")"
 set --
 i=0
