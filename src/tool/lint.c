@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,8 +154,11 @@ static char *lint_read(const struct bounds *bounds, const char *path, size_t *le
     return (data);
 }
 
-/* lint_chain - every certificate of path, in order; NULL (logged) */
-static STACK_OF(X509) *lint_chain(const struct bounds *bounds, const char *path)
+/*
+ * lint_chain - every certificate of path, in order, at most max_certs;
+ * NULL (logged)
+ */
+static STACK_OF(X509) *lint_chain(const struct bounds *bounds, const char *path, int max_certs)
 {
     STACK_OF(X509) *chain;
     char    why[1024];
@@ -163,8 +167,7 @@ static STACK_OF(X509) *lint_chain(const struct bounds *bounds, const char *path)
 
     if ((data = lint_read(bounds, path, &len)) == NULL)
 	return (NULL);
-    chain = certfile_parse_all((unsigned char *) data, len, NULL,
-			       (int) bounds->value[BOUND_MAX_CHAIN_CERTS], why, sizeof(why));
+    chain = certfile_parse_all((unsigned char *) data, len, NULL, max_certs, why, sizeof(why));
     free(data);
     if (chain == NULL)
 	log_error("%s: %s", path, why);
@@ -208,7 +211,8 @@ static int lint_stores(const struct bounds *bounds, const char *trust, X509_STOR
     ERR_clear_error();
     if (trust == NULL)
 	return (0);
-    if ((certs = lint_chain(bounds, trust)) == NULL)
+    /* a bundle of roots, compared with nothing: max_cert_size bounds it */
+    if ((certs = lint_chain(bounds, trust, INT_MAX)) == NULL)
 	return (-1);
     for (i = 0; i < sk_X509_num(certs); i++)
 	if (!X509_STORE_add_cert(*all, sk_X509_value(certs, i)))
@@ -257,7 +261,8 @@ int     lint_main(const struct bounds *bounds, int argc, char **argv)
     if (lint_stores(bounds, opts.trust, &system, &all) < 0)
 	ret = 1;
     else if (opts.file != NULL
-	     && ((chain = lint_chain(bounds, opts.file)) == NULL || lint_key(bounds, &opts, &key) < 0))
+	     && ((chain = lint_chain(bounds, opts.file,
+				     (int) bounds->value[BOUND_MAX_CHAIN_CERTS])) == NULL || lint_key(bounds, &opts, &key) < 0))
 	ret = 1;
     else if (opts.file == NULL)
 	chain = lint_connect_run(&opts.connect, all, (int) bounds->value[BOUND_MAX_CHAIN_CERTS],

@@ -303,3 +303,10 @@ exit_is "--days over 36500: exit 2" days 2
 run_capture "$T/size.out" "$CERTPOLICY" -o max_cert_size=1024 lint "$P/fullchain.pem"
 has "max_cert_size: a larger chain file is refused" size "certpolicy: $P/fullchain.pem: file is larger than max_cert_size (1024 bytes)"
 exit_is "max_cert_size: exit 1" size 1
+# --trust takes a bundle of roots as large as max_cert_size allows
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34; do
+    cat "$P/other.pem"
+done >"$P/bundle.pem"
+cat "$P/root.pem" >>"$P/bundle.pem"
+lint_run bundle --trust "$P/bundle.pem" "$P/fullchain.pem"
+exit_is "--trust: a bundle of 35 roots (over max_chain_certs) is read" bundle 0
