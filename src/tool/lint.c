@@ -239,17 +239,42 @@ static int lint_ciphers(const struct lint_opts *opts, X509 *leaf, int depth,
     return (0);
 }
 
+/* lint_judge - every check on chain; 0, or -1 when a cipher list is unusable (logged) */
+static int lint_judge(const struct lint_opts *opts, STACK_OF(X509) *chain, EVP_PKEY *key,
+		              X509_STORE *system, X509_STORE *all, struct lint_report *report)
+{
+    struct certlint_input in;
+    int     leaf;
+
+    memset(&in, 0, sizeof(in));
+    in.chain = chain;
+    in.key = key;
+    in.names = opts->names;
+    in.nnames = opts->nnames;
+    in.days = opts->days;
+    in.now = (time_t) opts->connect.now;
+    in.system = system;
+    in.trust = all;
+    certlint_run(&in, report);
+    leaf = chainlint_leaf(chain);
+    if (lint_ciphers(opts, sk_X509_value(chain, leaf), leaf, report) < 0)
+	return (-1);
+    if (opts->file == NULL)
+	lint_connect_profiles(&opts->connect, all, chain, report);
+    return (0);
+}
+
 /* lint_main - the command */
 int     lint_main(const struct bounds *bounds, int argc, char **argv)
 {
-    struct certlint_input in;
+    int     max_chain = (int) bounds->value[BOUND_MAX_CHAIN_CERTS];
     struct lint_report report;
     struct lint_opts opts;
     struct lint_seen seen;
     STACK_OF(X509) *chain = NULL;
     EVP_PKEY *key = NULL;
     X509_STORE *system = NULL, *all = NULL;
-    int     ret, leaf;
+    int     ret;
 
     if ((ret = lint_options(argc, argv, &opts)) != 0)
 	return (ret);
@@ -260,30 +285,13 @@ int     lint_main(const struct bounds *bounds, int argc, char **argv)
     seen.source = opts.file ? opts.file : opts.connect.target;
     if (lint_stores(bounds, opts.trust, &system, &all) < 0)
 	ret = 1;
-    else if (opts.file != NULL
-	     && ((chain = lint_chain(bounds, opts.file,
-				     (int) bounds->value[BOUND_MAX_CHAIN_CERTS])) == NULL || lint_key(bounds, &opts, &key) < 0))
+    else if (opts.file != NULL && ((chain = lint_chain(bounds, opts.file, max_chain)) == NULL
+				   || lint_key(bounds, &opts, &key) < 0))
 	ret = 1;
     else if (opts.file == NULL)
-	chain = lint_connect_run(&opts.connect, all, (int) bounds->value[BOUND_MAX_CHAIN_CERTS],
-				 &seen, &report);
-    if (ret == 0 && chain != NULL) {
-	memset(&in, 0, sizeof(in));
-	in.chain = chain;
-	in.key = key;
-	in.names = opts.names;
-	in.nnames = opts.nnames;
-	in.days = opts.days;
-	in.now = time_now();
-	in.system = system;
-	in.trust = all;
-	certlint_run(&in, &report);
-	leaf = chainlint_leaf(chain);
-	if (lint_ciphers(&opts, sk_X509_value(chain, leaf), leaf, &report) < 0)
-	    ret = 1;
-	else if (opts.file == NULL)
-	    lint_connect_profiles(&opts.connect, all, chain, &report);
-    }
+	chain = lint_connect_run(&opts.connect, all, max_chain, &seen, &report);
+    if (ret == 0 && chain != NULL && lint_judge(&opts, chain, key, system, all, &report) < 0)
+	ret = 1;
     if (ret == 0) {
 	seen.chain = chain;
 	lint_print(&seen, &report, opts.json);
