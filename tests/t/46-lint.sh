@@ -310,3 +310,13 @@ done >"$P/bundle.pem"
 cat "$P/root.pem" >>"$P/bundle.pem"
 lint_run bundle --trust "$P/bundle.pem" "$P/fullchain.pem"
 exit_is "--trust: a bundle of 35 roots (over max_chain_certs) is read" bundle 0
+# Other forms: PKCS#7 (DER and PEM), DER
+openssl crl2pkcs7 -nocrl -certfile "$P/fullchain.pem" -outform DER -out "$P/chain.p7b"
+openssl crl2pkcs7 -nocrl -certfile "$P/fullchain.pem" -out "$P/chain-p7b.pem"
+openssl x509 -in "$P/leaf.pem" -outform DER -out "$P/leaf.der"
+lint_run p7b --trust "$P/root.pem" "$P/chain.p7b"
+exit_is "PKCS#7 (DER): the chain is read, exit 0" p7b 0
+lint_run p7bpem --trust "$P/root.pem" "$P/chain-p7b.pem"
+exit_is "PKCS#7 (PEM): the chain is read, exit 0" p7bpem 0
+lint_run der --trust "$P/root.pem" "$P/leaf.der"
+has "DER: the leaf alone, its intermediate missing" der "error chain-incomplete depth=0:"
