@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "tool/lint_ciphers.h"
-#include "tool/postconf_run.h"
+#include "util/postconf_run.h"
 
 /* lint_ciphers_value - name's value from command args...; 0, or -1 with why */
 static int lint_ciphers_value(const char *command, const char *const *args, const char *name,

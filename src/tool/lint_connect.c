@@ -24,7 +24,7 @@
 #include "cert/chainlint.h"
 #include "cert/log_ssl.h"
 #include "tool/lint_connect.h"
-#include "tool/mailtls.h"
+#include "tls/mailtls.h"
 #include "util/mem.h"
 
 /* What Apple Mail offers (iOS 13 and later, macOS 10.15 and later). */

@@ -24,7 +24,7 @@
 #include <openssl/x509.h>
 
 #include "cert/log_ssl.h"
-#include "tool/mailtls.h"
+#include "tls/mailtls.h"
 
 #define MAILTLS_EHLO "certpolicy.invalid"	/* RFC 2606: names no host */
 

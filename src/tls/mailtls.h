@@ -11,7 +11,9 @@
  * byte after the server's STARTTLS answer is read as text.
  *
  * Never prints: failures come back as a reason, and as the stage that
- * failed (no route to the port, or no TLS there).
+ * failed (no route to the port, or no TLS there). smtp_client is the SMTP
+ * conversation as Postfix's smtp(8) has it (probe); this one speaks to
+ * the mail host's own services as their clients do (lint).
  */
 #ifndef CERTPOLICY_MAILTLS_H
 #define CERTPOLICY_MAILTLS_H
