@@ -320,3 +320,24 @@ lint_run p7bpem --trust "$P/root.pem" "$P/chain-p7b.pem"
 exit_is "PKCS#7 (PEM): the chain is read, exit 0" p7bpem 0
 lint_run der --trust "$P/root.pem" "$P/leaf.der"
 has "DER: the leaf alone, its intermediate missing" der "error chain-incomplete depth=0:"
+
+# The rules' start dates: Apple's 825 days from 2019-07-01, the CA/B
+# Forum's 398 days from 2020-09-01 (certificates issued the day before are
+# not judged by them)
+mkcert apple-before mail.example.test inter "2019-06-30 23:59:59" "2022-01-01" server_ext
+mkcert apple-after mail.example.test inter "2019-07-01 00:00:00" "2022-01-01" server_ext
+mkcert cabf-before mail.example.test inter "2020-08-31 23:59:59" "2021-10-10" server_ext
+mkcert cabf-after mail.example.test inter "2020-09-01 00:00:00" "2021-10-10" server_ext
+mkcert apple825 mail.example.test inter "2020-01-01 00:00:00" "2022-04-05 00:00:00" server_ext
+mkcert apple826 mail.example.test inter "2020-01-01 00:00:00" "2022-04-05 00:00:01" server_ext
+for c in apple-before apple-after cabf-before cabf-after apple825 apple826; do
+    cat "$P/$c.pem" "$P/inter.pem" >"$P/$c-chain.pem"
+    SSL_CERT_FILE=$P/root.pem SSL_CERT_DIR=$P/nonexistent run_capture "$T/$c.out" "$CERTPOLICY" lint "$P/$c-chain.pem"
+done
+hasnt "validity-too-long: 915 days issued 2019-06-30: before Apple's rule" apple-before validity-too-long
+has "validity-too-long: 915 days issued 2019-07-01: Apple's rule" apple-after "error validity-too-long depth=0: valid for 915 days"
+hasnt "validity-too-long: 405 days issued 2020-08-31: before the 398-day rule" cabf-before validity-too-long
+has "validity-too-long: 404 days issued 2020-09-01: the 398-day rule" cabf-after "warning validity-too-long depth=0: valid for 404 days"
+has "validity-too-long: exactly 825 days is allowed" apple825 "depth 0: subject"
+hasnt "validity-too-long: exactly 825 days, no finding" apple825 validity-too-long
+has "validity-too-long: 825 days and one second is not" apple826 "error validity-too-long depth=0: valid for 826 days"
