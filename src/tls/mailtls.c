@@ -230,6 +230,15 @@ static int mailtls_dialogue(struct mailtls *conn, enum mailtls_proto proto, long
     return (0);
 }
 
+/* mailtls_starttls - the dialogue on an open connection, within timeout */
+int     mailtls_starttls(struct mailtls *conn, enum mailtls_proto proto, int timeout,
+			         char *why, size_t why_len)
+{
+    if (proto == MAILTLS_NONE)
+	return (0);
+    return (mailtls_dialogue(conn, proto, mailtls_ms() + timeout * 1000LL, why, why_len));
+}
+
 /* mailtls_open - TCP, then STARTTLS */
 int     mailtls_open(struct mailtls *conn, const char *host, const char *port,
 		             enum mailtls_proto proto, int timeout, enum mailtls_stage *stage,
@@ -241,8 +250,7 @@ int     mailtls_open(struct mailtls *conn, const char *host, const char *port,
 				    why_len)) < 0)
 	return (-1);
     *stage = MAILTLS_STAGE_STARTTLS;
-    if (proto != MAILTLS_NONE
-	&& mailtls_dialogue(conn, proto, mailtls_ms() + timeout * 1000LL, why, why_len) < 0) {
+    if (mailtls_starttls(conn, proto, timeout, why, why_len) < 0) {
 	mailtls_close(conn);
 	return (-1);
     }

@@ -57,6 +57,16 @@ int     mailtls_open(struct mailtls *conn, const char *host, const char *port,
 		             char *why, size_t why_len);
 
 /*
+ * mailtls_starttls - proto's STARTTLS dialogue on conn->fd (connected,
+ * non-blocking, conn->len 0), within timeout seconds: the greeting, the
+ * capabilities (STARTTLS or STLS must be among them), the command and the
+ * server's yes, with nothing after it. 0, or -1 with why. mailtls_open()
+ * calls it; the fuzz target calls it on a socket pair.
+ */
+int     mailtls_starttls(struct mailtls *conn, enum mailtls_proto proto, int timeout,
+			         char *why, size_t why_len);
+
+/*
  * mailtls_handshake - TLS over the open connection with ctx, sending
  * servername as SNI when it is not NULL, within timeout seconds. Returns
  * 0, or -1 with why (OpenSSL's reason and the verification result). The

@@ -6,7 +6,7 @@
 # tests/fuzz/run SECONDS.
 . "$SRCDIR/tests/lib.sh"
 
-for t in request conf db status tls_policy certfile smtp_reply; do
+for t in request conf db status tls_policy certfile smtp_reply mailtls; do
     set -- "$SRCDIR/tests/fuzz/corpus/$t"
     [ -d "$SRCDIR/tests/fuzz/regress/$t" ] && set -- "$@" "$SRCDIR/tests/fuzz/regress/$t"
     "$BUILDDIR/tests/fuzz/fuzz_$t" "$@" >"$T/$t.out" 2>"$T/$t.err"
