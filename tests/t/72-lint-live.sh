@@ -172,6 +172,41 @@ check "client-legacy-chain: openssl s_client with the new root succeeds" \
 live pf-clean-legacy $((base + 1)) --starttls smtp
 hasnt "client-legacy-chain: not for the clean chain" pf-clean-legacy client-legacy-chain
 
+# ---- Closed, silent and hostile servers: a finding, never a hang
+# hostile MODE PORT - a server on PORT: silent (never accepts, never
+# answers), longline (a 5000-byte reply line), manylines (a 200-line reply)
+hostile() {
+    perl -MIO::Socket::INET -e '
+        my ($mode, $port) = @ARGV;
+        my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port,
+            Listen => 16, ReuseAddr => 1) or die "listen: $!";
+        while (1) {
+            if ($mode eq "silent") { select(undef, undef, undef, 3600); next }
+            my $c = $s->accept or next;
+            syswrite($c, $mode eq "longline" ? "220 " . ("x" x 5000) : "220-x\r\n" x 200);
+            my $buf;
+            while (sysread($c, $buf, 4096)) { }
+            close $c;
+        }' "$1" "$2" &
+    cleanup_add "kill $! 2>/dev/null"
+    wait_port "$2" || fail "the $1 server listens" "not listening"
+}
+hostile silent $((base + 35))
+hostile longline $((base + 36))
+hostile manylines $((base + 37))
+live closed $((base + 38))
+has "connect-failed: a closed port" closed "error connect-failed: cannot connect to 127.0.0.1 port $((base + 38)): Connection refused"
+exit_is "connect-failed: exit 1" closed 1
+run_capture "$T/silent.out" "$CERTPOLICY" lint --timeout 1 --starttls smtp --connect "127.0.0.1:$((base + 35))"
+has "--timeout: a silent SMTP server" silent "error no-tls: no reply within the timeout"
+run_capture "$T/silent-tls.out" "$CERTPOLICY" lint --timeout 1 --starttls none --connect "127.0.0.1:$((base + 35))"
+has "--timeout: a silent server, TLS from the start" silent-tls "error no-tls: no TLS handshake within the timeout"
+exit_is "--timeout: exit 1" silent-tls 1
+live longline $((base + 36)) --starttls smtp
+has "a reply line over 1024 bytes is refused" longline "error no-tls: a reply line longer than 1024 bytes"
+live manylines $((base + 37)) --starttls smtp
+has "a reply of over 100 lines is refused" manylines "error no-tls: a reply of more than 100 lines"
+
 # ---- Dovecot: IMAP STARTTLS, IMAPS, POP3 STARTTLS, POP3S
 if ! command -v dovecot >/dev/null 2>&1; then
     skip "lint against Dovecot" "dovecot is not installed (dovecot-imapd, dovecot-pop3d)"
@@ -291,37 +326,18 @@ sclient x $((base + 31)) -CAfile "$P/root.pem"
 check_eq "Dovecot IMAPS without subjectAltName: the certificate openssl s_client gets has none" 0 \
     "$(openssl x509 -in "$T/cli.out" -noout -text | grep -c 'Subject Alternative Name')"
 
-# ---- Closed, silent and hostile servers: a finding, never a hang
-# hostile MODE PORT - a server on PORT: silent (never accepts, never
-# answers), longline (a 5000-byte reply line), manylines (a 200-line reply)
-hostile() {
-    perl -MIO::Socket::INET -e '
-        my ($mode, $port) = @ARGV;
-        my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port,
-            Listen => 16, ReuseAddr => 1) or die "listen: $!";
-        while (1) {
-            if ($mode eq "silent") { select(undef, undef, undef, 3600); next }
-            my $c = $s->accept or next;
-            syswrite($c, $mode eq "longline" ? "220 " . ("x" x 5000) : "220-x\r\n" x 200);
-            my $buf;
-            while (sysread($c, $buf, 4096)) { }
-            close $c;
-        }' "$1" "$2" &
-    cleanup_add "kill $! 2>/dev/null"
-    wait_port "$2" || fail "the $1 server listens" "not listening"
-}
-hostile silent $((base + 35))
-hostile longline $((base + 36))
-hostile manylines $((base + 37))
-live closed $((base + 38))
-has "connect-failed: a closed port" closed "error connect-failed: cannot connect to 127.0.0.1 port $((base + 38)): Connection refused"
-exit_is "connect-failed: exit 1" closed 1
-run_capture "$T/silent.out" "$CERTPOLICY" lint --timeout 1 --starttls smtp --connect "127.0.0.1:$((base + 35))"
-has "--timeout: a silent SMTP server" silent "error no-tls: no reply within the timeout"
-run_capture "$T/silent-tls.out" "$CERTPOLICY" lint --timeout 1 --starttls none --connect "127.0.0.1:$((base + 35))"
-has "--timeout: a silent server, TLS from the start" silent-tls "error no-tls: no TLS handshake within the timeout"
-exit_is "--timeout: exit 1" silent-tls 1
-live longline $((base + 36)) --starttls smtp
-has "a reply line over 1024 bytes is refused" longline "error no-tls: a reply line longer than 1024 bytes"
-live manylines $((base + 37)) --starttls smtp
-has "a reply of over 100 lines is refused" manylines "error no-tls: a reply of more than 100 lines"
+# The renewal hook checks the files, then every service port
+HOOK=$SRCDIR/contrib/certbot/certpolicy-lint-hook
+mkdir -p "$D/live/mail.example.test"
+cp "$P/fullchain.pem" "$D/live/mail.example.test/fullchain.pem"
+cp "$P/leaf.key" "$D/live/mail.example.test/privkey.pem"
+CERTPOLICY=$CERTPOLICY LINT_OPTIONS="--trust $P/root.pem" LINT_CIPHERS=ALL \
+    LINT_PORTS="127.0.0.1:$((base + 2)) 127.0.0.1:$((base + 11)) 127.0.0.1:$((base + 13))" \
+    RENEWED_LINEAGE=$D/live/mail.example.test run_capture "$T/hook.out" sh "$HOOK"
+exit_is "renewal hook: the files and three service ports, clean: exit 0" hook 0
+check_eq "renewal hook: each port checked" 3 "$(grep -c '^127.0.0.1:[0-9]*: 0 errors' "$T/hook.out")"
+CERTPOLICY=$CERTPOLICY LINT_OPTIONS="--trust $P/root.pem" LINT_CIPHERS=ALL \
+    LINT_PORTS="127.0.0.1:$((base + 2)) 127.0.0.1:$((base + 31))" \
+    RENEWED_LINEAGE=$D/live/mail.example.test run_capture "$T/hook2.out" sh "$HOOK"
+has "renewal hook: a service still serving a bad certificate" hook2 "error no-san depth=0:"
+exit_is "renewal hook: exit 1" hook2 1
