@@ -12,7 +12,7 @@
 #                    both-roots.pem
 #   mkcert ...       one more certificate (below)
 # and the checks both groups make on lint's output (lint_run, has, hasnt,
-# exit_is, cli_fails).
+# exit_is, cli_fails); dove_24 and dove_header for Dovecot configurations.
 # Dates are relative to now except where a scenario needs fixed ones.
 
 # lint_pki DIR - the CA files and the clean chain in DIR
@@ -154,4 +154,19 @@ $(cat "$T/$2.out")"
 # exit_is NAME OUT N
 exit_is() {
     check_eq "$1" "exit $3" "$(tail -1 "$T/$2.out")"
+}
+
+# dove_24 - the installed Dovecot is 2.4 or later (its configuration syntax)
+dove_24() {
+    case $(dovecot --version 2>/dev/null) in
+    2.[0-3].*) return 1 ;;
+    *) return 0 ;;
+    esac
+}
+
+# dove_header - the lines a Dovecot 2.4 configuration must start with
+dove_header() {
+    if dove_24; then
+        printf 'dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\n'
+    fi
 }

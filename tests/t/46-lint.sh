@@ -218,9 +218,10 @@ if command -v doveconf >/dev/null 2>&1; then
     lint_run nodove --trust "$P/root.pem" --ciphers "dovecot:$T/no-such-dovecot.conf" "$P/ec-chain.pem"
     has "--ciphers dovecot: doveconf's own reason" nodove "certpolicy: --ciphers dovecot:$T/no-such-dovecot.conf: doveconf: Fatal:"
     exit_is "--ciphers dovecot: a missing configuration, exit 1" nodove 1
-    cat >"$T/dovecot.conf" <<DC
-ssl_cipher_list = $RSA_ONLY
-DC
+    {
+        dove_header
+        echo "ssl_cipher_list = $RSA_ONLY"
+    } >"$T/dovecot.conf"
     lint_run dove --trust "$P/root.pem" --ciphers "dovecot:$T/dovecot.conf" "$P/ec-chain.pem"
     has "no-shared-cipher: Dovecot's ssl_cipher_list (doveconf)" dove "error no-shared-cipher depth=0: Dovecot's ssl_cipher_list in $T/dovecot.conf"
 else

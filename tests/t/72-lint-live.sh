@@ -225,11 +225,16 @@ dove_stop() {
     done
 }
 
-# dove NAME PORT CHAIN KEY - a private Dovecot as nobody, four listeners from PORT
+# dove NAME PORT CHAIN KEY - a private Dovecot as nobody, four listeners
+# from PORT (IMAP, IMAPS, POP3, POP3S), in Dovecot 2.3's or 2.4's syntax
 dove() {
     _dd=$D/dovecot-$1
     mkdir -p "$_dd"
-    cat >"$_dd/dovecot.conf" <<DC
+    cp "$3" "$_dd/chain.pem"
+    cp "$4" "$_dd/key.pem"
+    {
+        dove_header
+        cat <<DC
 base_dir = $_dd/run
 state_dir = $_dd/state
 log_path = $_dd/dovecot.log
@@ -239,18 +244,7 @@ default_internal_user = nobody
 default_internal_group = nogroup
 default_login_user = nobody
 ssl = yes
-ssl_cert = <$3
-ssl_key = <$4
 auth_mechanisms = plain
-passdb {
-  driver = static
-  args = password=unused
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=$_dd/home
-}
-mail_location = maildir:$_dd/mail
 service imap-login {
   chroot =
   inet_listener imap {
@@ -274,13 +268,44 @@ service pop3-login {
 service anvil {
   chroot =
 }
+DC
+        if dove_24; then
+            cat <<DC
+ssl_server_cert_file = $_dd/chain.pem
+ssl_server_key_file = $_dd/key.pem
+passdb static {
+  password = unused
+}
+userdb static {
+  fields {
+    uid = nobody
+    gid = nogroup
+    home = $_dd/home
+  }
+}
+mail_driver = maildir
+mail_path = ~/mail
+DC
+        else
+            cat <<DC
+ssl_cert = <$_dd/chain.pem
+ssl_key = <$_dd/key.pem
+passdb {
+  driver = static
+  args = password=unused
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$_dd/home
+}
+mail_location = maildir:$_dd/mail
 service imap-urlauth-login {
   chroot =
 }
 DC
-    cp "$4" "$_dd/key.pem"
+        fi
+    } >"$_dd/dovecot.conf"
     chown -R nobody:nogroup "$_dd"
-    sed -i "s|ssl_key = <$4|ssl_key = <$_dd/key.pem|" "$_dd/dovecot.conf"
     cleanup_add "dove_stop '$_dd'"
     if ! (cd "$_dd" && as_nobody dovecot -c "$_dd/dovecot.conf") >"$T/dove-$1.start" 2>&1; then
         fail "start Dovecot ($1)" "$(cat "$T/dove-$1.start")"
