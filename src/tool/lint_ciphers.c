@@ -31,24 +31,41 @@ static int lint_ciphers_value(const char *command, const char *const *args, cons
     return (found ? 0 : -1);
 }
 
-/* lint_ciphers_postfix - smtpd's list, as Postfix builds it */
+/*
+ * lint_ciphers_postfix - smtpd's list, as Postfix builds it: at
+ * smtpd_tls_security_level = encrypt the mandatory grade and both
+ * exclusion lists, else the opportunistic grade and smtpd_tls_exclude_ciphers
+ * (postconf(5)). master.cf overrides (-o) are not seen.
+ */
 static int lint_ciphers_postfix(char *list, size_t list_len, char *source, size_t source_len,
 				        char *why, size_t why_len)
 {
     const char *command = getenv("CERTPOLICY_POSTCONF");
-    const char *grade_args[] = {"smtpd_tls_ciphers", NULL};
-    const char *exclude_args[] = {"smtpd_tls_exclude_ciphers", NULL};
+    const char *args[] = {"smtpd_tls_security_level", "smtpd_tls_ciphers",
+	"smtpd_tls_mandatory_ciphers", "smtpd_tls_exclude_ciphers",
+    "smtpd_tls_mandatory_exclude_ciphers", NULL};
     const char *list_args[] = {NULL, NULL};
-    char    grade[64], exclude[1024], param[96], *name, *save;
+    struct postconf_list pc;
+    const char *level, *grade, *exclude, *more;
+    char    param[96], excluded[2048], *name, *save;
+    int     mandatory;
 
     if (command == NULL || *command == 0 || strcmp(command, "none") == 0)
 	command = "postconf";
-    if (lint_ciphers_value(command, grade_args, grade_args[0], grade, sizeof(grade), why,
-			   why_len) < 0
-	|| lint_ciphers_value(command, exclude_args, exclude_args[0], exclude, sizeof(exclude),
-			      why, why_len) < 0)
+    if (postconf_run(command, args, 1, &pc, why, why_len) < 0)
 	return (-1);
-    snprintf(param, sizeof(param), "tls_%s_cipherlist", grade);
+    level = postconf_get(&pc, args[0]);
+    mandatory = level != NULL && strcmp(level, "encrypt") == 0;
+    grade = postconf_get(&pc, mandatory ? args[2] : args[1]);
+    exclude = postconf_get(&pc, args[3]);
+    more = mandatory ? postconf_get(&pc, args[4]) : NULL;
+    snprintf(param, sizeof(param), "tls_%s_cipherlist", grade ? grade : "medium");
+    snprintf(excluded, sizeof(excluded), "%s %s", exclude ? exclude : "", more ? more : "");
+    snprintf(source, source_len, "Postfix's smtpd cipher list (%s%s = %s, %s, %s%s)",
+	     mandatory ? "smtpd_tls_security_level = encrypt: " : "",
+	     mandatory ? args[2] : args[1], grade ? grade : "medium", param, args[3],
+	     mandatory ? " and smtpd_tls_mandatory_exclude_ciphers" : "");
+    postconf_free(&pc);
     list_args[0] = param;
     if (lint_ciphers_value(command, list_args, param, list, list_len, why, why_len) < 0)
 	return (-1);
@@ -56,11 +73,9 @@ static int lint_ciphers_postfix(char *list, size_t list_len, char *source, size_
 	snprintf(why, why_len, "%s: %s is empty", command, param);
 	return (-1);
     }
-    for (name = strtok_r(exclude, " ,:\t", &save); name != NULL;
+    for (name = strtok_r(excluded, " ,:\t", &save); name != NULL;
 	 name = strtok_r(NULL, " ,:\t", &save))
 	snprintf(list + strlen(list), list_len - strlen(list), ":!%s", name);
-    snprintf(source, source_len, "Postfix's smtpd cipher list (smtpd_tls_ciphers = %s, "
-	     "%s, smtpd_tls_exclude_ciphers)", grade, param);
     return (0);
 }
 

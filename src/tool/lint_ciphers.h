@@ -5,7 +5,8 @@
  * Postfix's smtpd cipher list as Postfix 3.x builds it (tls_misc.c,
  * tls_set_ciphers(): tls_GRADE_cipherlist for the grade in
  * smtpd_tls_ciphers, then ":!NAME" for each smtpd_tls_exclude_ciphers
- * name), read with postconf (which honours MAIL_CONFIG); Dovecot's
+ * name; at smtpd_tls_security_level = encrypt the mandatory grade and
+ * exclusions), read with postconf (which honours MAIL_CONFIG); Dovecot's
  * ssl_cipher_list, read with doveconf (-c FILE when given). Both run
  * through postconf_run() (its bound on their output; postconf is
  * CERTPOLICY_POSTCONF when set, as for check).
