@@ -351,3 +351,14 @@ has "validity-too-long: 404 days issued 2020-09-01: the 398-day rule" cabf-after
 has "validity-too-long: exactly 825 days is allowed" apple825 "depth 0: subject"
 hasnt "validity-too-long: exactly 825 days, no finding" apple825 validity-too-long
 has "validity-too-long: 825 days and one second is not" apple826 "error validity-too-long depth=0: valid for 826 days"
+
+# Keys that cannot be used: encrypted (never prompted for), or none at all
+openssl pkey -in "$P/leaf.key" -aes256 -passout pass:secret -out "$P/leaf-enc.key"
+lint_run keyenc --trust "$P/root.pem" --key "$P/leaf-enc.key" "$P/fullchain.pem" </dev/null
+has "--key: an encrypted key is refused, not prompted for" keyenc "certpolicy: $P/leaf-enc.key: cannot read the private key (it is encrypted: give the server's unencrypted key)"
+exit_is "--key: encrypted, exit 1" keyenc 1
+lint_run keynone --trust "$P/root.pem" --key "$P/inter.pem" "$P/fullchain.pem"
+has "--key: a file without a key" keynone "certpolicy: $P/inter.pem: no private key in the file"
+openssl pkey -in "$P/leaf.key" -outform DER -out "$P/leaf-key.der"
+lint_run keyder --trust "$P/root.pem" --key "$P/leaf-key.der" "$P/fullchain.pem"
+exit_is "--key: a DER key, the right one: exit 0" keyder 0
