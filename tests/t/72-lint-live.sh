@@ -19,22 +19,13 @@ cat "$P/ecleaf.pem" "$P/inter.pem" >"$P/ec-chain.pem"
 cat "$P/nosan.pem" "$P/inter.pem" >"$P/nosan-chain.pem"
 chmod -R a+rX "$D"
 
-# free_base COUNT - a port number from which COUNT ports are free (other
-# groups may run servers on loopback at the same time)
-free_base() {
-    _k=0
-    while [ $_k -lt 50 ]; do
-        _b=$((30000 + ($$ + _k * 397) % 9000))
-        if ! ss -Hltn | awk '{print $4}' | sed 's/.*://' \
-            | awk -v b="$_b" -v n="$1" '$1 >= b && $1 < b + n { f = 1 } END { exit !f }'; then
-            echo "$_b"
-            return
-        fi
-        _k=$((_k + 1))
-    done
-    echo $((30000 + $$ % 9000))
-}
-base=$(free_base 40)
+# pt N - the Nth port of this group (1..38), each from free_port
+n=1
+while [ $n -le 38 ]; do
+    free_port "port_$n" || exit 0
+    n=$((n + 1))
+done
+pt() { eval "echo \$port_$1"; }
 RSA_ONLY=ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256
 
 # live NAME PORT [ARGS...] - lint --connect 127.0.0.1:PORT, output in $T/NAME.out
@@ -78,13 +69,13 @@ smtpd_tls_loglevel = 1
 smtpd_tls_chain_files = $P/leaf.key, $P/fullchain.pem
 CF
 cat >"$PF/etc/master.cf" <<CF
-127.0.0.1:$((base + 1)) inet n - n - - smtpd
-127.0.0.1:$((base + 2)) inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
-127.0.0.1:$((base + 3)) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/ecleaf.key,$P/ec-chain.pem
-127.0.0.1:$((base + 4)) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/ecleaf.key,$P/ec-chain.pem -o smtpd_tls_protocols=<=TLSv1.2 -o smtpd_tls_ciphers=high -o tls_high_cipherlist=$RSA_ONLY
-127.0.0.1:$((base + 5)) inet n - n - - smtpd -o smtpd_tls_security_level=none
-127.0.0.1:$((base + 6)) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/le.key,$P/le-fullchain.pem
-127.0.0.1:$((base + 7)) inet n - n - - smtpd -o smtpd_tls_protocols=<=TLSv1.2
+127.0.0.1:$(pt 1) inet n - n - - smtpd
+127.0.0.1:$(pt 2) inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
+127.0.0.1:$(pt 3) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/ecleaf.key,$P/ec-chain.pem
+127.0.0.1:$(pt 4) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/ecleaf.key,$P/ec-chain.pem -o smtpd_tls_protocols=<=TLSv1.2 -o smtpd_tls_ciphers=high -o tls_high_cipherlist=$RSA_ONLY
+127.0.0.1:$(pt 5) inet n - n - - smtpd -o smtpd_tls_security_level=none
+127.0.0.1:$(pt 6) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/le.key,$P/le-fullchain.pem
+127.0.0.1:$(pt 7) inet n - n - - smtpd -o smtpd_tls_protocols=<=TLSv1.2
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -110,66 +101,65 @@ if ! postfix -c "$PF/etc" start >"$T/pf.start" 2>&1; then
     exit 0
 fi
 for i in 1 2 3 4 5 6 7; do
-    wait_port $((base + i)) || fail "Postfix listens on $((base + i))" "not listening"
+    wait_port "$(pt $i)" || fail "Postfix listens on $(pt $i)" "not listening"
 done
 
-live pf-clean $((base + 1)) --starttls smtp
+live pf-clean $(pt 1) --starttls smtp
 exit_is "Postfix STARTTLS, the clean chain: exit 0" pf-clean 0
-has "Postfix STARTTLS: protocol and cipher reported" pf-clean "127.0.0.1:$((base + 1)): TLSv1.3, TLS_"
+has "Postfix STARTTLS: protocol and cipher reported" pf-clean "127.0.0.1:$(pt 1): TLSv1.3, TLS_"
 has "Postfix STARTTLS: the chain as sent" pf-clean "depth 1: subject \"CN=Lint Intermediate\""
 check "Postfix STARTTLS: openssl s_client -starttls smtp verifies it too" \
-    sclient x $((base + 1)) -starttls smtp -CAfile "$P/root.pem" -verify_return_error -verify_hostname mail.example.test
-run_capture "$T/pf-ip.out" "$CERTPOLICY" lint --trust "$P/root.pem" --starttls smtp --connect "127.0.0.1:$((base + 1))"
+    sclient x $(pt 1) -starttls smtp -CAfile "$P/root.pem" -verify_return_error -verify_hostname mail.example.test
+run_capture "$T/pf-ip.out" "$CERTPOLICY" lint --trust "$P/root.pem" --starttls smtp --connect "127.0.0.1:$(pt 1)"
 exit_is "Postfix STARTTLS by address, no --name: Apple Mail checks the IP address name" pf-ip 0
-run_capture "$T/pf-plainport.out" "$CERTPOLICY" lint --connect "127.0.0.1:$((base + 1))"
+run_capture "$T/pf-plainport.out" "$CERTPOLICY" lint --connect "127.0.0.1:$(pt 1)"
 has "no-tls: TLS expected on a STARTTLS port says what to do" pf-plainport "error no-tls: error:0A00010B:SSL routines::wrong version number: the service does not complete a TLS handshake (a plain-text port? give --starttls)"
 run_capture "$T/pf-max.out" "$CERTPOLICY" -o max_chain_certs=1 lint --trust "$P/root.pem" --starttls smtp \
-    --connect "127.0.0.1:$((base + 1))"
+    --connect "127.0.0.1:$(pt 1)"
 has "max_chain_certs: a server that sends more" pf-max "warning chain-unrelated depth=1: the server sent 2 certificates, more than max_chain_certs (1)"
-live pf-wrapper $((base + 2))
+live pf-wrapper $(pt 2)
 exit_is "Postfix wrappermode (465-style), TLS from the start: exit 0" pf-wrapper 0
-has "Postfix wrappermode: protocol reported" pf-wrapper "127.0.0.1:$((base + 2)): TLSv1.3"
-live pf-wrapper-json $((base + 2)) --json --starttls none
+has "Postfix wrappermode: protocol reported" pf-wrapper "127.0.0.1:$(pt 2): TLSv1.3"
+live pf-wrapper-json $(pt 2) --json --starttls none
 check "Postfix wrappermode: --json has protocol and cipher" grep -q '"protocol": "TLSv1.3", "cipher": "TLS_' "$T/pf-wrapper-json.out"
 
-live pf-tls12 $((base + 7)) --starttls smtp
+live pf-tls12 $(pt 7) --starttls smtp
 has "client-modern: a server without TLS 1.3" pf-tls12 "error client-modern: a modern client (TLS 1.3 only) cannot connect: "
 check_eq "client-modern: the only finding" 1 "$(grep -c -E '^(error|warning|info) ' "$T/pf-tls12.out")"
-has "client-modern: the protocol the server chose" pf-tls12 "127.0.0.1:$((base + 7)): TLSv1.2, ECDHE-RSA-"
-live pf-tls12-json $((base + 7)) --starttls smtp --json
+has "client-modern: the protocol the server chose" pf-tls12 "127.0.0.1:$(pt 7): TLSv1.2, ECDHE-RSA-"
+live pf-tls12-json $(pt 7) --starttls smtp --json
 check "client-modern: in --json, depth -1 (the service)" grep -q '{"id": "client-modern", "severity": "error", "depth": -1, "message": "a modern client' "$T/pf-tls12-json.out"
 cli_fails "client-modern: openssl s_client -tls1_3 fails too" "alert protocol version" \
-    sclient x $((base + 7)) -starttls smtp -tls1_3
+    sclient x $(pt 7) -starttls smtp -tls1_3
 
-live pf-ec $((base + 3)) --starttls smtp
+live pf-ec $(pt 3) --starttls smtp
 has "client-tls12-rsa: an ECDSA certificate and an RSA-only MTA" pf-ec "error client-tls12-rsa: an older MTA (TLS 1.2, RSA-authenticated suites only) cannot connect: "
 hasnt "client-modern: TLS 1.3 is fine with ECDSA" pf-ec client-modern
 hasnt "client-apple-mail: ECDHE-ECDSA is fine" pf-ec client-apple-mail
 cli_fails "client-tls12-rsa: openssl s_client -tls1_2 -cipher aRSA fails too" "handshake failure" \
-    sclient x $((base + 3)) -starttls smtp -tls1_2 -cipher aRSA
+    sclient x $(pt 3) -starttls smtp -tls1_2 -cipher aRSA
 
-live pf-noshared $((base + 4)) --starttls smtp
+live pf-noshared $(pt 4) --starttls smtp
 has "no shared cipher (ECDSA key, ECDHE-RSA list, no TLS 1.3): no handshake at all" pf-noshared "error no-tls: "
 exit_is "no shared cipher: exit 1" pf-noshared 1
 cli_fails "no shared cipher: openssl s_client -starttls smtp fails too" "handshake failure" \
-    sclient x $((base + 4)) -starttls smtp
-n=0
-until grep -q "no shared cipher" "$PF/maillog" 2>/dev/null || [ $n -ge 100 ]; do n=$((n + 1)); sleep 0.1; done
-check "no shared cipher: Postfix logs it" grep -q "no shared cipher" "$PF/maillog"
+    sclient x $(pt 4) -starttls smtp
+wait_for 'grep -q "no shared cipher" "$PF/maillog"' 10 "Postfix to log \"no shared cipher\"" \
+    && ok "no shared cipher: Postfix logs it"
 
-live pf-plain $((base + 5)) --starttls smtp
+live pf-plain $(pt 5) --starttls smtp
 has "no-tls: a port without STARTTLS" pf-plain "error no-tls: the server does not offer STARTTLS"
 cli_fails "no-tls: openssl s_client -starttls smtp fails too" "STARTTLS" \
-    sclient x $((base + 5)) -starttls smtp
+    sclient x $(pt 5) -starttls smtp
 
-live pf-dst $((base + 6)) --starttls smtp --trust "$P/both-roots.pem"
+live pf-dst $(pt 6) --starttls smtp --trust "$P/both-roots.pem"
 has "expired-issuer: the served chain (Postfix)" pf-dst "error expired-issuer depth=2: \"CN=New Root X1\" is signed by \"CN=Old Root X3\""
 has "client-legacy-chain: the chain as sent leads to the expired root" pf-dst "error client-legacy-chain: a client that verifies the chain as sent (OpenSSL 1.0.x, older Android and iOS) fails: certificate has expired at depth 3 (\"CN=Old Root X3\")"
 cli_fails "client-legacy-chain: openssl s_client with the old root only fails too" "certificate has expired" \
-    sclient x $((base + 6)) -starttls smtp -CAfile "$P/oldroot.pem" -verify_return_error
+    sclient x $(pt 6) -starttls smtp -CAfile "$P/oldroot.pem" -verify_return_error
 check "client-legacy-chain: openssl s_client with the new root succeeds" \
-    sclient x $((base + 6)) -starttls smtp -CAfile "$P/newroot.pem" -verify_return_error
-live pf-clean-legacy $((base + 1)) --starttls smtp
+    sclient x $(pt 6) -starttls smtp -CAfile "$P/newroot.pem" -verify_return_error
+live pf-clean-legacy $(pt 1) --starttls smtp
 hasnt "client-legacy-chain: not for the clean chain" pf-clean-legacy client-legacy-chain
 
 # ---- Closed, silent and hostile servers: a finding, never a hang
@@ -191,20 +181,20 @@ hostile() {
     cleanup_add "kill $! 2>/dev/null"
     wait_port "$2" || fail "the $1 server listens" "not listening"
 }
-hostile silent $((base + 35))
-hostile longline $((base + 36))
-hostile manylines $((base + 37))
-live closed $((base + 38))
-has "connect-failed: a closed port" closed "error connect-failed: cannot connect to 127.0.0.1 port $((base + 38)): Connection refused"
+hostile silent $(pt 35)
+hostile longline $(pt 36)
+hostile manylines $(pt 37)
+live closed $(pt 38)
+has "connect-failed: a closed port" closed "error connect-failed: cannot connect to 127.0.0.1 port $(pt 38): Connection refused"
 exit_is "connect-failed: exit 1" closed 1
-run_capture "$T/silent.out" "$CERTPOLICY" lint --timeout 1 --starttls smtp --connect "127.0.0.1:$((base + 35))"
+run_capture "$T/silent.out" "$CERTPOLICY" lint --timeout 1 --starttls smtp --connect "127.0.0.1:$(pt 35)"
 has "--timeout: a silent SMTP server" silent "error no-tls: no reply within the timeout"
-run_capture "$T/silent-tls.out" "$CERTPOLICY" lint --timeout 1 --starttls none --connect "127.0.0.1:$((base + 35))"
+run_capture "$T/silent-tls.out" "$CERTPOLICY" lint --timeout 1 --starttls none --connect "127.0.0.1:$(pt 35)"
 has "--timeout: a silent server, TLS from the start" silent-tls "error no-tls: no TLS handshake within the timeout"
 exit_is "--timeout: exit 1" silent-tls 1
-live longline $((base + 36)) --starttls smtp
+live longline $(pt 36) --starttls smtp
 has "a reply line over 1024 bytes is refused" longline "error no-tls: a reply line longer than 1024 bytes"
-live manylines $((base + 37)) --starttls smtp
+live manylines $(pt 37) --starttls smtp
 has "a reply of over 100 lines is refused" manylines "error no-tls: a reply of more than 100 lines"
 
 # ---- Dovecot: IMAP STARTTLS, IMAPS, POP3 STARTTLS, POP3S
@@ -218,15 +208,11 @@ dove_stop() {
     [ -f "$1/run/master.pid" ] || return 0
     _pid=$(cat "$1/run/master.pid")
     kill "$_pid" 2>/dev/null || return 0
-    _n=0
-    while kill -0 "$_pid" 2>/dev/null && [ $_n -lt 200 ]; do
-        _n=$((_n + 1))
-        sleep 0.05
-    done
+    wait_gone 10 "$_pid"
 }
 
-# dove NAME PORT CHAIN KEY - a private Dovecot as nobody, four listeners
-# from PORT (IMAP, IMAPS, POP3, POP3S), in Dovecot 2.3's or 2.4's syntax
+# dove NAME N CHAIN KEY - a private Dovecot as nobody, four listeners on
+# ports N to N+3 of pt (IMAP, IMAPS, POP3, POP3S), in Dovecot 2.3's or 2.4's syntax
 dove() {
     _dd=$D/dovecot-$1
     mkdir -p "$_dd"
@@ -248,20 +234,20 @@ auth_mechanisms = plain
 service imap-login {
   chroot =
   inet_listener imap {
-    port = $2
+    port = $(pt $2)
   }
   inet_listener imaps {
-    port = $(($2 + 1))
+    port = $(pt $(($2 + 1)))
     ssl = yes
   }
 }
 service pop3-login {
   chroot =
   inet_listener pop3 {
-    port = $(($2 + 2))
+    port = $(pt $(($2 + 2)))
   }
   inet_listener pop3s {
-    port = $(($2 + 3))
+    port = $(pt $(($2 + 3)))
     ssl = yes
   }
 }
@@ -312,42 +298,42 @@ DC
         return 1
     fi
     for _i in 0 1 2 3; do
-        wait_port $(($2 + _i)) || fail "Dovecot ($1) listens on $(($2 + _i))" "not listening"
+        wait_port "$(pt $(($2 + _i)))" || fail "Dovecot ($1) listens on $(pt $(($2 + _i)))" "not listening"
     done
 }
 
-dove clean $((base + 10)) "$P/fullchain.pem" "$P/leaf.key"
-dove broken $((base + 20)) "$P/le-fullchain.pem" "$P/le.key"
-dove nosan $((base + 30)) "$P/nosan-chain.pem" "$P/nosan.key"
+dove clean 10 "$P/fullchain.pem" "$P/leaf.key"
+dove broken 20 "$P/le-fullchain.pem" "$P/le.key"
+dove nosan 30 "$P/nosan-chain.pem" "$P/nosan.key"
 
-live dv-imap $((base + 10)) --starttls imap
+live dv-imap $(pt 10) --starttls imap
 exit_is "Dovecot IMAP STARTTLS, the clean chain: exit 0" dv-imap 0
-has "Dovecot IMAP STARTTLS: protocol reported" dv-imap "127.0.0.1:$((base + 10)): TLSv1.3"
+has "Dovecot IMAP STARTTLS: protocol reported" dv-imap "127.0.0.1:$(pt 10): TLSv1.3"
 check "Dovecot IMAP STARTTLS: openssl s_client -starttls imap agrees" \
-    sclient x $((base + 10)) -starttls imap -CAfile "$P/root.pem" -verify_return_error
-live dv-imaps $((base + 11)) --starttls none
+    sclient x $(pt 10) -starttls imap -CAfile "$P/root.pem" -verify_return_error
+live dv-imaps $(pt 11) --starttls none
 exit_is "Dovecot IMAPS, the clean chain: exit 0" dv-imaps 0
-live dv-pop3 $((base + 12)) --starttls pop3
+live dv-pop3 $(pt 12) --starttls pop3
 exit_is "Dovecot POP3 STARTTLS, the clean chain: exit 0" dv-pop3 0
 check "Dovecot POP3 STARTTLS: openssl s_client -starttls pop3 agrees" \
-    sclient x $((base + 12)) -starttls pop3 -CAfile "$P/root.pem" -verify_return_error
-live dv-pop3s $((base + 13))
+    sclient x $(pt 12) -starttls pop3 -CAfile "$P/root.pem" -verify_return_error
+live dv-pop3s $(pt 13)
 exit_is "Dovecot POP3S, the clean chain: exit 0" dv-pop3s 0
 
-live dv-broken $((base + 21)) --trust "$P/both-roots.pem"
+live dv-broken $(pt 21) --trust "$P/both-roots.pem"
 has "Dovecot IMAPS with the 2021 chain: expired-issuer" dv-broken "error expired-issuer depth=2:"
 has "Dovecot IMAPS with the 2021 chain: client-legacy-chain" dv-broken "error client-legacy-chain: "
 cli_fails "Dovecot IMAPS with the 2021 chain: openssl s_client with the old root fails" "certificate has expired" \
-    sclient x $((base + 21)) -CAfile "$P/oldroot.pem" -verify_return_error
-live dv-broken-pop3 $((base + 22)) --starttls pop3 --trust "$P/both-roots.pem"
+    sclient x $(pt 21) -CAfile "$P/oldroot.pem" -verify_return_error
+live dv-broken-pop3 $(pt 22) --starttls pop3 --trust "$P/both-roots.pem"
 has "Dovecot POP3 STARTTLS with the 2021 chain: expired-issuer" dv-broken-pop3 "error expired-issuer depth=2:"
 
-live dv-nosan $((base + 31))
+live dv-nosan $(pt 31)
 has "Dovecot IMAPS without subjectAltName: no-san" dv-nosan "error no-san depth=0:"
 has "Dovecot IMAPS without subjectAltName: client-apple-mail" dv-nosan "error client-apple-mail: Apple Mail (TLS 1.2 and 1.3, ECDHE with ECDSA or RSA, AES-GCM or AES-CBC, P-256 or P-384, the chain verified) cannot connect: certificate verify failed: hostname mismatch"
-run_capture "$T/dv-nosan-ip.out" "$CERTPOLICY" lint --trust "$P/root.pem" --connect "127.0.0.1:$((base + 31))"
+run_capture "$T/dv-nosan-ip.out" "$CERTPOLICY" lint --trust "$P/root.pem" --connect "127.0.0.1:$(pt 31)"
 has "Dovecot IMAPS without subjectAltName, by address: client-apple-mail" dv-nosan-ip "error client-apple-mail: Apple Mail (TLS 1.2 and 1.3, ECDHE with ECDSA or RSA, AES-GCM or AES-CBC, P-256 or P-384, the chain verified) cannot connect: certificate verify failed: IP address mismatch"
-sclient x $((base + 31)) -CAfile "$P/root.pem"
+sclient x $(pt 31) -CAfile "$P/root.pem"
 check_eq "Dovecot IMAPS without subjectAltName: the certificate openssl s_client gets has none" 0 \
     "$(openssl x509 -in "$T/cli.out" -noout -text | grep -c 'Subject Alternative Name')"
 
@@ -357,12 +343,12 @@ mkdir -p "$D/live/mail.example.test"
 cp "$P/fullchain.pem" "$D/live/mail.example.test/fullchain.pem"
 cp "$P/leaf.key" "$D/live/mail.example.test/privkey.pem"
 CERTPOLICY=$CERTPOLICY LINT_OPTIONS="--trust $P/root.pem" LINT_CIPHERS=ALL \
-    LINT_PORTS="127.0.0.1:$((base + 2)) 127.0.0.1:$((base + 11)) 127.0.0.1:$((base + 13))" \
+    LINT_PORTS="127.0.0.1:$(pt 2) 127.0.0.1:$(pt 11) 127.0.0.1:$(pt 13)" \
     RENEWED_LINEAGE=$D/live/mail.example.test run_capture "$T/hook.out" sh "$HOOK"
 exit_is "renewal hook: the files and three service ports, clean: exit 0" hook 0
 check_eq "renewal hook: each port checked" 3 "$(grep -c '^127.0.0.1:[0-9]*: 0 errors' "$T/hook.out")"
 CERTPOLICY=$CERTPOLICY LINT_OPTIONS="--trust $P/root.pem" LINT_CIPHERS=ALL \
-    LINT_PORTS="127.0.0.1:$((base + 2)) 127.0.0.1:$((base + 31))" \
+    LINT_PORTS="127.0.0.1:$(pt 2) 127.0.0.1:$(pt 31)" \
     RENEWED_LINEAGE=$D/live/mail.example.test run_capture "$T/hook2.out" sh "$HOOK"
 has "renewal hook: a service still serving a bad certificate" hook2 "error no-san depth=0:"
 exit_is "renewal hook: exit 1" hook2 1
