@@ -44,7 +44,7 @@
  * digest of those sources with the one recorded for this revision in
  * tests/cases/certcache/parser.sha256, so a change cannot forget it.
  */
-#define CERTFILE_PARSER_REVISION 1
+#define CERTFILE_PARSER_REVISION 2
 
 struct x509_st;
 struct stack_st_X509;
