@@ -15,23 +15,13 @@
 
 #include "cert/certlint.h"
 #include "tool/lint_print.h"
+#include "util/jsonout.h"
 #include "util/timeutil.h"
 
 /* lint_json_string - value as a JSON string */
 static void lint_json_string(const char *value)
 {
-    const unsigned char *cp;
-
-    putchar('"');
-    for (cp = (const unsigned char *) value; *cp; cp++) {
-	if (*cp == '"' || *cp == '\\')
-	    printf("\\%c", *cp);
-	else if (*cp < 0x20 || *cp == 0x7f)
-	    printf("\\u%04x", *cp);
-	else
-	    putchar(*cp);
-    }
-    putchar('"');
+    jsonout_string(value);
 }
 
 /* lint_iso - a certificate time as YYYY-MM-DDTHH:MM:SSZ */

@@ -18,6 +18,7 @@
 #include "tls/probe_dest.h"
 #include "tls/probe_policy.h"
 #include "tls/probe_tls.h"
+#include "util/jsonout.h"
 #include "tls/smtp_client.h"
 #include "tool/probe.h"
 
@@ -48,18 +49,9 @@ struct probe_run {
 /* probe_json - a JSON string value, escaped */
 static void probe_json(const char *key, const char *value, const char *sep)
 {
-    const unsigned char *cp;
-
-    printf("\"%s\": \"", key);
-    for (cp = (const unsigned char *) value; *cp; cp++) {
-	if (*cp == '"' || *cp == '\\')
-	    printf("\\%c", *cp);
-	else if (*cp < 0x20 || *cp == 0x7f)
-	    printf("\\u%04x", *cp);
-	else
-	    putchar(*cp);
-    }
-    printf("\"%s", sep);
+    printf("\"%s\": ", key);
+    jsonout_string(value);
+    printf("%s", sep);
 }
 
 /* probe_print - one row */

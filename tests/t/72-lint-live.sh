@@ -4,6 +4,7 @@
 # broken ones; servers that are closed, silent or hostile; each time the
 # openssl CLI's view beside lint's. Every lint run is bounded by --timeout.
 . "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/postfix.sh"
 . "$SRCDIR/tests/pki/lintpki.sh"
 if [ "$(id -u)" != 0 ]; then
     skip "lint against live services" "needs root (a private Postfix)"
@@ -46,29 +47,14 @@ sclient() {
 
 # ---- Postfix: one smtpd per case
 PF=$D/postfix
-mkdir -p "$PF/etc" "$PF/data" "$PF/spool"
-chown postfix "$PF/data"
-cat >"$PF/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $PF/spool
-data_directory = $PF/data
-maillog_file = $PF/maillog
-maillog_file_prefixes = $D
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mail.example.test
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mydestination =
-mynetworks = 127.0.0.0/8
-alias_maps =
-alias_database =
-local_recipient_maps =
+pf_instance "$PF" mail
+cat >>"$PF/etc/main.cf" <<CF
 smtpd_tls_security_level = may
 smtpd_tls_loglevel = 1
 smtpd_tls_chain_files = $P/leaf.key, $P/fullchain.pem
 CF
-cat >"$PF/etc/master.cf" <<CF
+{
+    cat <<CF
 127.0.0.1:$(pt 1) inet n - n - - smtpd
 127.0.0.1:$(pt 2) inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
 127.0.0.1:$(pt 3) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/ecleaf.key,$P/ec-chain.pem
@@ -76,25 +62,10 @@ cat >"$PF/etc/master.cf" <<CF
 127.0.0.1:$(pt 5) inet n - n - - smtpd -o smtpd_tls_security_level=none
 127.0.0.1:$(pt 6) inet n - n - - smtpd -o smtpd_tls_chain_files=$P/le.key,$P/le-fullchain.pem
 127.0.0.1:$(pt 7) inet n - n - - smtpd -o smtpd_tls_protocols=<=TLSv1.2
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 CF
+    pf_services
+} >"$PF/etc/master.cf.new"
+mv "$PF/etc/master.cf.new" "$PF/etc/master.cf"
 cleanup_add "postfix -c '$PF/etc' stop >/dev/null 2>&1"
 if ! postfix -c "$PF/etc" start >"$T/pf.start" 2>&1; then
     fail "start the private Postfix" "$(cat "$T/pf.start")"
