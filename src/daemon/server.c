@@ -288,12 +288,15 @@ static void server_answer(struct server *srv, struct conn *c)
 	    server_fault_armed = 1;
 	    policy_db_refresh(srv->cfg->db, &changed);
 	    if (changed) {
-		const struct cdbfile *f = &srv->cfg->db->file;
+		const struct policy_db *db = srv->cfg->db;
 
-		if (f->usable)
-		    log_info("using database %s", f->path);
+		if (db->usable && db->overlay_active)
+		    log_info("using database %s and its recent edits %s", db->file.path,
+			     db->overlay.path);
+		else if (db->usable)
+		    log_info("using database %s", db->file.path);
 		else
-		    log_warn("database %s: %s", f->path, f->why);
+		    log_warn("database %s: %s", db->file.path, db->why);
 	    }
 	    policy_decide(srv->cfg->db, req, time_now(), &d);
 	    server_log(srv, req, &d);

@@ -16,6 +16,7 @@
 
 #include "policy/cdbfile.h"
 #include "util/file_read.h"
+#include "util/lateclose.h"
 #include "util/mem.h"
 
 #define CDBFILE_RECHECK_MS 250
@@ -39,8 +40,8 @@ void    cdbfile_init(struct cdbfile *cf, const char *path,
 static void cdbfile_close(struct cdbfile *cf)
 {
     if (cf->fd >= 0) {
-	cdb_free(&cf->cdb);
-	close(cf->fd);
+	cdb_free(&cf->cdb);			/* the mapping first: see lateclose.h */
+	lateclose(cf->fd);
 	cf->fd = -1;
     }
     if (cf->forget != NULL)
@@ -105,6 +106,7 @@ int     cdbfile_refresh(struct cdbfile *cf, int *changed)
     if (cdbfile_quiet(cf))
 	return (cf->usable);
     if (stat(cf->path, &st) < 0) {
+	cf->missing_errno = errno;
 	if (cf->examined || cf->fd >= 0 || !cf->missing) {
 	    cdbfile_close(cf);
 	    snprintf(cf->why, sizeof(cf->why), "cannot open: %s", strerror(errno));

@@ -30,6 +30,7 @@ struct cdbfile {
     struct stat st;			/* of the file examined last */
     int     examined;
     int     missing;
+    int     missing_errno;		/* why stat() failed, when missing */
     int     usable;
     char    why[256];
     int     (*check) (struct cdbfile *, void *);	/* 0, or -1 with why set */

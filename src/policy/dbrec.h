@@ -13,6 +13,19 @@
  *                             certificates: their fingerprints, separated
  *                             by one space (for raw public keys, RFC 7250)
  *
+ * The overlay of recent edits (DATABASE DBREC_OVERLAY_SUFFIX, written by
+ * enroll and revoke before they rewrite the source and the outputs, and
+ * removed once those are in place) holds the same fingerprint records for
+ * the clients an edit changed, and:
+ *
+ *   certpolicy:format      -> 1
+ *   certpolicy:overlay-of  -> the source-sha256 of the database it amends
+ *                             (it is used only over that database)
+ *   certpolicy:edit        -> the edit itself, for the next writer to
+ *                             finish if this one was killed:
+ *                             "revoke" or "enroll", TAB, NAME, TAB, and
+ *                             the attributes added to NAME's line
+ *
  * A fingerprint record's value is six TAB-separated fields:
  *   NAME  active|revoked  NOT_BEFORE  NOT_AFTER  REVOKED_DATE  REASON
  * with times in seconds since the epoch, the date as YYYY-MM-DD, and "-"
@@ -33,6 +46,9 @@
 #define DBREC_FORMAT_KEY	"certpolicy:format"
 #define DBREC_SOURCE_KEY	"certpolicy:source-sha256"	/* of the source compiled */
 #define DBREC_FORMAT		"1"
+#define DBREC_OVERLAY_OF_KEY	"certpolicy:overlay-of"
+#define DBREC_EDIT_KEY		"certpolicy:edit"
+#define DBREC_OVERLAY_SUFFIX	".edits"		/* the overlay of DATABASE */
 #define DBREC_SETTING_PREFIX	"setting:"
 #define DBREC_KEY_MAX		(2 + FPRINT_TEXT_MAX)
 #define DBREC_KIND_CERT		'c'

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,10 @@ static int policy_db_check(struct cdbfile *cf, void *ctx)
 	    return (-1);
 	}
     }
+    db->source_sha[0] = 0;
+    if ((val = cdbfile_get(cf, DBREC_SOURCE_KEY, &bad)) != NULL && strlen(val) < sizeof(db->source_sha))
+	strcpy(db->source_sha, val);
+    free(val);
     free(db->error_action);
     db->error_action = mem_strdup(db->set.error_action.text);
     free(db->nocert_action);
@@ -107,11 +112,44 @@ static int policy_db_check(struct cdbfile *cf, void *ctx)
     return (0);
 }
 
+/* policy_db_overlay_forget - drop what the overlay check kept */
+static void policy_db_overlay_forget(void *ctx)
+{
+    struct policy_db *db = ctx;
+
+    db->overlay_of[0] = 0;
+}
+
+/* policy_db_overlay_check - an overlay: our format and the database it amends */
+static int policy_db_overlay_check(struct cdbfile *cf, void *ctx)
+{
+    struct policy_db *db = ctx;
+    char   *format, *of;
+    int     bad, ok;
+
+    format = cdbfile_get(cf, DBREC_FORMAT_KEY, &bad);
+    of = cdbfile_get(cf, DBREC_OVERLAY_OF_KEY, &bad);
+    ok = format != NULL && strcmp(format, DBREC_FORMAT) == 0 && of != NULL
+	&& strlen(of) == sizeof(db->overlay_of) - 1;
+    if (ok)
+	strcpy(db->overlay_of, of);
+    else
+	snprintf(cf->why, sizeof(cf->why), "not an overlay of recent edits of this format");
+    free(format);
+    free(of);
+    return (ok ? 0 : -1);
+}
+
 void    policy_db_init(struct policy_db *db, const char *path)
 {
+    char   *overlay = mem_printf("%s%s", path, DBREC_OVERLAY_SUFFIX);
+
     memset(db, 0, sizeof(*db));
     db->watch.fd = -1;
     cdbfile_init(&db->file, path, policy_db_check, policy_db_forget, db);
+    cdbfile_init(&db->overlay, overlay, policy_db_overlay_check, policy_db_overlay_forget, db);
+    free(overlay);
+    db->why = db->file.why;
     db->error_action = mem_strdup(DB_DEFAULT_ERROR_ACTION);
     db->nocert_action = mem_strdup(DB_DEFAULT_NOCERT_ACTION);
 }
@@ -121,6 +159,7 @@ void    policy_db_free(struct policy_db *db)
     if (db->status_open)
 	cdbfile_free(&db->status);
     cdbfile_free(&db->file);
+    cdbfile_free(&db->overlay);
     free(db->error_action);
     free(db->nocert_action);
     filewatch_close(&db->watch);
@@ -130,20 +169,55 @@ void    policy_db_watch(struct policy_db *db)
 {
     filewatch_open(&db->watch);
     cdbfile_watch(&db->file, &db->watch);
+    cdbfile_watch(&db->overlay, &db->watch);
 }
 
-/* policy_db_refresh - follow a replaced file */
+/*
+ * policy_db_refresh - follow a replaced database and overlay. The overlay
+ * is examined first (see policy_db.h): a server that finds it gone then
+ * finds the database that replaced it.
+ */
 int     policy_db_refresh(struct policy_db *db, int *changed)
 {
-    return (cdbfile_refresh(&db->file, changed));
+    int     ov_changed = 0, ov_usable, bad_overlay;
+
+    ov_usable = cdbfile_refresh(&db->overlay, &ov_changed);
+    (void) cdbfile_refresh(&db->file, changed);
+    *changed |= ov_changed;
+    bad_overlay = !ov_usable && !(db->overlay.missing && db->overlay.missing_errno == ENOENT);
+    db->overlay_active = ov_usable && db->file.usable
+	&& strcmp(db->overlay_of, db->source_sha) == 0;
+    db->usable = db->file.usable && !bad_overlay;
+    if (!db->file.usable) {
+	db->why = db->file.why;
+    } else if (bad_overlay) {
+	snprintf(db->why_buf, sizeof(db->why_buf), "%s: %s", db->overlay.path, db->overlay.why);
+	db->why = db->why_buf;
+    }
+    return (db->usable);
 }
 
 /* policy_db_fault - forget files that changed under a lookup */
 void    policy_db_fault(struct policy_db *db)
 {
     cdbfile_fault(&db->file);
+    cdbfile_fault(&db->overlay);
+    db->usable = 0;
+    db->overlay_active = 0;
+    db->why = db->file.why;
     if (db->status_open)
 	cdbfile_fault(&db->status);
+}
+
+/* policy_db_find - a record of the overlay, when it is active and has it, else of the database */
+static int policy_db_find(struct policy_db *db, const char *key, size_t klen,
+			          const char **data, unsigned *len)
+{
+    int     found;
+
+    if (db->overlay_active && (found = cdbfile_find(&db->overlay, key, klen, data, len)) != 0)
+	return (found);
+    return (cdbfile_find(&db->file, key, klen, data, len));
 }
 
 /* policy_db_lookup - find one fingerprint */
@@ -156,7 +230,7 @@ int     policy_db_lookup(struct policy_db *db, int kind, const struct fprint *fp
     unsigned len;
     int     found;
 
-    if ((found = cdbfile_find(&db->file, key, klen, &data, &len)) == 0)
+    if ((found = policy_db_find(db, key, klen, &data, &len)) == 0)
 	return (0);
     if (found < 0) {
 	snprintf(db->file.why, sizeof(db->file.why), "corrupt database: lookup failed");
@@ -178,7 +252,7 @@ int     policy_db_key_certs(struct policy_db *db, const struct fprint *key,
     unsigned vlen;
     int     found;
 
-    if ((found = cdbfile_find(&db->file, kbuf, klen, data, &vlen)) < 0)
+    if ((found = policy_db_find(db, kbuf, klen, data, &vlen)) < 0)
 	snprintf(db->file.why, sizeof(db->file.why), "corrupt database: lookup failed");
     *len = found > 0 ? vlen : 0;
     return (found);
@@ -244,5 +318,5 @@ int     policy_db_pin_status(struct policy_db *db, const struct fprint *fp,
 /* policy_db_settings - the settings of the open database */
 const struct settings *policy_db_settings(const struct policy_db *db)
 {
-    return (db->file.usable ? &db->set : NULL);
+    return (db->usable ? &db->set : NULL);
 }

@@ -15,6 +15,16 @@
  * then examined only after a change in their directories (or every
  * 250 ms), not before every request.
  *
+ * Recent edits: when DATABASE.edits (dbrec.h) exists and amends this
+ * very database (its overlay-of record is the database's source-sha256),
+ * its fingerprint and key records are looked up first; an overlay of
+ * another database (the edit is compiled in since, its removal is yet to
+ * come) is ignored. An overlay that exists but cannot be read or is not
+ * one makes the database unusable: it may hold a revocation. The overlay
+ * is examined before the database, and enroll and revoke replace the
+ * database before they remove the overlay, so a server never sees the
+ * overlay gone and the database still without the edit.
+ *
  * The settings of a usable file are checked and typed (struct settings,
  * settings_load()): the decision reads db->set.revocation_on and the
  * like, never a setting's text.
@@ -43,6 +53,13 @@ struct policy_db {
     int     status_open;
     char    status_why[512];
     struct filewatch watch;		/* fd -1 unless policy_db_watch() */
+    char    source_sha[65];		/* the database's source-sha256, or "" */
+    struct cdbfile overlay;		/* DATABASE.edits */
+    char    overlay_of[65];		/* its overlay-of record */
+    int     overlay_active;		/* usable, and amends this database */
+    int     usable;			/* the database, and no bad overlay */
+    const char *why;			/* why not usable */
+    char    why_buf[300];
 };
 
 void    policy_db_init(struct policy_db *db, const char *path);
@@ -51,7 +68,10 @@ void    policy_db_free(struct policy_db *db);
 /* policy_db_watch - follow changes through a filewatch instead of stat */
 void    policy_db_watch(struct policy_db *db);
 
-/* policy_db_refresh - follow a replaced file; returns usable; *changed if it changed */
+/*
+ * policy_db_refresh - follow a replaced database or overlay; returns
+ * db->usable (else db->why says why); *changed if either changed
+ */
 int     policy_db_refresh(struct policy_db *db, int *changed);
 
 /*

@@ -295,8 +295,8 @@ void    policy_decide(struct policy_db *db, const struct policy_req *req, time_t
 	policy_set(db, d, OUTCOME_NOCERT, NULL);
 	return;
     }
-    if (!db->file.usable) {
-	policy_set(db, d, OUTCOME_ERROR, db->file.why);
+    if (!db->usable) {
+	policy_set(db, d, OUTCOME_ERROR, db->why);
 	return;
     }
     if (fptext == NULL || *fptext == 0) {

@@ -32,6 +32,7 @@ struct conf_state {
     struct htable names;		/* client name -> struct conf_client index+1 */
     struct conf_tls_lines tls;		/* checked after the whole file */
     char   *dir;			/* of the source, for relative cert= paths */
+    size_t  line_start;			/* offset where the current line's text starts */
     size_t  line_end;			/* offset where the current line's text ends */
     int     clients_over;		/* max_clients crossed, reported */
 };
@@ -190,6 +191,7 @@ static void conf_client(struct conf_state *st, struct srcwords *words, int line)
     memset(cl, 0, sizeof(*cl));
     cl->name = mem_strdup(words->word[1]);
     cl->line = line;
+    cl->start = st->line_start;
     cl->end = st->line_end;
     for (i = 2; i < words->count; i++) {
 	char   *eq = strchr(words->word[i], '=');
@@ -368,6 +370,7 @@ struct conf *conf_parse(const char *path, const char *data, size_t len,
     while ((status = srcline_next(&sl, &text, &line)) != SRCLINE_EOF) {
 	switch (status) {
 	case SRCLINE_OK:
+	    st.line_start = sl.start;
 	    st.line_end = sl.end;
 	    conf_line(&st, text, line);
 	    break;

@@ -32,6 +32,7 @@
 struct conf_client {
     char   *name;
     int     line;
+    size_t  start;			/* offset of the first byte of its line */
     size_t  end;			/* offset just past the text of its line */
     char  **certs;			/* resolved paths */
     int    *cert_lines;		/* where each cert= was given */

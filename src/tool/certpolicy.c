@@ -240,6 +240,30 @@ static void tool_summary(const struct clientset *set, const char *verb)
 	   conf->diag.warnings, conf->diag.warnings == 1 ? "" : "s");
 }
 
+/*
+ * tool_finish_pending - a writer's first step after the lock: an enroll
+ * or revoke a killed run left in the overlay of recent edits is finished
+ * (edit_finish_pending()); then the source is read again. Exits 1 when
+ * it cannot be finished (the edit stays in effect).
+ */
+static struct clientset *tool_finish_pending(struct tool *tool, struct clientset *set,
+					             int strict, const char *failure)
+{
+    struct edit_request req;
+    int     ret;
+
+    memset(&req, 0, sizeof(req));
+    req.config = tool->config;
+    req.bounds = &tool->bounds;
+    req.run_postmap = 1;
+    if ((ret = edit_finish_pending(&req, set->conf)) == 0)
+	return (set);
+    tool_release(set);
+    if (ret < 0)
+	exit(1);
+    return (tool_load(tool, strict, failure));
+}
+
 /* cmd_check - validate, write nothing */
 static int cmd_check(struct tool *tool, int argc, char **argv)
 {
@@ -273,6 +297,7 @@ static int cmd_compile(struct tool *tool, int argc, char **argv)
     tool_lock(tool);
     set = tool_load(tool, 1, ": nothing was written");
     sigguard_hold();
+    set = tool_finish_pending(tool, set, 1, ": nothing was written");
     if ((ret = compile_run(set, run_postmap)) == 0)
 	tool_summary(set, "compiled");
     tool_unguard();
@@ -408,6 +433,7 @@ static int cmd_refresh(struct tool *tool, int argc, char **argv)
     tool_lock(tool);
     tool->need_x509 = 1;
     set = tool_load(tool, 0, "");
+    set = tool_finish_pending(tool, set, 0, "");
     (void) atomic_sweep(set->conf->set.value[SET_STATUS_DATABASE]);
     ret = tool_compile_if_changed(set);
     if (ret == 0)

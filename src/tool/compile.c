@@ -35,6 +35,7 @@
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/sigguard.h"
+#include "tool/srcindex.h"
 
 extern char **environ;
 
@@ -119,6 +120,34 @@ static int compile_key_records(const struct clientset *set, struct cdb_make *cdb
     return (err);
 }
 
+/* compile_entry_value - the database record of one entry */
+char   *compile_entry_value(const struct clientset *set, const struct entry *e)
+{
+    const struct conf_client *cl = set->conf->clients + e->client;
+    struct dbrec rec;
+    char    pin_reason[300];
+
+    rec.name = cl->name;
+    rec.name_len = strlen(cl->name);
+    rec.revoked = cl->revoked;
+    rec.has_validity = e->cert != NULL;
+    rec.not_before = e->cert ? (long long) e->cert->not_before : 0;
+    rec.not_after = e->cert ? (long long) e->cert->not_after : 0;
+    rec.revoked_at = cl->revoked ? (long long) cl->revoked_at : -1;
+    rec.reason = cl->reason;
+    rec.reason_len = cl->reason ? strlen(cl->reason) : 0;
+    if (e->key_revoked_by != NULL) {
+	/* a pin of a key whose certificate is revoked in the source */
+	snprintf(pin_reason, sizeof(pin_reason), "a certificate with the pinned key is "
+		 "revoked (client %s)", e->key_revoked_by->name);
+	rec.revoked = 1;
+	rec.revoked_at = (long long) e->key_revoked_by->revoked_at;
+	rec.reason = pin_reason;
+	rec.reason_len = strlen(pin_reason);
+    }
+    return (dbrec_encode(&rec));
+}
+
 /* compile_database - settings and one record per entry */
 static int compile_database(const struct clientset *set, struct compile_outputs *outs)
 {
@@ -150,30 +179,8 @@ static int compile_database(const struct clientset *set, struct compile_outputs 
 			       conf->text_sha256, strlen(conf->text_sha256));
     for (i = 0; err == 0 && i < set->nentries; i++) {
 	const struct entry *e = set->entries + i;
-	const struct conf_client *cl = conf->clients + e->client;
-	struct dbrec rec;
-	char   *value;
-	char    pin_reason[300];
+	char   *value = compile_entry_value(set, e);
 
-	rec.name = cl->name;
-	rec.name_len = strlen(cl->name);
-	rec.revoked = cl->revoked;
-	rec.has_validity = e->cert != NULL;
-	rec.not_before = e->cert ? (long long) e->cert->not_before : 0;
-	rec.not_after = e->cert ? (long long) e->cert->not_after : 0;
-	rec.revoked_at = cl->revoked ? (long long) cl->revoked_at : -1;
-	rec.reason = cl->reason;
-	rec.reason_len = cl->reason ? strlen(cl->reason) : 0;
-	if (e->key_revoked_by != NULL) {
-	    /* a pin of a key whose certificate is revoked in the source */
-	    snprintf(pin_reason, sizeof(pin_reason), "a certificate with the pinned key is "
-		     "revoked (client %s)", e->key_revoked_by->name);
-	    rec.revoked = 1;
-	    rec.revoked_at = (long long) e->key_revoked_by->revoked_at;
-	    rec.reason = pin_reason;
-	    rec.reason_len = strlen(pin_reason);
-	}
-	value = dbrec_encode(&rec);
 	klen = dbrec_key(e->kind, &e->fp, key);
 	err |= compile_cdb_put(&cdbm, key, klen, value, strlen(value));
 	free(value);
@@ -430,12 +437,42 @@ static void compile_save_cache(const struct clientset *set)
 	log_warn("%s: the next compile reads every certificate file again", why);
 }
 
+/*
+ * compile_save_index - after a compile that worked: where each client's
+ * line is, for the next enroll or revoke (srcindex.h), when the file at
+ * the source's path is the one compiled: the file read, or the edited
+ * file written (written: its lstat() before the rename). A failure only
+ * makes the next edit slower.
+ */
+static void compile_save_index(const struct clientset *set, const struct stat *written)
+{
+    const struct conf *conf = set->conf;
+    struct stat now;
+    char    why[600];
+    char   *real;
+
+    if (written != NULL) {
+	if ((real = realpath(conf->path, NULL)) == NULL || stat(real, &now) < 0
+	    || now.st_ino == 0 || !srcindex_same(&now, written)) {
+	    free(real);
+	    return;				/* replaced again already: no index */
+	}
+	free(real);
+    } else if (conf->read_file) {
+	now = conf->source;
+    } else {
+	return;
+    }
+    (void) srcindex_save(conf, &now, why, sizeof(why));
+}
+
 /* compile_run_with - write everything, then commit with source, or roll back */
 int     compile_run_with(const struct clientset *set, int run_postmap,
 			         struct compile_source *source)
 {
     const struct conf *conf = set->conf;
     struct compile_outputs outs;
+    struct stat written;
     char    why[256];
     int     err = 0, i;
 
@@ -467,9 +504,12 @@ int     compile_run_with(const struct clientset *set, int run_postmap,
 	log_error("nothing was changed");
 	return (-1);
     }
+    if (source != NULL && lstat(source->file.temp, &written) < 0)
+	memset(&written, 0, sizeof(written));
     if (compile_commit(&outs, source) < 0)
 	return (-1);
     compile_save_cache(set);
+    compile_save_index(set, source != NULL ? &written : NULL);
     return (0);
 }
 

@@ -21,6 +21,13 @@
 #include "util/atomic_file.h"
 #include "source/clientset.h"
 
+/*
+ * compile_entry_value - the database record (dbrec.h) of one entry of
+ * set, in new memory: what compile writes for it, and what enroll and
+ * revoke put in the overlay of recent edits
+ */
+char   *compile_entry_value(const struct clientset *set, const struct entry *e);
+
 /* compile_run - 0 on success, -1 (messages logged) on failure */
 int     compile_run(const struct clientset *set, int run_postmap);
 

@@ -30,17 +30,14 @@
 #include "tool/compile.h"
 #include "source/conf.h"
 #include "tool/edit.h"
+#include "tool/fastedit.h"
+#include "policy/cdbfile.h"
+#include "policy/dbrec.h"
 #include "source/edit_check.h"
 #include "util/file_read.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
-
-struct edit_text {
-    char   *data;
-    size_t  len;
-    size_t  cap;
-};
 
 /* The source as it was read, under the lock. */
 struct edit_source {
@@ -310,7 +307,7 @@ static int edit_compile_current(const struct edit_request *req, struct edit_sour
 }
 
 /* edit_has_items - the client already has every certificate and fingerprint of added */
-static int edit_has_items(const struct edit_request *req, const struct conf_client *cl,
+int     edit_has_items(const struct edit_request *req, const struct conf_client *cl,
 			          const struct edit_text *added)
 {
     struct conf *want = edit_expected(req, added);
@@ -357,7 +354,6 @@ static int edit_change(const struct edit_request *req, struct edit_source *src,
     }
     ret = edit_commit(req, src, &out, added, done);
     free(out.data);
-    free(added->data);
     edit_source_free(src);
     return (ret);
 }
@@ -420,13 +416,232 @@ static int edit_enroll_items(const struct edit_request *req, struct edit_text *a
     return (0);
 }
 
+/*
+ * edit_long_enroll - the long way of an enroll: the whole source edited
+ * and compiled. When recovering (an enroll killed after its overlay),
+ * certificates the client has already are done, and a client revoked
+ * since drops the enroll.
+ */
+static int edit_long_enroll(const struct edit_request *req, struct edit_source *src,
+			            struct edit_text *added)
+{
+    const struct conf_client *cl = edit_find(src->conf, req->name);
+    int     ret;
+
+    if (cl != NULL && !cl->revoked && edit_has_items(req, cl, added)) {
+	/* Nothing to add: compile if the database is of another text, else done. */
+	if ((ret = edit_compile_current(req, src, "already has these certificates")) > 0) {
+	    printf("certpolicy: %s:%d: client %s already has these certificates: nothing to do\n",
+		   req->config, cl->line, req->name);
+	    ret = 0;
+	}
+	edit_source_free(src);
+	return (ret);
+    }
+    if (cl != NULL && cl->revoked) {
+	if (req->recovering && edit_compile_current(req, src, "is revoked") >= 0) {
+	    printf("certpolicy: %s:%d: client %s was revoked since: the interrupted enroll "
+		   "is dropped\n", req->config, cl->line, req->name);
+	    edit_source_free(src);
+	    return (0);
+	}
+	log_error("%s:%d: client %s is revoked; edit its line to enroll it again",
+		  req->config, cl->line, req->name);
+	edit_source_free(src);
+	return (-1);
+    }
+    return (edit_change(req, src, cl, added, cl ? "added to" : "enrolled"));
+}
+
+/*
+ * edit_long_revoke - the long way of a revoke. When recovering, a client
+ * revoked already is done; a client that is gone is an error (the revoke
+ * stays in effect through the overlay until the line is back).
+ */
+static int edit_long_revoke(const struct edit_request *req, struct edit_source *src,
+			            struct edit_text *added)
+{
+    const struct conf_client *cl = edit_find(src->conf, req->name);
+    int     ret;
+
+    if (cl == NULL || cl->revoked) {
+	ret = cl == NULL ? 1 : edit_compile_current(req, src, "is already revoked");
+	if (ret > 0 && cl == NULL && req->recovering)
+	    log_error("%s: the interrupted revoke of client %s cannot be finished: the source "
+		      "has no client %s", req->config, req->name, req->name);
+	else if (ret > 0 && cl == NULL)
+	    log_error("%s: no client %s", req->config, req->name);
+	else if (ret > 0 && req->recovering)
+	    ret = 0;
+	else if (ret > 0)
+	    log_error("%s:%d: client %s is already revoked", req->config, cl->line, req->name);
+	edit_source_free(src);
+	return (ret > 0 ? -1 : ret);
+    }
+    return (edit_change(req, src, cl, added, "revoked"));
+}
+
+/* edit_overlay_path - DATABASE.edits of conf, in new memory */
+static char *edit_overlay_path(const struct conf *conf)
+{
+    return (mem_printf("%s%s", conf->set.value[SET_DATABASE], DBREC_OVERLAY_SUFFIX));
+}
+
+static int edit_long(const struct edit_request *req, const char *op, struct edit_text *added,
+		             const char *own_overlay);
+
+/* edit_read_pending - the edit an overlay records: 0 (op, name, added filled), or -1 (why) */
+static int edit_read_pending(const char *overlay, char *op, size_t op_len, char **name,
+			             char **added, char *why, size_t why_len)
+{
+    struct cdbfile cf;
+    char   *edit = NULL, *tab1, *tab2;
+    int     changed, bad, ret = -1;
+
+    cdbfile_init(&cf, overlay, NULL, NULL, NULL);
+    if (!cdbfile_refresh(&cf, &changed))
+	snprintf(why, why_len, "%s: %s", overlay, cf.why);
+    else if ((edit = cdbfile_get(&cf, DBREC_EDIT_KEY, &bad)) == NULL
+	     || (tab1 = strchr(edit, '\t')) == NULL || (tab2 = strchr(tab1 + 1, '\t')) == NULL
+	     || (size_t) (tab1 - edit) >= op_len)
+	snprintf(why, why_len, "%s: no edit recorded, or a damaged one", overlay);
+    else {
+	*tab1 = *tab2 = 0;
+	snprintf(op, op_len, "%s", edit);
+	*name = mem_strdup(tab1 + 1);
+	*added = mem_strdup(tab2 + 1);
+	ret = 0;
+    }
+    free(edit);
+    cdbfile_free(&cf);
+    return (ret);
+}
+
+/*
+ * edit_finish - finish the edit pending in overlay, then remove it: 0,
+ * 1 when that edit was op on base->name adding this_added (NULL: any),
+ * or -1 (logged)
+ */
+static int edit_finish(const struct edit_request *base, const char *overlay, const char *this_op,
+		               const struct edit_text *this_added)
+{
+    struct edit_request req = *base;
+    struct edit_text added;
+    char    op[16], why[600], check[600];
+    char   *name = NULL, *text = NULL;
+    int     ret;
+
+    if (edit_read_pending(overlay, op, sizeof(op), &name, &text, why, sizeof(why)) < 0
+	|| (strcmp(op, "revoke") != 0 && strcmp(op, "enroll") != 0)
+	|| !conf_name_ok(name) || edit_check_text("the recorded edit", text, check, sizeof(check)) < 0) {
+	log_error("%s: an edit is pending but cannot be read (%s): it stays in effect; "
+		  "nothing was changed", base->config, why);
+	free(name);
+	free(text);
+	return (-1);
+    }
+    printf("certpolicy: %s: finishing the interrupted %s of client %s (%s)\n",
+	   base->config, op, name, overlay);
+    req.name = name;
+    req.recovering = 1;
+    memset(&added, 0, sizeof(added));
+    edit_add(&added, text, strlen(text));
+    ret = edit_long(&req, op, &added, overlay);
+    if (ret == 0)
+	(void) unlink(overlay);
+    if (ret == 0 && this_op != NULL && strcmp(op, this_op) == 0 && strcmp(name, base->name) == 0
+	&& strcmp(text, this_added->data ? this_added->data : "") == 0)
+	ret = 1;
+    free(added.data);
+    free(name);
+    free(text);
+    return (ret);
+}
+
+/*
+ * edit_long - the whole source edited, checked and compiled with every
+ * output. An overlay pending from an earlier run (not own_overlay, this
+ * run's own) is finished first.
+ */
+static int edit_long(const struct edit_request *req, const char *op, struct edit_text *added,
+		             const char *own_overlay)
+{
+    struct edit_source src;
+    struct stat st;
+    char   *pending;
+    int     same;
+
+    if (edit_load(req, &src) < 0)
+	return (-1);
+    pending = edit_overlay_path(src.conf);
+    if ((own_overlay == NULL || strcmp(own_overlay, pending) != 0) && lstat(pending, &st) == 0) {
+	edit_source_free(&src);
+	if ((same = edit_finish(req, pending, op, added)) < 0 || same > 0) {
+	    free(pending);
+	    return (same < 0 ? -1 : 0);		/* that edit was this very one */
+	}
+	if (edit_load(req, &src) < 0) {
+	    free(pending);
+	    return (-1);
+	}
+    }
+    free(pending);
+    if (strcmp(op, "revoke") == 0)
+	return (edit_long_revoke(req, &src, added));
+    return (edit_long_enroll(req, &src, added));
+}
+
+/*
+ * edit_run - one enroll or revoke: in effect at once through the overlay
+ * when fastedit applies, then the long way; the overlay goes once the
+ * database holds the edit
+ */
+static int edit_run(const struct edit_request *req, const char *op, struct edit_text *added)
+{
+    struct conf *expected = edit_expected(req, added);
+    char    why[600];
+    char   *overlay = NULL;
+    int     ret;
+
+    if (fastedit_apply(req, op, added, expected, &overlay, why, sizeof(why)) > 0) {
+	printf("certpolicy: %s: %s client %s: in effect now in certpolicyd (%s); "
+	       "updating the source and the Postfix maps\n", req->config,
+	       strcmp(op, "revoke") == 0 ? "revoked" : "enrolled", req->name, overlay);
+	fflush(stdout);
+    }
+    conf_free(expected);
+    ret = edit_long(req, op, added, overlay);
+    if (overlay != NULL && (ret == 0 || strcmp(op, "enroll") == 0)) {
+	/* done; or an enroll that failed: it permits nobody more, as it said */
+	(void) unlink(overlay);
+    } else if (overlay != NULL) {
+	/* a revoke that failed stays in effect: revoked is the safe side */
+	log_error("%s: the revoke of client %s stays in effect in certpolicyd through %s, "
+		  "but the source and the Postfix maps are not updated: the next compile, "
+		  "enroll, revoke or refresh finishes it", req->config, req->name, overlay);
+    }
+    free(overlay);
+    free(added->data);
+    return (ret);
+}
+
+/* edit_finish_pending - see edit.h */
+int     edit_finish_pending(const struct edit_request *req, const struct conf *conf)
+{
+    char   *overlay = edit_overlay_path(conf);
+    struct stat st;
+    int     ret = 0;
+
+    if (lstat(overlay, &st) == 0)
+	ret = edit_finish(req, overlay, NULL, NULL) < 0 ? -1 : 1;
+    free(overlay);
+    return (ret);
+}
+
 /* edit_enroll - add a client, or certificates to one */
 int     edit_enroll(const struct edit_request *req)
 {
-    struct edit_source src;
     struct edit_text added;
-    const struct conf_client *cl;
-    int     ret;
 
     if (edit_check_name(req) < 0)
 	return (-1);
@@ -435,30 +650,7 @@ int     edit_enroll(const struct edit_request *req)
 	free(added.data);
 	return (-1);
     }
-    if (edit_load(req, &src) < 0) {
-	free(added.data);
-	return (-1);
-    }
-    cl = edit_find(src.conf, req->name);
-    if (cl != NULL && !cl->revoked && edit_has_items(req, cl, &added)) {
-	/* Nothing to add: compile if the database is of another text, else done. */
-	if ((ret = edit_compile_current(req, &src, "already has these certificates")) > 0) {
-	    printf("certpolicy: %s:%d: client %s already has these certificates: nothing to do\n",
-		   req->config, cl->line, req->name);
-	    ret = 0;
-	}
-	free(added.data);
-	edit_source_free(&src);
-	return (ret);
-    }
-    if (cl != NULL && cl->revoked) {
-	log_error("%s:%d: client %s is revoked; edit its line to enroll it again",
-		  req->config, cl->line, req->name);
-	free(added.data);
-	edit_source_free(&src);
-	return (-1);
-    }
-    return (edit_change(req, &src, cl, &added, cl ? "added to" : "enrolled"));
+    return (edit_run(req, "enroll", &added));
 }
 
 /* edit_revoke_values - --date and --reason, checked as the source checks them */
@@ -484,28 +676,14 @@ static int edit_revoke_values(const struct edit_request *req)
 /* edit_revoke - mark a client revoked */
 int     edit_revoke(const struct edit_request *req)
 {
-    struct edit_source src;
     struct edit_text added;
-    const struct conf_client *cl;
     char    today[11];
-    int     ret;
 
     if (edit_check_name(req) < 0 || edit_revoke_values(req) < 0)
 	return (-1);
-    if (edit_load(req, &src) < 0)
-	return (-1);
-    if ((cl = edit_find(src.conf, req->name)) == NULL || cl->revoked) {
-	ret = cl == NULL ? 1 : edit_compile_current(req, &src, "is already revoked");
-	if (ret > 0 && cl == NULL)
-	    log_error("%s: no client %s", req->config, req->name);
-	else if (ret > 0)
-	    log_error("%s:%d: client %s is already revoked", req->config, cl->line, req->name);
-	edit_source_free(&src);
-	return (ret > 0 ? -1 : ret);
-    }
     memset(&added, 0, sizeof(added));
     edit_attr(&added, "revoked", req->date ? req->date : time_format_date(time_now(), today));
     if (req->reason != NULL)
 	edit_attr(&added, "reason", req->reason);
-    return (edit_change(req, &src, cl, &added, "revoked"));
+    return (edit_run(req, "revoke", &added));
 }

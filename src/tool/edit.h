@@ -25,7 +25,16 @@
 #ifndef CERTPOLICY_EDIT_H
 #define CERTPOLICY_EDIT_H
 
+#include <stddef.h>
+
 #include "policy/bounds.h"
+
+/* Text being built: the attributes an edit adds, a new source. */
+struct edit_text {
+    char   *data;
+    size_t  len;
+    size_t  cap;
+};
 
 struct edit_request {
     const char *config;			/* the source file */
@@ -36,7 +45,28 @@ struct edit_request {
     const char *date;			/* revoke: YYYY-MM-DD, or NULL for today */
     const char *reason;			/* revoke: or NULL */
     int     run_postmap;
+    int     recovering;			/* finishing an edit a killed run left */
 };
+
+/*
+ * edit_finish_pending - an enroll or revoke killed after its overlay of
+ * recent edits was in place (fastedit.h) is in effect in certpolicyd but
+ * not yet in the source: every writer finishes it first, under the lock,
+ * so that no compile can take a revoke back. req gives the source,
+ * bounds and run_postmap; conf is the source as parsed. Returns 0
+ * (nothing pending), 1 (finished: parse the source again), or -1 (logged;
+ * the overlay stays, and with it the edit).
+ */
+struct conf;
+int     edit_finish_pending(const struct edit_request *req, const struct conf *conf);
+
+/*
+ * edit_has_items - client cl already has every certificate and
+ * fingerprint of added (the attribute text enroll adds to its line)
+ */
+struct conf_client;
+int     edit_has_items(const struct edit_request *req, const struct conf_client *cl,
+		               const struct edit_text *added);
 
 /* edit_enroll - add a client, or certificates to one; 0, or -1 (logged) */
 int     edit_enroll(const struct edit_request *req);

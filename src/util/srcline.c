@@ -103,6 +103,7 @@ enum srcline_status srcline_next(struct srcline *sl, char **text, int *line)
 	if (!started) {
 	    started = 1;
 	    *line = sl->lineno;
+	    sl->start = s;
 	}
 	if (status != SRCLINE_OK)
 	    continue;				/* swallow the rest of a bad line */

@@ -35,6 +35,7 @@ struct srcline {
     size_t  max_line;
     char   *buf;			/* the current logical line */
     size_t  buflen;
+    size_t  start;			/* offset of its first text byte */
     size_t  end;			/* offset just past its last text byte */
 };
 
