@@ -148,7 +148,9 @@ static char *settings_word(const struct setting_def *def, const char *value,
 
 /*
  * settings_list - split on commas and white space, check each item with
- * check(), join with ", ". Items must be distinct.
+ * check(), join with ", ". Items must be distinct, and there must be one:
+ * separators alone (" , ") would leave an empty normal form that no
+ * reader of the setting expects.
  */
 static char *settings_list(const struct setting_def *def, const char *value,
 			     int (*check) (const struct setting_def *, char *, char *, size_t),
@@ -172,6 +174,14 @@ static char *settings_list(const struct setting_def *def, const char *value,
 	}
 	items = mem_grow(items, count, &cap, sizeof(*items));
 	items[count++] = item;
+    }
+    if (count == 0) {
+	if (def->choices != NULL)
+	    snprintf(why, why_len, "lists nothing; must be one of: %s", def->choices);
+	else
+	    snprintf(why, why_len, "lists nothing; leave it empty to use the certificates' "
+		     "CRL distribution points");
+	goto bad;
     }
     out = mem_join(items, count, ", ");
     free(items);
