@@ -25,17 +25,9 @@
 
 #include "cert/log_ssl.h"
 #include "tls/mailtls.h"
+#include "util/timeutil.h"
 
 #define MAILTLS_EHLO "certpolicy.invalid"	/* RFC 2606: names no host */
-
-/* mailtls_ms - the monotonic clock in milliseconds */
-static long long mailtls_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 /* mailtls_wait - fd ready for events before deadline; 0, or -1 (timed out) */
 static int mailtls_wait(int fd, short events, long long deadline)
@@ -45,7 +37,7 @@ static int mailtls_wait(int fd, short events, long long deadline)
     int     ret;
 
     for (;;) {
-	if ((left = deadline - mailtls_ms()) <= 0)
+	if ((left = deadline - time_monotonic_ms()) <= 0)
 	    return (-1);
 	pfd.fd = fd;
 	pfd.events = events;
@@ -236,7 +228,7 @@ int     mailtls_starttls(struct mailtls *conn, enum mailtls_proto proto, int tim
 {
     if (proto == MAILTLS_NONE)
 	return (0);
-    return (mailtls_dialogue(conn, proto, mailtls_ms() + timeout * 1000LL, why, why_len));
+    return (mailtls_dialogue(conn, proto, time_monotonic_ms() + timeout * 1000LL, why, why_len));
 }
 
 /* mailtls_open - TCP, then STARTTLS */
@@ -246,7 +238,7 @@ int     mailtls_open(struct mailtls *conn, const char *host, const char *port,
 {
     memset(conn, 0, sizeof(*conn));
     *stage = MAILTLS_STAGE_CONNECT;
-    if ((conn->fd = mailtls_connect(host, port, mailtls_ms() + timeout * 1000LL, why,
+    if ((conn->fd = mailtls_connect(host, port, time_monotonic_ms() + timeout * 1000LL, why,
 				    why_len)) < 0)
 	return (-1);
     *stage = MAILTLS_STAGE_STARTTLS;
@@ -261,7 +253,7 @@ int     mailtls_open(struct mailtls *conn, const char *host, const char *port,
 int     mailtls_handshake(struct mailtls *conn, SSL_CTX *ctx, const char *servername,
 			          int timeout, char *why, size_t why_len)
 {
-    long long deadline = mailtls_ms() + timeout * 1000LL;
+    long long deadline = time_monotonic_ms() + timeout * 1000LL;
     char    reason[1024];
     long    verify;
     int     ret, err;

@@ -21,15 +21,7 @@
 
 #include "cert/log_ssl.h"
 #include "tls/smtp_client.h"
-
-/* smtp_client_now - monotonic milliseconds */
-static long long smtp_client_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
+#include "util/timeutil.h"
 
 /* smtp_client_wait - fd ready for events before deadline: 1, 0 timeout, -1 */
 static int smtp_client_wait(int fd, short events, long long deadline)
@@ -39,7 +31,7 @@ static int smtp_client_wait(int fd, short events, long long deadline)
     int     n;
 
     for (;;) {
-	if ((left = deadline - smtp_client_now()) <= 0)
+	if ((left = deadline - time_monotonic_ms()) <= 0)
 	    return (0);
 	pfd.fd = fd;
 	pfd.events = events;
@@ -56,7 +48,7 @@ int     smtp_client_connect(struct smtp_client *c, const struct sockaddr *addr,
 			            socklen_t addrlen, const char *peer, int timeout,
 			            size_t max_reply, char *why, size_t why_len)
 {
-    long long deadline = smtp_client_now() + (long long) timeout * 1000;
+    long long deadline = time_monotonic_ms() + (long long) timeout * 1000;
     int     err = 0, n;
     socklen_t len = sizeof(err);
 
@@ -155,7 +147,7 @@ static int smtp_client_fail(struct smtp_client *c, ssize_t n, const char *doing,
 int     smtp_client_reply(struct smtp_client *c, const char *stage, char *text,
 			          size_t text_len, char *why, size_t why_len)
 {
-    long long deadline = smtp_client_now() + (long long) c->timeout * 1000;
+    long long deadline = time_monotonic_ms() + (long long) c->timeout * 1000;
     char    line[1024];
     size_t  size = 0, llen = 0, tlen = 0;
     ssize_t n;
@@ -211,7 +203,7 @@ int     smtp_client_reply(struct smtp_client *c, const char *stage, char *text,
 /* smtp_client_send - one command */
 int     smtp_client_send(struct smtp_client *c, const char *cmd, char *why, size_t why_len)
 {
-    long long deadline = smtp_client_now() + (long long) c->timeout * 1000;
+    long long deadline = time_monotonic_ms() + (long long) c->timeout * 1000;
     char    line[1024];
     size_t  len, done = 0;
     ssize_t n;
@@ -232,7 +224,7 @@ int     smtp_client_send(struct smtp_client *c, const char *cmd, char *why, size
 /* smtp_client_tls - the handshake, bounded */
 int     smtp_client_tls(struct smtp_client *c, SSL *ssl, char *why, size_t why_len)
 {
-    long long deadline = smtp_client_now() + (long long) c->timeout * 1000;
+    long long deadline = time_monotonic_ms() + (long long) c->timeout * 1000;
     char    reason[512];
     int     n, err, ready;
 
