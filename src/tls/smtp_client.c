@@ -24,7 +24,7 @@
 #include "util/timeutil.h"
 
 /* smtp_client_wait - fd ready for events before deadline: 1, 0 timeout, -1 */
-static int smtp_client_wait(int fd, short events, long long deadline)
+int     smtp_client_wait(int fd, short events, long long deadline)
 {
     struct pollfd pfd;
     long long left;
@@ -43,14 +43,31 @@ static int smtp_client_wait(int fd, short events, long long deadline)
     }
 }
 
+/* smtp_client_connect_fd - connect a non-blocking fd before deadline */
+int     smtp_client_connect_fd(int fd, const struct sockaddr *addr, socklen_t addrlen,
+			               long long deadline)
+{
+    int     err = 0, n;
+    socklen_t len = sizeof(err);
+
+    if (connect(fd, addr, addrlen) == 0)
+	return (0);
+    if (errno != EINPROGRESS)
+	return (errno);
+    if ((n = smtp_client_wait(fd, POLLOUT, deadline)) == 0)
+	return (-1);
+    if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+	return (errno);
+    return (err);
+}
+
 /* smtp_client_connect - TCP connect within the timeout */
 int     smtp_client_connect(struct smtp_client *c, const struct sockaddr *addr,
 			            socklen_t addrlen, const char *peer, int timeout,
 			            size_t max_reply, char *why, size_t why_len)
 {
     long long deadline = time_monotonic_ms() + (long long) timeout * 1000;
-    int     err = 0, n;
-    socklen_t len = sizeof(err);
+    int     err;
 
     memset(c, 0, sizeof(*c));
     c->timeout = timeout;
@@ -60,17 +77,11 @@ int     smtp_client_connect(struct smtp_client *c, const struct sockaddr *addr,
 	snprintf(why, why_len, "connect to %s: cannot make a socket: %s", peer, strerror(errno));
 	return (-1);
     }
-    if (connect(c->fd, addr, addrlen) < 0) {
-	if (errno != EINPROGRESS) {
-	    err = errno;
-	} else if ((n = smtp_client_wait(c->fd, POLLOUT, deadline)) == 0) {
-	    snprintf(why, why_len, "connect to %s: Connection timed out (after %d s, "
-		     "probe_timeout)", peer, timeout);
-	    smtp_client_close(c);
-	    return (-1);
-	} else if (n < 0 || getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-	    err = errno;
-	}
+    if ((err = smtp_client_connect_fd(c->fd, addr, addrlen, deadline)) < 0) {
+	snprintf(why, why_len, "connect to %s: Connection timed out (after %d s, "
+		 "probe_timeout)", peer, timeout);
+	smtp_client_close(c);
+	return (-1);
     }
     if (err != 0) {
 	snprintf(why, why_len, "connect to %s: %s", peer, strerror(err));
@@ -221,12 +232,30 @@ int     smtp_client_send(struct smtp_client *c, const char *cmd, char *why, size
     return (0);
 }
 
+/* smtp_client_handshake - SSL_connect on fd until done or deadline */
+int     smtp_client_handshake(SSL *ssl, int fd, long long deadline, int *err)
+{
+    int     n, ready;
+
+    for (;;) {
+	ERR_clear_error();
+	if ((n = SSL_connect(ssl)) == 1)
+	    return (1);
+	*err = SSL_get_error(ssl, n);
+	if (*err != SSL_ERROR_WANT_READ && *err != SSL_ERROR_WANT_WRITE)
+	    return (-2);
+	ready = smtp_client_wait(fd, *err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+	if (ready <= 0)
+	    return (ready);
+    }
+}
+
 /* smtp_client_tls - the handshake, bounded */
 int     smtp_client_tls(struct smtp_client *c, SSL *ssl, char *why, size_t why_len)
 {
     long long deadline = time_monotonic_ms() + (long long) c->timeout * 1000;
     char    reason[512];
-    int     n, err, ready;
+    int     err = 0;
 
     c->pos = c->len = 0;
     c->ssl = ssl;
@@ -235,31 +264,24 @@ int     smtp_client_tls(struct smtp_client *c, SSL *ssl, char *why, size_t why_l
 		 log_ssl_reason(reason, sizeof(reason)));
 	return (-1);
     }
-    for (;;) {
-	ERR_clear_error();
-	if ((n = SSL_connect(ssl)) == 1)
-	    return (0);
-	err = SSL_get_error(ssl, n);
-	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-	    ready = smtp_client_wait(c->fd, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
-				     deadline);
-	    if (ready > 0)
-		continue;
-	    if (ready == 0)
-		snprintf(why, why_len, "TLS handshake with %s timed out (after %d s, "
-			 "probe_timeout)", c->peer, c->timeout);
-	    else
-		snprintf(why, why_len, "TLS handshake with %s: %s", c->peer, strerror(errno));
-	    return (-1);
-	}
-	if (*log_ssl_reason(reason, sizeof(reason)))
-	    snprintf(why, why_len, "SSL_connect error to %s: %s", c->peer, reason);
-	else if (err == SSL_ERROR_SYSCALL && errno != 0)
-	    snprintf(why, why_len, "SSL_connect error to %s: %s", c->peer, strerror(errno));
-	else
-	    snprintf(why, why_len, "SSL_connect error to %s: lost connection", c->peer);
+    switch (smtp_client_handshake(ssl, c->fd, deadline, &err)) {
+    case 1:
+	return (0);
+    case 0:
+	snprintf(why, why_len, "TLS handshake with %s timed out (after %d s, "
+		 "probe_timeout)", c->peer, c->timeout);
+	return (-1);
+    case -1:
+	snprintf(why, why_len, "TLS handshake with %s: %s", c->peer, strerror(errno));
 	return (-1);
     }
+    if (*log_ssl_reason(reason, sizeof(reason)))
+	snprintf(why, why_len, "SSL_connect error to %s: %s", c->peer, reason);
+    else if (err == SSL_ERROR_SYSCALL && errno != 0)
+	snprintf(why, why_len, "SSL_connect error to %s: %s", c->peer, strerror(errno));
+    else
+	snprintf(why, why_len, "SSL_connect error to %s: lost connection", c->peer);
+    return (-1);
 }
 
 /* smtp_client_close - release the connection */
