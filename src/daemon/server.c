@@ -91,13 +91,10 @@ static void server_signal(int sig)
     server_stop = 1;
 }
 
-/* server_mono - monotonic seconds */
+/* server_mono - monotonic seconds (idle timeouts are whole seconds) */
 static time_t server_mono(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (ts.tv_sec);
+    return ((time_t) (time_monotonic_ms() / 1000));
 }
 
 /* server_nonblock - set O_NONBLOCK */

@@ -18,6 +18,7 @@
 #include "util/file_read.h"
 #include "util/lateclose.h"
 #include "util/mem.h"
+#include "util/timeutil.h"
 
 #define CDBFILE_RECHECK_MS 250
 
@@ -62,15 +63,6 @@ void    cdbfile_watch(struct cdbfile *cf, struct filewatch *fw)
     cf->watched = 0;
 }
 
-/* cdbfile_mono_ms - monotonic milliseconds */
-static long long cdbfile_mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 /*
  * cdbfile_quiet - nothing can have changed since the last stat. The watch
  * is added before the stat that follows, so no change falls between them;
@@ -84,7 +76,7 @@ static int cdbfile_quiet(struct cdbfile *cf)
 
     if (fw == NULL || fw->fd < 0)
 	return (0);
-    now = cdbfile_mono_ms();
+    now = time_monotonic_ms();
     if (cf->watched && cf->watch_epoch == fw->epoch && cf->watch_gen == fw->gen
 	&& now - cf->stat_ms < CDBFILE_RECHECK_MS)
 	return (1);

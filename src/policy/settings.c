@@ -32,6 +32,7 @@
 #define SETTING_CHOICE(n, t, d, c)	{ .name = (n), .type = (t), .defval = (d), .choices = (c) }
 #define SETTING_OPTIONAL(n, t, d)	{ .name = (n), .type = (t), .defval = (d), .may_be_empty = 1 }
 #define SETTING_RANGE(n, t, d, lo, hi)	{ .name = (n), .type = (t), .defval = (d), .min = (lo), .max = (hi) }
+#define SETTING_NO_PERMIT(n, d)	{ .name = (n), .type = SETTING_ACTION, .defval = (d), .never_permits = 1 }
 #define SETTINGS_TEXT_(x) #x
 #define SETTINGS_TEXT(x) SETTINGS_TEXT_(x)	/* a number macro as a default */
 
@@ -59,11 +60,11 @@ const struct setting_def settings_table[SETTING_COUNT] = {
     [SET_IDLE_TIMEOUT] = SETTING_RANGE("idle_timeout", SETTING_DURATION, "1000s", 1, DAY),
     [SET_NOCERT_ACTION] = SETTING_ROW("nocert_action", SETTING_ACTION, "DUNNO"),
     [SET_UNKNOWN_ACTION] = SETTING_ROW("unknown_action", SETTING_ACTION, "DUNNO"),
-    [SET_REVOKED_ACTION] = SETTING_ROW("revoked_action", SETTING_ACTION, "REJECT 5.7.1 Client certificate revoked"),
-    [SET_EXPIRED_ACTION] = SETTING_ROW("expired_action", SETTING_ACTION, "REJECT 5.7.1 Client certificate expired"),
-    [SET_UNAVAILABLE_ACTION] = SETTING_ROW("unavailable_action", SETTING_ACTION, "DEFER 4.7.0 Client certificate status unavailable"),
+    [SET_REVOKED_ACTION] = SETTING_NO_PERMIT("revoked_action", "REJECT 5.7.1 Client certificate revoked"),
+    [SET_EXPIRED_ACTION] = SETTING_NO_PERMIT("expired_action", "REJECT 5.7.1 Client certificate expired"),
+    [SET_UNAVAILABLE_ACTION] = SETTING_NO_PERMIT("unavailable_action", "DEFER 4.7.0 Client certificate status unavailable"),
     [SET_PERMIT_ACTION] = SETTING_ROW("permit_action", SETTING_ACTION, "OK"),
-    [SET_ERROR_ACTION] = SETTING_ROW("error_action", SETTING_ACTION, "DEFER 4.3.0 Client certificate service unavailable"),
+    [SET_ERROR_ACTION] = SETTING_NO_PERMIT("error_action", "DEFER 4.3.0 Client certificate service unavailable"),
 };
 
 /* settings_lookup - name to id */
@@ -148,7 +149,9 @@ static char *settings_word(const struct setting_def *def, const char *value,
 
 /*
  * settings_list - split on commas and white space, check each item with
- * check(), join with ", ". Items must be distinct.
+ * check(), join with ", ". Items must be distinct, and there must be one:
+ * separators alone (" , ") would leave an empty normal form that no
+ * reader of the setting expects.
  */
 static char *settings_list(const struct setting_def *def, const char *value,
 			     int (*check) (const struct setting_def *, char *, char *, size_t),
@@ -172,6 +175,14 @@ static char *settings_list(const struct setting_def *def, const char *value,
 	}
 	items = mem_grow(items, count, &cap, sizeof(*items));
 	items[count++] = item;
+    }
+    if (count == 0) {
+	if (def->choices != NULL)
+	    snprintf(why, why_len, "lists nothing; must be one of: %s", def->choices);
+	else
+	    snprintf(why, why_len, "lists nothing; leave it empty to use the certificates' "
+		     "CRL distribution points");
+	goto bad;
     }
     out = mem_join(items, count, ", ");
     free(items);

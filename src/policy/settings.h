@@ -80,6 +80,7 @@ struct setting_def {
     long long min;			/* DURATION, SIZE */
     long long max;
     int     may_be_empty;
+    int     never_permits;		/* ACTION: an outcome OK must not answer */
 };
 
 extern const struct setting_def settings_table[SETTING_COUNT];
@@ -156,8 +157,9 @@ int     settings_set(struct settings *set, enum setting_id id, const char *value
 
 /*
  * settings_load - the same for a value read back from a database: it
- * must already be in its normal form (a value compile would not have
- * written is refused): 0 or -1 with why.
+ * must already be in its normal form, and an action of a never_permits
+ * setting must not permit (a value compile would not have written is
+ * refused): 0 or -1 with why.
  */
 int     settings_load(struct settings *set, enum setting_id id, const char *value,
 		              char *why, size_t why_len);

@@ -203,11 +203,19 @@ int     settings_load(struct settings *set, enum setting_id id, const char *valu
 		              char *why, size_t why_len)
 {
     char   *normal;
+    const char *reason;
+    int     permits = 0;
 
     if ((normal = settings_normalize(settings_table + id, value, why, why_len)) == NULL)
 	return (-1);
     if (strcmp(normal, value) != 0) {
 	snprintf(why, why_len, "not in its normal form");
+	free(normal);
+	return (-1);
+    }
+    /* The source refuses these too (conf_cross_check); a hand-made database must not get by. */
+    if (settings_table[id].never_permits && action_check(normal, &permits, &reason) == 0 && permits) {
+	snprintf(why, why_len, "must not permit (OK)");
 	free(normal);
 	return (-1);
     }

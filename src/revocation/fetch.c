@@ -28,6 +28,7 @@
 #include "cert/log_ssl.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/timeutil.h"
 
 /* Set by refresh before any fetch (fetch_set_redirects()); read-only afterwards. */
 static int fetch_redirects = FETCH_REDIRECTS_DEFAULT;
@@ -63,16 +64,6 @@ static unsigned char *fetch_drain(BIO *bio, size_t max, time_t deadline, size_t 
     }
     *len = got;
     return (data);
-}
-
-/* fetch_now_ms - a monotonic clock, in milliseconds (deadlines only) */
-static long long fetch_now_ms(void)
-{
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-	log_fatal("clock_gettime: %s", strerror(errno));
-    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
 /* fetch_escape - url for a message: control bytes, space, DEL, 8-bit and \ as \xHH */
@@ -288,7 +279,7 @@ static unsigned char *fetch_http(const char *url, const char *content_type, BIO 
 {
     char   *urls[FETCH_REDIRECTS_MAX + 2];
     unsigned char *data = NULL;
-    long long deadline = fetch_now_ms() + timeout * 1000LL;
+    long long deadline = time_monotonic_ms() + timeout * 1000LL;
     char    chain[1024];
     char   *next;
     int     n = 0, i, left;
@@ -300,7 +291,7 @@ static unsigned char *fetch_http(const char *url, const char *content_type, BIO 
     for (i = (int) fetch_scheme_len(urls[0]); i > 0; i--)
 	urls[0][i - 1] = (char) tolower((unsigned char) urls[0][i - 1]);
     for (;;) {
-	if ((left_ms = deadline - fetch_now_ms()) <= 0) {
+	if ((left_ms = deadline - time_monotonic_ms()) <= 0) {
 	    snprintf(why, why_len, "no answer within fetch_timeout (%d s): %s", timeout,
 		     fetch_chain(urls, n, chain, sizeof(chain)));
 	    break;

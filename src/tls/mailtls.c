@@ -25,44 +25,16 @@
 
 #include "cert/log_ssl.h"
 #include "tls/mailtls.h"
+#include "tls/smtp_client.h"
+#include "util/timeutil.h"
 
 #define MAILTLS_EHLO "certpolicy.invalid"	/* RFC 2606: names no host */
-
-/* mailtls_ms - the monotonic clock in milliseconds */
-static long long mailtls_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
-/* mailtls_wait - fd ready for events before deadline; 0, or -1 (timed out) */
-static int mailtls_wait(int fd, short events, long long deadline)
-{
-    struct pollfd pfd;
-    long long left;
-    int     ret;
-
-    for (;;) {
-	if ((left = deadline - mailtls_ms()) <= 0)
-	    return (-1);
-	pfd.fd = fd;
-	pfd.events = events;
-	pfd.revents = 0;
-	if ((ret = poll(&pfd, 1, (int) (left > 60000 ? 60000 : left))) > 0)
-	    return (0);
-	if (ret < 0 && errno != EINTR)
-	    return (-1);
-    }
-}
 
 /* mailtls_connect - a non-blocking socket connected to one of host's addresses */
 static int mailtls_connect(const char *host, const char *port, long long deadline,
 			           char *why, size_t why_len)
 {
     struct addrinfo hints, *res, *ai;
-    socklen_t len;
     int     fd = -1, err = 0, ret;
 
     memset(&hints, 0, sizeof(hints));
@@ -78,15 +50,9 @@ static int mailtls_connect(const char *host, const char *port, long long deadlin
 	    err = errno;
 	    continue;
 	}
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+	if ((ret = smtp_client_connect_fd(fd, ai->ai_addr, ai->ai_addrlen, deadline)) == 0)
 	    break;
-	if (errno == EINPROGRESS && mailtls_wait(fd, POLLOUT, deadline) == 0) {
-	    len = sizeof(err);
-	    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
-		break;
-	} else {
-	    err = errno == EINPROGRESS ? ETIMEDOUT : errno;
-	}
+	err = ret < 0 ? ETIMEDOUT : ret;
 	close(fd);
 	fd = -1;
     }
@@ -108,7 +74,7 @@ static int mailtls_send(struct mailtls *conn, const char *text, long long deadli
 	if ((n = send(conn->fd, text + done, len - done, MSG_NOSIGNAL)) > 0) {
 	    done += (size_t) n;
 	} else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-	    if (mailtls_wait(conn->fd, POLLOUT, deadline) < 0) {
+	    if (smtp_client_wait(conn->fd, POLLOUT, deadline) <= 0) {
 		snprintf(why, why_len, "the server does not take our command within the timeout");
 		return (-1);
 	    }
@@ -141,7 +107,7 @@ static int mailtls_line(struct mailtls *conn, long long deadline, char *line,
 	} else if (errno != EAGAIN && errno != EINTR) {
 	    snprintf(why, why_len, "cannot read: %s", strerror(errno));
 	    return (-1);
-	} else if (mailtls_wait(conn->fd, POLLIN, deadline) < 0) {
+	} else if (smtp_client_wait(conn->fd, POLLIN, deadline) <= 0) {
 	    snprintf(why, why_len, "no reply within the timeout");
 	    return (-1);
 	}
@@ -236,7 +202,7 @@ int     mailtls_starttls(struct mailtls *conn, enum mailtls_proto proto, int tim
 {
     if (proto == MAILTLS_NONE)
 	return (0);
-    return (mailtls_dialogue(conn, proto, mailtls_ms() + timeout * 1000LL, why, why_len));
+    return (mailtls_dialogue(conn, proto, time_monotonic_ms() + timeout * 1000LL, why, why_len));
 }
 
 /* mailtls_open - TCP, then STARTTLS */
@@ -246,7 +212,7 @@ int     mailtls_open(struct mailtls *conn, const char *host, const char *port,
 {
     memset(conn, 0, sizeof(*conn));
     *stage = MAILTLS_STAGE_CONNECT;
-    if ((conn->fd = mailtls_connect(host, port, mailtls_ms() + timeout * 1000LL, why,
+    if ((conn->fd = mailtls_connect(host, port, time_monotonic_ms() + timeout * 1000LL, why,
 				    why_len)) < 0)
 	return (-1);
     *stage = MAILTLS_STAGE_STARTTLS;
@@ -261,7 +227,7 @@ int     mailtls_open(struct mailtls *conn, const char *host, const char *port,
 int     mailtls_handshake(struct mailtls *conn, SSL_CTX *ctx, const char *servername,
 			          int timeout, char *why, size_t why_len)
 {
-    long long deadline = mailtls_ms() + timeout * 1000LL;
+    long long deadline = time_monotonic_ms() + timeout * 1000LL;
     char    reason[1024];
     long    verify;
     int     ret, err;
@@ -272,26 +238,20 @@ int     mailtls_handshake(struct mailtls *conn, SSL_CTX *ctx, const char *server
 		  log_ssl_reason(reason, sizeof(reason)));
     if (servername != NULL)
 	(void) SSL_set_tlsext_host_name(conn->ssl, servername);
-    while ((ret = SSL_connect(conn->ssl)) != 1) {
-	err = SSL_get_error(conn->ssl, ret);
-	if ((err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
-	    && mailtls_wait(conn->fd, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
-			    deadline) == 0)
-	    continue;
-	log_ssl_reason(reason, sizeof(reason));
-	verify = SSL_get_verify_result(conn->ssl);
-	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
-	    snprintf(why, why_len, "no TLS handshake within the timeout");
-	else if (verify != X509_V_OK)
-	    snprintf(why, why_len, "certificate verify failed: %s",
-		     X509_verify_cert_error_string(verify));
-	else if (*reason)
-	    snprintf(why, why_len, "%s", reason);
-	else
-	    snprintf(why, why_len, "the server closed the connection during the handshake");
-	return (-1);
-    }
-    return (0);
+    if ((ret = smtp_client_handshake(conn->ssl, conn->fd, deadline, &err)) == 1)
+	return (0);
+    log_ssl_reason(reason, sizeof(reason));
+    verify = SSL_get_verify_result(conn->ssl);
+    if (ret != -2)				/* the wait ended first */
+	snprintf(why, why_len, "no TLS handshake within the timeout");
+    else if (verify != X509_V_OK)
+	snprintf(why, why_len, "certificate verify failed: %s",
+		 X509_verify_cert_error_string(verify));
+    else if (*reason)
+	snprintf(why, why_len, "%s", reason);
+    else
+	snprintf(why, why_len, "the server closed the connection during the handshake");
+    return (-1);
 }
 
 /* mailtls_close - the connection, and TLS without waiting */

@@ -13,7 +13,9 @@
  * Never prints: failures come back as a reason, and as the stage that
  * failed (no route to the port, or no TLS there). smtp_client is the SMTP
  * conversation as Postfix's smtp(8) has it (probe); this one speaks to
- * the mail host's own services as their clients do (lint).
+ * the mail host's own services as their clients do (lint). Both wait,
+ * connect and complete the handshake with smtp_client's bounded socket
+ * functions; the dialogues and their messages are each their own.
  */
 #ifndef CERTPOLICY_MAILTLS_H
 #define CERTPOLICY_MAILTLS_H

@@ -21,25 +21,17 @@
 
 #include "cert/log_ssl.h"
 #include "tls/smtp_client.h"
-
-/* smtp_client_now - monotonic milliseconds */
-static long long smtp_client_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
+#include "util/timeutil.h"
 
 /* smtp_client_wait - fd ready for events before deadline: 1, 0 timeout, -1 */
-static int smtp_client_wait(int fd, short events, long long deadline)
+int     smtp_client_wait(int fd, short events, long long deadline)
 {
     struct pollfd pfd;
     long long left;
     int     n;
 
     for (;;) {
-	if ((left = deadline - smtp_client_now()) <= 0)
+	if ((left = deadline - time_monotonic_ms()) <= 0)
 	    return (0);
 	pfd.fd = fd;
 	pfd.events = events;
@@ -51,14 +43,31 @@ static int smtp_client_wait(int fd, short events, long long deadline)
     }
 }
 
+/* smtp_client_connect_fd - connect a non-blocking fd before deadline */
+int     smtp_client_connect_fd(int fd, const struct sockaddr *addr, socklen_t addrlen,
+			               long long deadline)
+{
+    int     err = 0, n;
+    socklen_t len = sizeof(err);
+
+    if (connect(fd, addr, addrlen) == 0)
+	return (0);
+    if (errno != EINPROGRESS)
+	return (errno);
+    if ((n = smtp_client_wait(fd, POLLOUT, deadline)) == 0)
+	return (-1);
+    if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+	return (errno);
+    return (err);
+}
+
 /* smtp_client_connect - TCP connect within the timeout */
 int     smtp_client_connect(struct smtp_client *c, const struct sockaddr *addr,
 			            socklen_t addrlen, const char *peer, int timeout,
 			            size_t max_reply, char *why, size_t why_len)
 {
-    long long deadline = smtp_client_now() + (long long) timeout * 1000;
-    int     err = 0, n;
-    socklen_t len = sizeof(err);
+    long long deadline = time_monotonic_ms() + (long long) timeout * 1000;
+    int     err;
 
     memset(c, 0, sizeof(*c));
     c->timeout = timeout;
@@ -68,17 +77,11 @@ int     smtp_client_connect(struct smtp_client *c, const struct sockaddr *addr,
 	snprintf(why, why_len, "connect to %s: cannot make a socket: %s", peer, strerror(errno));
 	return (-1);
     }
-    if (connect(c->fd, addr, addrlen) < 0) {
-	if (errno != EINPROGRESS) {
-	    err = errno;
-	} else if ((n = smtp_client_wait(c->fd, POLLOUT, deadline)) == 0) {
-	    snprintf(why, why_len, "connect to %s: Connection timed out (after %d s, "
-		     "probe_timeout)", peer, timeout);
-	    smtp_client_close(c);
-	    return (-1);
-	} else if (n < 0 || getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-	    err = errno;
-	}
+    if ((err = smtp_client_connect_fd(c->fd, addr, addrlen, deadline)) < 0) {
+	snprintf(why, why_len, "connect to %s: Connection timed out (after %d s, "
+		 "probe_timeout)", peer, timeout);
+	smtp_client_close(c);
+	return (-1);
     }
     if (err != 0) {
 	snprintf(why, why_len, "connect to %s: %s", peer, strerror(err));
@@ -155,7 +158,7 @@ static int smtp_client_fail(struct smtp_client *c, ssize_t n, const char *doing,
 int     smtp_client_reply(struct smtp_client *c, const char *stage, char *text,
 			          size_t text_len, char *why, size_t why_len)
 {
-    long long deadline = smtp_client_now() + (long long) c->timeout * 1000;
+    long long deadline = time_monotonic_ms() + (long long) c->timeout * 1000;
     char    line[1024];
     size_t  size = 0, llen = 0, tlen = 0;
     ssize_t n;
@@ -211,7 +214,7 @@ int     smtp_client_reply(struct smtp_client *c, const char *stage, char *text,
 /* smtp_client_send - one command */
 int     smtp_client_send(struct smtp_client *c, const char *cmd, char *why, size_t why_len)
 {
-    long long deadline = smtp_client_now() + (long long) c->timeout * 1000;
+    long long deadline = time_monotonic_ms() + (long long) c->timeout * 1000;
     char    line[1024];
     size_t  len, done = 0;
     ssize_t n;
@@ -229,12 +232,30 @@ int     smtp_client_send(struct smtp_client *c, const char *cmd, char *why, size
     return (0);
 }
 
+/* smtp_client_handshake - SSL_connect on fd until done or deadline */
+int     smtp_client_handshake(SSL *ssl, int fd, long long deadline, int *err)
+{
+    int     n, ready;
+
+    for (;;) {
+	ERR_clear_error();
+	if ((n = SSL_connect(ssl)) == 1)
+	    return (1);
+	*err = SSL_get_error(ssl, n);
+	if (*err != SSL_ERROR_WANT_READ && *err != SSL_ERROR_WANT_WRITE)
+	    return (-2);
+	ready = smtp_client_wait(fd, *err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+	if (ready <= 0)
+	    return (ready);
+    }
+}
+
 /* smtp_client_tls - the handshake, bounded */
 int     smtp_client_tls(struct smtp_client *c, SSL *ssl, char *why, size_t why_len)
 {
-    long long deadline = smtp_client_now() + (long long) c->timeout * 1000;
+    long long deadline = time_monotonic_ms() + (long long) c->timeout * 1000;
     char    reason[512];
-    int     n, err, ready;
+    int     err = 0;
 
     c->pos = c->len = 0;
     c->ssl = ssl;
@@ -243,31 +264,24 @@ int     smtp_client_tls(struct smtp_client *c, SSL *ssl, char *why, size_t why_l
 		 log_ssl_reason(reason, sizeof(reason)));
 	return (-1);
     }
-    for (;;) {
-	ERR_clear_error();
-	if ((n = SSL_connect(ssl)) == 1)
-	    return (0);
-	err = SSL_get_error(ssl, n);
-	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-	    ready = smtp_client_wait(c->fd, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
-				     deadline);
-	    if (ready > 0)
-		continue;
-	    if (ready == 0)
-		snprintf(why, why_len, "TLS handshake with %s timed out (after %d s, "
-			 "probe_timeout)", c->peer, c->timeout);
-	    else
-		snprintf(why, why_len, "TLS handshake with %s: %s", c->peer, strerror(errno));
-	    return (-1);
-	}
-	if (*log_ssl_reason(reason, sizeof(reason)))
-	    snprintf(why, why_len, "SSL_connect error to %s: %s", c->peer, reason);
-	else if (err == SSL_ERROR_SYSCALL && errno != 0)
-	    snprintf(why, why_len, "SSL_connect error to %s: %s", c->peer, strerror(errno));
-	else
-	    snprintf(why, why_len, "SSL_connect error to %s: lost connection", c->peer);
+    switch (smtp_client_handshake(ssl, c->fd, deadline, &err)) {
+    case 1:
+	return (0);
+    case 0:
+	snprintf(why, why_len, "TLS handshake with %s timed out (after %d s, "
+		 "probe_timeout)", c->peer, c->timeout);
+	return (-1);
+    case -1:
+	snprintf(why, why_len, "TLS handshake with %s: %s", c->peer, strerror(errno));
 	return (-1);
     }
+    if (*log_ssl_reason(reason, sizeof(reason)))
+	snprintf(why, why_len, "SSL_connect error to %s: %s", c->peer, reason);
+    else if (err == SSL_ERROR_SYSCALL && errno != 0)
+	snprintf(why, why_len, "SSL_connect error to %s: %s", c->peer, strerror(errno));
+    else
+	snprintf(why, why_len, "SSL_connect error to %s: lost connection", c->peer);
+    return (-1);
 }
 
 /* smtp_client_close - release the connection */

@@ -8,10 +8,15 @@
  * timeout given (seconds), and one reply (all its lines) may be at most
  * max_reply bytes; crossing either is an error, never a hang.
  *
+ * The bounded socket underneath (smtp_client_wait, smtp_client_connect_fd,
+ * smtp_client_handshake) is also mailtls's, lint's client: one place
+ * waits on a deadline, connects and completes a handshake for both.
+ *
  * DIAGNOSTICS: functions return -1 with the reason in why, in words close
  * to what Postfix logs ("connect to HOST[ADDR]:PORT: Connection refused",
  * "conversation with ... timed out while receiving the initial server
- * greeting"). Nothing is printed.
+ * greeting"). Nothing is printed. The three socket functions return a
+ * status and leave the words to their caller.
  */
 #ifndef CERTPOLICY_SMTP_CLIENT_H
 #define CERTPOLICY_SMTP_CLIENT_H
@@ -62,6 +67,29 @@ int     smtp_client_send(struct smtp_client *c, const char *cmd, char *why, size
  * Postfix purges it. 0, or -1 with why (OpenSSL's errors included).
  */
 int     smtp_client_tls(struct smtp_client *c, SSL *ssl, char *why, size_t why_len);
+
+/*
+ * smtp_client_wait - fd ready for events (poll) before deadline, in
+ * time_monotonic_ms() milliseconds: 1, 0 when the deadline passed, -1
+ * with errno
+ */
+int     smtp_client_wait(int fd, short events, long long deadline);
+
+/*
+ * smtp_client_connect_fd - connect the non-blocking socket fd to addr
+ * before deadline (milliseconds, time_monotonic_ms): 0, -1 when the
+ * deadline passed, else the errno value of the failure
+ */
+int     smtp_client_connect_fd(int fd, const struct sockaddr *addr, socklen_t addrlen,
+			               long long deadline);
+
+/*
+ * smtp_client_handshake - SSL_connect() on ssl (set up on the non-blocking
+ * fd) until done or deadline: 1 done, 0 the deadline passed, -1 poll
+ * failed (errno), -2 the handshake failed (*err is SSL_get_error()'s,
+ * OpenSSL's queue holds the reason)
+ */
+int     smtp_client_handshake(SSL *ssl, int fd, long long deadline, int *err);
 
 /* smtp_client_close - QUIT is the caller's business; shut down and close */
 void    smtp_client_close(struct smtp_client *c);

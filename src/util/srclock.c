@@ -23,6 +23,7 @@
 
 #include "util/mem.h"
 #include "util/srclock.h"
+#include "util/timeutil.h"
 
 /* srclock_names - the directory of the file source names (symlinks followed) and the lock file */
 static char *srclock_names(const char *source, char **lockfile)
@@ -40,15 +41,6 @@ static char *srclock_names(const char *source, char **lockfile)
     *lockfile = mem_printf("%s/.%s.lock", dir, base);
     free(real);
     return (dir);
-}
-
-/* srclock_now_ms - monotonic milliseconds */
-static long long srclock_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
 /*
@@ -101,7 +93,7 @@ int     srclock_take(struct srclock *lock, const char *source, long long wait_se
 		             char *why, size_t why_len)
 {
     char   *dir = srclock_names(source, &lock->path);
-    long long deadline = srclock_now_ms() + wait_seconds * 1000;
+    long long deadline = time_monotonic_ms() + wait_seconds * 1000;
     long    pause_ms = 1;
     struct timespec ts;
 
@@ -122,7 +114,7 @@ int     srclock_take(struct srclock *lock, const char *source, long long wait_se
 	    snprintf(why, why_len, "cannot lock: %s", strerror(errno));
 	    break;
 	}
-	if (srclock_now_ms() >= deadline) {
+	if (time_monotonic_ms() >= deadline) {
 	    snprintf(why, why_len, "another compile, enroll, revoke or refresh is running "
 		     "(waited %lld seconds; -o lock_wait=SECONDS waits longer)", wait_seconds);
 	    errno = EWOULDBLOCK;

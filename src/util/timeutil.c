@@ -5,10 +5,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/log.h"
 #include "util/timeutil.h"
 
 /* time_days_from_civil - days since 1970-01-01 */
@@ -101,4 +103,14 @@ char   *time_format_date(time_t when, char *buf)
 time_t  time_now(void)
 {
     return (time(NULL));
+}
+
+/* time_monotonic_ms - CLOCK_MONOTONIC in milliseconds */
+long long time_monotonic_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+	log_fatal("clock_gettime: %s", strerror(errno));
+    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }

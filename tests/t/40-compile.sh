@@ -91,3 +91,18 @@ mkdir -p "$OUT/sha1"
 check "sha1: compile" "$CERTPOLICY" -c "$T/sha1.conf" compile
 check_eq "sha1: relay map keyed by the sha1 fingerprint" alice \
     "$(q "$(fp_openssl "$PKI/alice.pem" sha1 | tr A-F a-f)" "cdb:$OUT/sha1/relay_clientcerts")"
+
+# A list of separators alone (revocation_check = ,) names nothing: compile
+# refuses it at its line and writes nothing, rather than compiling a
+# database that certpolicyd answers with a defer for every request.
+for setting in revocation_check crl_source; do
+    mkdir -p "$OUT/empty-$setting"
+    sed -e "s|$OUT/db/|$OUT/empty-$setting/|" -e "s|$OUT/postfix/|$OUT/empty-$setting/|" \
+        -e "1i $setting = , ," "$T/compile.conf" >"$T/empty-$setting.conf"
+    run_capture "$T/empty-$setting.out" "$CERTPOLICY" -c "$T/empty-$setting.conf" compile
+    check_eq "$setting = , ,: refused at its line" \
+        "$T/empty-$setting.conf:1: $setting = , ,: lists nothing" \
+        "$(grep ":1: $setting" "$T/empty-$setting.out" | sed 's/;.*//')"
+    check_eq "$setting = , ,: exit 1" "exit 1" "$(tail -1 "$T/empty-$setting.out")"
+    check_eq "$setting = , ,: nothing written" "" "$(ls -A "$OUT/empty-$setting")"
+done

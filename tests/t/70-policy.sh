@@ -198,6 +198,20 @@ cdb -d "$T/policy.cdb" | grep . | sed 's/^+20,4:setting:idle_timeout->1000$/+20,
 check "(a setting edited in the dump)" grep -q 'idle_timeout->soon' "$T/badset.txt"
 { cat "$T/badset.txt"; echo; } | cdb -c "$T/bad.cdb"
 bad_db "an invalid setting" "setting idle_timeout is not valid"
+# A hand-made database whose action for an outcome that must never permit
+# is OK (compile refuses that in the source) is refused like a bad one:
+# revoked carol is not answered OK, nor is anyone else.
+printf 'ccert_fingerprint=%s\n\n' "$SUBST_CAROL" >"$T/carol.req"
+for setting in revoked_action expired_action unavailable_action error_action; do
+    cdb -d "$T/policy.cdb" | grep . |
+        sed "s/^+\([0-9]*\),[0-9]*:setting:$setting->.*/+\1,2:setting:$setting->OK/" >"$T/permit.txt"
+    check "(a $setting = OK record)" grep -q "^+[0-9]*,2:setting:$setting->OK\$" "$T/permit.txt"
+    { cat "$T/permit.txt"; echo; } | cdb -c "$T/bad.cdb"
+    "$CERTPOLICYD" -d "$T/bad.cdb" -L "$T/bad.log" <"$T/carol.req" >"$T/bad.out" 2>&1
+    check_eq "hand-made $setting = OK: revoked carol gets the error action" \
+        "action=DEFER 4.3.0 Client certificate service unavailable" "$(head -1 "$T/bad.out")"
+    check "hand-made $setting = OK: logged why" grep -q "database $T/bad.cdb: setting $setting is not valid" "$T/bad.log"
+done
 nobody_dir
 N=$NDIR
 cp "$BUILDDIR/src/certpolicyd" "$T/policy.cdb" "$N/"
