@@ -162,7 +162,9 @@ check "revoke that waited for the lock: landed" revoked_everywhere alice
 
 # An edit while the source is changed without certpolicy (an editor
 # appending a line while revoke's postmap runs): revoke fails and says
-# so, the editor's line stays, and nothing is replaced.
+# so, the editor's line stays, and no output is replaced; the revoke was
+# in effect in certpolicyd (the overlay of recent edits) before that and
+# stays so, and the next writer finishes it.
 cat >"$T/edit-postmap" <<SH
 #!/bin/sh
 . "$SRCDIR/tests/lib.sh"
@@ -190,9 +192,20 @@ check_eq "source changed by an editor during revoke: exit 1" 1 $?
 check "source changed by an editor during revoke: says so" \
     grep -q "^certpolicy: $C: the file changed while it was compiled; try again$" "$T/ed.out"
 check "source changed by an editor during revoke: the editor's line stays" grep -q '^# added by an editor$' "$C"
-check "source changed by an editor during revoke: alice is not revoked anywhere" active_everywhere alice
-sums "$OUT" >"$T/ed.after"
-check_golden "source changed by an editor during revoke: outputs unchanged" "$T/ed.before" "$T/ed.after"
+check "source changed by an editor during revoke: says the revoke stays in effect" \
+    grep -q "^certpolicy: $C: the revoke of client alice stays in effect in certpolicyd through $OUT/certpolicy.cdb.edits, " "$T/ed.out"
+check_eq "source changed by an editor during revoke: alice revoked in certpolicyd" revoked "$(outcome alice)"
+check_not "source changed by an editor during revoke: not in the source" revoked_in_source alice
+check "source changed by an editor during revoke: the relay map not replaced" in_relay alice
+sums "$OUT" | grep -v ' [^ ]*\.edits$' >"$T/ed.after"
+check_golden "source changed by an editor during revoke: outputs unchanged but the overlay" "$T/ed.before" "$T/ed.after"
+"$CERTPOLICY" -c "$C" compile >"$T/ed2.out" 2>&1
+check_eq "the next compile: exit 0" 0 $?
+check "the next compile: finishes the revoke" \
+    grep -q "^certpolicy: $C: finishing the interrupted revoke of client alice ($OUT/certpolicy.cdb.edits)$" "$T/ed2.out"
+check "the next compile: alice revoked everywhere" revoked_everywhere alice
+check "the next compile: the editor's line stays" grep -q '^# added by an editor$' "$C"
+check_not "the next compile: the overlay is gone" test -e "$OUT/certpolicy.cdb.edits"
 
 # Injection: a value from the command line with a newline (or another
 # control character) is refused, and nothing changes: not the source, not

@@ -34,40 +34,65 @@ active_everywhere() { ! revoked_in_source "$1" && in_relay "$1" && [ "$(outcome 
 # leftovers DIR... - the dot files in DIR (temporary files, backups, locks)
 leftovers() { ls -A "$@" | grep '^\.' || true; }
 
-# The renames of an edit with a relay map, in order: the map, its index,
-# the database, the source. strace -e inject kills (or stops) certpolicy
-# at the Nth rename() of its own (postmap, a child, is not traced).
+# The renames of an edit with a relay map, in order: the overlay of recent
+# edits (the edit in effect in certpolicyd), the map, its index, the
+# database, the source (then the certificate cache and the source index;
+# last, the overlay is unlinked). strace -e inject kills (or stops)
+# certpolicy at the Nth rename() of its own (postmap, a child, is not
+# traced).
 if command -v strace >/dev/null 2>&1; then
     # 1. Killed just before the source's rename: the outputs already say
     # revoked, the source does not yet; a retry finishes the job and
     # removes what the killed run left behind.
     fresh
-    strace -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=4 \
+    strace -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=5 \
         "$CERTPOLICY" -c "$C" revoke alice >/dev/null 2>&1
     check_eq "revoke killed before its last rename: killed" 137 $?
     check_not "revoke killed before its last rename: the source does not say revoked" revoked_in_source alice
     check_not "revoke killed before its last rename: the relay map no longer permits" in_relay alice
     check_eq "revoke killed before its last rename: the database says revoked" revoked "$(outcome alice)"
     check "revoke killed before its last rename: it left files behind" test -n "$(leftovers "$T" "$OUT")"
+    check "revoke killed before its last rename: the overlay records it" test -s "$OUT/certpolicy.cdb.edits"
     run_capture "$T/out" "$CERTPOLICY" -c "$C" revoke alice
     check_eq "revoke again after the kill: exit 0" "exit 0" "$(tail -1 "$T/out")"
+    check "revoke again after the kill: finishes the interrupted one" \
+        grep -q "^certpolicy: $C: finishing the interrupted revoke of client alice ($OUT/certpolicy.cdb.edits)$" "$T/out"
     check "revoke again after the kill: revoked everywhere" revoked_everywhere alice
     check_eq "revoke again after the kill: nothing left behind" "" "$(leftovers "$T" "$OUT")"
 
-    # 2. Killed before the database's rename: nothing says revoked yet.
+    # 2. Killed before the overlay's rename: nothing says revoked yet.
     fresh
-    strace -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=3 \
+    strace -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=1 \
         "$CERTPOLICY" -c "$C" revoke alice >/dev/null 2>&1
-    check "revoke killed before the database's rename: the source agrees with the database" \
-        test "$(revoked_in_source alice && echo y)" = "$([ "$(outcome alice)" = revoked ] && echo y)"
+    check_eq "revoke killed before the overlay's rename: killed" 137 $?
+    check "revoke killed before the overlay's rename: alice active everywhere" active_everywhere alice
+    check_not "revoke killed before the overlay's rename: no overlay" test -e "$OUT/certpolicy.cdb.edits"
     run_capture "$T/out" "$CERTPOLICY" -c "$C" revoke alice
     check_eq "revoke again after that kill: exit 0" "exit 0" "$(tail -1 "$T/out")"
     check "revoke again after that kill: revoked everywhere" revoked_everywhere alice
     check_eq "revoke again after that kill: nothing left behind" "" "$(leftovers "$T" "$OUT")"
 
-    # 3. enroll killed before the source's rename, then again.
+    # 2b. Killed before the database's rename: the source and the database
+    # do not say revoked yet, but the overlay does, and certpolicyd
+    # answers from it; any writer then finishes the revoke.
     fresh
     strace -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=4 \
+        "$CERTPOLICY" -c "$C" revoke alice >/dev/null 2>&1
+    check_eq "revoke killed before the database's rename: killed" 137 $?
+    check_not "revoke killed before the database's rename: not in the source" revoked_in_source alice
+    check_eq "revoke killed before the database's rename: in effect through the overlay" \
+        revoked "$(outcome alice)"
+    run_capture "$T/out" "$CERTPOLICY" -c "$C" compile
+    check_eq "compile after that kill: exit 0" "exit 0" "$(tail -1 "$T/out")"
+    check "compile after that kill: finishes the revoke" \
+        grep -q "^certpolicy: $C: finishing the interrupted revoke of client alice ($OUT/certpolicy.cdb.edits)$" "$T/out"
+    check "compile after that kill: revoked everywhere" revoked_everywhere alice
+    check_eq "compile after that kill: nothing left behind" "" "$(leftovers "$T" "$OUT")"
+    check_not "compile after that kill: no overlay" test -e "$OUT/certpolicy.cdb.edits"
+
+    # 3. enroll killed before the source's rename, then again.
+    fresh
+    strace -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=5 \
         "$CERTPOLICY" -c "$C" enroll dave "$PKI/dave.pem" >/dev/null 2>&1
     run_capture "$T/out" "$CERTPOLICY" -c "$C" enroll dave "$PKI/dave.pem"
     check_eq "enroll again after a kill: exit 0" "exit 0" "$(tail -1 "$T/out")"
@@ -77,22 +102,24 @@ if command -v strace >/dev/null 2>&1; then
 
     # 4. An editor that has the source open appends a line while revoke is
     # stopped after the database's rename, before the source's: the
-    # editor's line is not lost, every output is put back, exit 1.
+    # editor's line is not lost, every output is put back, exit 1; the
+    # revoke stays in effect through the overlay until the next writer
+    # finishes it.
     fresh
     sums "$OUT" >"$T/ed.before"
     dbino=$(stat -c %i "$OUT/certpolicy.cdb")
     exec 7>>"$C"
-    strace -qq -o /dev/null -e trace=rename -e inject=rename:signal=STOP:when=3 \
+    strace -qq -o /dev/null -e trace=rename -e inject=rename:signal=STOP:when=4 \
         "$CERTPOLICY" -c "$C" revoke alice >"$T/ed.out" 2>&1 &
     tracer=$!
     # stopped_after_rename - revoke (the tracer's child, in $pid) is
-    # stopped at its third rename, the database already replaced
+    # stopped at its fourth rename, the database already replaced
     stopped_after_rename() {
         pid=$(pgrep -P $tracer)
         [ -n "$pid" ] && [ "$(stat -c %i "$OUT/certpolicy.cdb")" != "$dbino" ] \
             && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = t ]
     }
-    wait_for stopped_after_rename 30 "revoke to stop at its third rename"
+    wait_for stopped_after_rename 30 "revoke to stop at its fourth rename"
     echo "# added by an editor" >&7
     exec 7>&-
     # SIGCONT until it runs on (one sent before its stop took hold is lost).
@@ -103,10 +130,18 @@ if command -v strace >/dev/null 2>&1; then
         grep -q "^certpolicy: $C: the file was written by something else while it was being replaced" "$T/ed.out"
     check "editor writes the source during revoke's renames: the editor's line stays" \
         grep -q '^# added by an editor$' "$C"
-    check "editor writes the source during revoke's renames: alice active everywhere" active_everywhere alice
-    sums "$OUT" >"$T/ed.after"
+    check_not "editor writes the source during revoke's renames: not in the source" revoked_in_source alice
+    check "editor writes the source during revoke's renames: the relay map put back" in_relay alice
+    check_eq "editor writes the source during revoke's renames: in effect through the overlay" \
+        revoked "$(outcome alice)"
+    sums "$OUT" | grep -v ' [^ ]*\.edits$' >"$T/ed.after"
     check_golden "editor writes the source during revoke's renames: outputs put back" "$T/ed.before" "$T/ed.after"
     check_eq "editor writes the source during revoke's renames: nothing left behind" "" "$(leftovers "$T" "$OUT")"
+    run_capture "$T/out" "$CERTPOLICY" -c "$C" refresh
+    check "refresh after that: finishes the revoke" \
+        grep -q "^certpolicy: $C: finishing the interrupted revoke of client alice ($OUT/certpolicy.cdb.edits)$" "$T/out"
+    check "refresh after that: revoked everywhere" revoked_everywhere alice
+    check "refresh after that: the editor's line stays" grep -q '^# added by an editor$' "$C"
 else
     skip "writers killed between renames" "needs strace"
 fi
