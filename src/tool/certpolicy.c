@@ -21,6 +21,7 @@
 #include "source/conf.h"
 #include "policy/dbrec.h"
 #include "tool/edit.h"
+#include "tool/fingerprint.h"
 #include "source/edit_check.h"
 #include "util/file_read.h"
 #include "tool/lint.h"
@@ -264,6 +265,33 @@ static struct clientset *tool_finish_pending(struct tool *tool, struct clientset
     return (tool_load(tool, strict, failure));
 }
 
+/*
+ * tool_pending_view - list shows what certpolicyd answers from: with an
+ * enroll or revoke pending in the overlay of recent edits (a run killed
+ * after it), the source as it reads with that edit (edit_pending_view()),
+ * and a note on stderr
+ */
+static struct clientset *tool_pending_view(struct tool *tool, struct clientset *set)
+{
+    struct edit_request req;
+    struct conf *view;
+    char    note[1024] = "";
+
+    memset(&req, 0, sizeof(req));
+    req.config = tool->config;
+    req.bounds = &tool->bounds;
+    view = edit_pending_view(&req, set->conf, note, sizeof(note));
+    if (*note)
+	fprintf(stderr, "certpolicy: %s: %s\n", tool->config, note);
+    if (view == NULL)
+	return (set);
+    diag_discard(&view->diag);
+    tool_release(set);
+    set = tool->need_x509 ? clientset_build(view, time_now()) : clientset_build_cached(view, time_now());
+    diag_discard(&view->diag);
+    return (set);
+}
+
 /* cmd_check - validate, write nothing */
 static int cmd_check(struct tool *tool, int argc, char **argv)
 {
@@ -330,6 +358,7 @@ static int cmd_list(struct tool *tool, int argc, char **argv)
     if (optind != argc)
 	usage("list takes no arguments besides its options");
     set = tool_load(tool, 0, "");
+    set = tool_pending_view(tool, set);
     if (set->conf->set.revocation_on) {
 	cdbfile_init(&status, set->conf->set.value[SET_STATUS_DATABASE], statusrec_file_check,
 		     NULL, NULL);
@@ -475,8 +504,7 @@ static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
     };
     int     digest = FPRINT_SHA256;
     char   *password = NULL;
-    struct cert *cert;
-    char    why[1024], text[FPRINT_TEXT_MAX];
+    char    why[1024];
     size_t  len;
     int     ch, ret = 0;
 
@@ -498,29 +526,8 @@ static int cmd_fingerprint(struct tool *tool, int argc, char **argv)
     }
     if (optind == argc)
 	usage("fingerprint needs at least one FILE");
-    for (; optind < argc; optind++) {
-	cert = cert_load(argv[optind], (size_t) tool->bounds.value[BOUND_MAX_CERT_SIZE],
-			 (int) tool->bounds.value[BOUND_MAX_CHAIN_CERTS],
-			 password, why, sizeof(why));
-	if (cert == NULL && strncmp(why, CERTFILE_NO_PASSWORD, strlen(CERTFILE_NO_PASSWORD)) == 0) {
-	    log_error("%s: %s (use --password-file)%s", argv[optind], CERTFILE_NO_PASSWORD,
-		      why + strlen(CERTFILE_NO_PASSWORD));
-	    ret = 1;
-	    continue;
-	} else if (cert == NULL) {
-	    log_error("%s: %s", argv[optind], why);
-	    ret = 1;
-	    continue;
-	}
-	printf("%s: fingerprint %s %s\n", argv[optind], fprint_digest_name(digest),
-	       fprint_format(cert->cert_fp + digest, text));
-	printf("%s: pubkey_fingerprint %s %s\n", argv[optind], fprint_digest_name(digest),
-	       fprint_format(cert->pubkey_fp + digest, text));
-	if (cert->is_ca)
-	    log_warn("%s: %s is a CA certificate (%s): enroll and cert= refuse it as a "
-		     "client's", argv[optind], cert->subject, cert->ca_kind);
-	cert_free(cert);
-    }
+    if (fingerprint_run(&tool->bounds, password, digest, argv + optind, argc - optind) < 0)
+	ret = 1;
     free(password);
     return (ret);
 }

@@ -30,6 +30,7 @@
 #include "tool/compile.h"
 #include "source/conf.h"
 #include "tool/edit.h"
+#include "tool/edit_text.h"
 #include "tool/fastedit.h"
 #include "policy/cdbfile.h"
 #include "policy/dbrec.h"
@@ -38,140 +39,6 @@
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
-
-/* The source as it was read, under the lock. */
-struct edit_source {
-    char   *target;			/* the file itself, symlinks resolved */
-    int     fd;				/* open on it, to see a write after the read */
-    struct stat st;			/* its identity when read */
-    struct edit_text text;
-    struct conf *conf;
-    const char *eol;			/* "\n" or "\r\n" */
-};
-
-/* edit_add - append bytes */
-static void edit_add(struct edit_text *t, const char *data, size_t len)
-{
-    t->data = mem_reserve(t->data, t->len, len, &t->cap);
-    memcpy(t->data + t->len, data, len);
-    t->len += len;
-    t->data[t->len] = 0;
-}
-
-/* edit_attr - " name=value", quoted when the value needs it */
-static void edit_attr(struct edit_text *t, const char *name, const char *value)
-{
-    const char *cp;
-    int     quote = *value == 0 || strpbrk(value, " \t\"\\") != NULL;
-
-    edit_add(t, " ", 1);
-    edit_add(t, name, strlen(name));
-    edit_add(t, quote ? "=\"" : "=", quote ? 2 : 1);
-    for (cp = value; *cp; cp++) {
-	if (quote && (*cp == '"' || *cp == '\\'))
-	    edit_add(t, "\\", 1);
-	edit_add(t, cp, 1);
-    }
-    if (quote)
-	edit_add(t, "\"", 1);
-}
-
-/* edit_find - the client named name, or NULL */
-static const struct conf_client *edit_find(const struct conf *conf, const char *name)
-{
-    size_t  i;
-
-    for (i = 0; i < conf->nclients; i++)
-	if (strcmp(conf->clients[i].name, name) == 0)
-	    return (conf->clients + i);
-    return (NULL);
-}
-
-/* edit_eol - CR LF when more lines end with it than without */
-static const char *edit_eol(const struct edit_text *t)
-{
-    size_t  crlf = 0, lf = 0, i;
-
-    for (i = 0; i < t->len; i++) {
-	if (t->data[i] == '\n') {
-	    if (i > 0 && t->data[i - 1] == '\r')
-		crlf++;
-	    else
-		lf++;
-	}
-    }
-    return (crlf > lf ? "\r\n" : "\n");
-}
-
-/* edit_source_free - release what edit_load() made */
-static void edit_source_free(struct edit_source *src)
-{
-    if (src->conf)
-	conf_free(src->conf);
-    if (src->fd >= 0)
-	close(src->fd);
-    free(src->text.data);
-    free(src->target);
-}
-
-/* edit_load - the source, its identity and its parse; -1 (logged) if it has errors */
-static int edit_load(const struct edit_request *req, struct edit_source *src)
-{
-    struct stat after, by_path;
-    char    why[512];
-
-    memset(src, 0, sizeof(*src));
-    src->fd = -1;
-    if ((src->target = realpath(req->config, NULL)) == NULL
-	|| (src->fd = open(src->target, O_RDONLY | O_CLOEXEC)) < 0 || fstat(src->fd, &src->st) < 0) {
-	log_error("%s: cannot open: %s", req->config, strerror(errno));
-	edit_source_free(src);
-	return (-1);
-    }
-    if ((src->text.data = file_read_all(src->target,
-					(size_t) req->bounds->value[BOUND_MAX_SOURCE_SIZE],
-			       "max_source_size", &src->text.len, why, sizeof(why))) == NULL) {
-	log_error("%s: %s", req->config, why);
-	edit_source_free(src);
-	return (-1);
-    }
-    if (fstat(src->fd, &after) < 0 || !file_same(&src->st, &after)
-	|| stat(src->target, &by_path) < 0 || !file_same(&src->st, &by_path)) {
-	log_error("%s: the file changed while it was read; try again", req->config);
-	edit_source_free(src);
-	return (-1);
-    }
-    src->text.cap = src->text.len + 1;
-    src->eol = edit_eol(&src->text);
-    src->conf = conf_parse(req->config, src->text.data, src->text.len, req->bounds);
-    src->conf->source = src->st;
-    src->conf->read_file = 1;
-    diag_print(&src->conf->diag, 0);
-    if (src->conf->diag.errors) {
-	log_error("%s: fix the errors above first: nothing was changed", req->config);
-	edit_source_free(src);
-	return (-1);
-    }
-    return (0);
-}
-
-/* edit_expected - the change alone: "client NAME" and the added attributes */
-static struct conf *edit_expected(const struct edit_request *req, const struct edit_text *added)
-{
-    struct edit_text line;
-    struct conf *conf;
-
-    memset(&line, 0, sizeof(line));
-    edit_add(&line, "client ", 7);
-    edit_add(&line, req->name, strlen(req->name));
-    edit_add(&line, added->data, added->len);
-    edit_add(&line, "\n", 1);
-    conf = conf_parse(req->config, line.data, line.len, req->bounds);
-    free(line.data);
-    /* Its messages (a revoke alone names no certificate) are not the user's. */
-    diag_discard(&conf->diag);
-    return (conf);
-}
 
 /* edit_landed - the source on disk is the text written */
 static int edit_landed(const struct edit_request *req, const struct edit_source *src,
@@ -306,52 +173,15 @@ static int edit_compile_current(const struct edit_request *req, struct edit_sour
     return (ret);
 }
 
-/* edit_has_items - the client already has every certificate and fingerprint of added */
-int     edit_has_items(const struct edit_request *req, const struct conf_client *cl,
-			          const struct edit_text *added)
-{
-    struct conf *want = edit_expected(req, added);
-    const struct conf_client *w = want->nclients == 1 ? want->clients : NULL;
-    size_t  i, j;
-    int     has = w != NULL && !w->has_pin;
-
-    for (i = 0; has && i < w->ncerts; i++) {
-	for (j = 0; j < cl->ncerts && strcmp(cl->certs[j], w->certs[i]) != 0; j++)
-	     /* void */ ;
-	has = j < cl->ncerts;
-    }
-    for (i = 0; has && i < w->nfps; i++) {
-	for (j = 0; j < cl->nfps && !fprint_equal(cl->fps + j, w->fps + i); j++)
-	     /* void */ ;
-	has = j < cl->nfps;
-    }
-    conf_free(want);
-    return (has);
-}
-
 /* edit_change - insert added into the client's line, or append a new line */
 static int edit_change(const struct edit_request *req, struct edit_source *src,
 		               const struct conf_client *cl, struct edit_text *added,
 		               const char *done)
 {
-    const struct edit_text *in = &src->text;
     struct edit_text out;
     int     ret;
 
-    memset(&out, 0, sizeof(out));
-    if (cl != NULL) {
-	edit_add(&out, in->data, cl->end);
-	edit_add(&out, added->data, added->len);
-	edit_add(&out, in->data + cl->end, in->len - cl->end);
-    } else {
-	edit_add(&out, in->data, in->len);
-	if (in->len > 0 && in->data[in->len - 1] != '\n')
-	    edit_add(&out, src->eol, strlen(src->eol));
-	edit_add(&out, "client ", 7);
-	edit_add(&out, req->name, strlen(req->name));
-	edit_add(&out, added->data, added->len);
-	edit_add(&out, src->eol, strlen(src->eol));
-    }
+    edit_compose(&src->text, src->eol, cl, req->name, added, &out);
     ret = edit_commit(req, src, &out, added, done);
     free(out.data);
     edit_source_free(src);
@@ -490,33 +320,6 @@ static char *edit_overlay_path(const struct conf *conf)
 static int edit_long(const struct edit_request *req, const char *op, struct edit_text *added,
 		             const char *own_overlay);
 
-/* edit_read_pending - the edit an overlay records: 0 (op, name, added filled), or -1 (why) */
-static int edit_read_pending(const char *overlay, char *op, size_t op_len, char **name,
-			             char **added, char *why, size_t why_len)
-{
-    struct cdbfile cf;
-    char   *edit = NULL, *tab1, *tab2;
-    int     changed, bad, ret = -1;
-
-    cdbfile_init(&cf, overlay, NULL, NULL, NULL);
-    if (!cdbfile_refresh(&cf, &changed))
-	snprintf(why, why_len, "%s: %s", overlay, cf.why);
-    else if ((edit = cdbfile_get(&cf, DBREC_EDIT_KEY, &bad)) == NULL
-	     || (tab1 = strchr(edit, '\t')) == NULL || (tab2 = strchr(tab1 + 1, '\t')) == NULL
-	     || (size_t) (tab1 - edit) >= op_len)
-	snprintf(why, why_len, "%s: no edit recorded, or a damaged one", overlay);
-    else {
-	*tab1 = *tab2 = 0;
-	snprintf(op, op_len, "%s", edit);
-	*name = mem_strdup(tab1 + 1);
-	*added = mem_strdup(tab2 + 1);
-	ret = 0;
-    }
-    free(edit);
-    cdbfile_free(&cf);
-    return (ret);
-}
-
 /*
  * edit_finish - finish the edit pending in overlay, then remove it: 0,
  * 1 when that edit was op on base->name adding this_added (NULL: any),
@@ -623,6 +426,53 @@ static int edit_run(const struct edit_request *req, const char *op, struct edit_
     free(overlay);
     free(added->data);
     return (ret);
+}
+
+/* edit_pending_view - see edit.h */
+struct conf *edit_pending_view(const struct edit_request *req, const struct conf *conf,
+			               char *note, size_t note_len)
+{
+    char   *overlay = edit_overlay_path(conf);
+    char    op[16], why[600];
+    char   *name = NULL, *text = NULL;
+    struct edit_source src;
+    struct edit_text added, out;
+    struct conf *view = NULL;
+    struct stat st;
+
+    if (lstat(overlay, &st) < 0) {
+	free(overlay);
+	return (NULL);
+    }
+    if (edit_read_pending(overlay, op, sizeof(op), &name, &text, why, sizeof(why)) < 0) {
+	snprintf(note, note_len, "an edit is pending but cannot be read (%s)", why);
+    } else if (edit_load(req, &src) == 0) {
+	const struct conf_client *cl = edit_find(src.conf, name);
+
+	if (strcmp(op, "revoke") == 0 && cl == NULL) {
+	    snprintf(note, note_len, "an interrupted revoke of client %s is pending in %s, "
+		     "but the source has no such client", name, overlay);
+	} else {
+	    added.data = text;
+	    added.len = strlen(text);
+	    if (cl != NULL && (cl->revoked || (strcmp(op, "enroll") == 0
+					       && edit_has_items(req, cl, &added))))
+		added.len = 0;			/* the source says it already */
+	    edit_compose(&src.text, src.eol, cl, name, &added, &out);
+	    view = conf_parse(req->config, out.data, out.len, req->bounds);
+	    view->source = src.st;
+	    view->read_file = 1;
+	    free(out.data);
+	    snprintf(note, note_len, "the interrupted %s of client %s is in effect through %s; "
+		     "the next compile, enroll, revoke or refresh writes it into the source",
+		     op, name, overlay);
+	}
+	edit_source_free(&src);
+    }
+    free(name);
+    free(text);
+    free(overlay);
+    return (view);
 }
 
 /* edit_finish_pending - see edit.h */

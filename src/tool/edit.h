@@ -61,6 +61,15 @@ struct conf;
 int     edit_finish_pending(const struct edit_request *req, const struct conf *conf);
 
 /*
+ * edit_pending_view - for list: the source as it reads once the edit
+ * pending in the overlay of recent edits is finished (what certpolicyd
+ * answers from meanwhile), or NULL when none is pending; note then says
+ * what is pending (or, with NULL, why it cannot be shown)
+ */
+struct conf *edit_pending_view(const struct edit_request *req, const struct conf *conf,
+			               char *note, size_t note_len);
+
+/*
  * edit_has_items - client cl already has every certificate and
  * fingerprint of added (the attribute text enroll adds to its line)
  */
