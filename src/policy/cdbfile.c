@@ -118,6 +118,9 @@ int     cdbfile_refresh(struct cdbfile *cf, int *changed)
     cf->missing = 0;
     *changed = 1;
     if ((cf->fd = open(cf->path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* removed between the stat and the open: missing, as the next stat will say */
+	cf->missing = errno == ENOENT;
+	cf->missing_errno = errno;
 	snprintf(cf->why, sizeof(cf->why), "cannot open: %s", strerror(errno));
 	return (0);
     }

@@ -463,7 +463,7 @@ static void compile_save_index(const struct clientset *set, const struct stat *w
     } else {
 	return;
     }
-    (void) srcindex_save(conf, &now, why, sizeof(why));
+    (void) srcindex_save(set, &now, why, sizeof(why));
 }
 
 /* compile_run_with - write everything, then commit with source, or roll back */

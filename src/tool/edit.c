@@ -284,9 +284,35 @@ static int edit_long_enroll(const struct edit_request *req, struct edit_source *
 }
 
 /*
+ * edit_revoke_moot - a pending revoke of a client no longer in the
+ * source is done when none of the records it revokes is enrolled any
+ * more (the line was removed by hand): 1, else 0
+ */
+static int edit_revoke_moot(const struct edit_request *req, struct edit_source *src)
+{
+    struct clientset *set = clientset_build_cached(src->conf, time_now());
+    char    key[DBREC_KEY_MAX];
+    size_t  i, klen;
+    int     moot = src->conf->diag.errors == 0;
+
+    for (i = 0; moot && i < set->nentries; i++) {
+	const struct entry *e = set->entries + i;
+
+	if (src->conf->clients[e->client].revoked)
+	    continue;
+	klen = dbrec_key(e->kind == ENTRY_CERT ? DBREC_KIND_CERT : DBREC_KIND_PIN, &e->fp, key);
+	moot = !edit_pending_has(req->recovering, key, klen);
+    }
+    diag_discard(&src->conf->diag);
+    clientset_free(set);
+    return (moot);
+}
+
+/*
  * edit_long_revoke - the long way of a revoke. When recovering, a client
- * revoked already is done; a client that is gone is an error (the revoke
- * stays in effect through the overlay until the line is back).
+ * revoked already is done; a client that is gone is done when none of
+ * the certificates the revoke names is enrolled, else an error (the
+ * revoke stays in effect through the overlay).
  */
 static int edit_long_revoke(const struct edit_request *req, struct edit_source *src,
 			            struct edit_text *added)
@@ -294,11 +320,19 @@ static int edit_long_revoke(const struct edit_request *req, struct edit_source *
     const struct conf_client *cl = edit_find(src->conf, req->name);
     int     ret;
 
+    if (cl == NULL && req->recovering && edit_revoke_moot(req, src)) {
+	printf("certpolicy: %s: client %s is no longer in the source and none of its "
+	       "certificates is enrolled: the interrupted revoke is done\n", req->config, req->name);
+	ret = edit_compile_current(req, src, "is gone");
+	edit_source_free(src);
+	return (ret > 0 ? 0 : ret);
+    }
     if (cl == NULL || cl->revoked) {
 	ret = cl == NULL ? 1 : edit_compile_current(req, src, "is already revoked");
 	if (ret > 0 && cl == NULL && req->recovering)
 	    log_error("%s: the interrupted revoke of client %s cannot be finished: the source "
-		      "has no client %s", req->config, req->name, req->name);
+		      "has no client %s, and a certificate it revokes is enrolled again", req->config,
+		      req->name, req->name);
 	else if (ret > 0 && cl == NULL)
 	    log_error("%s: no client %s", req->config, req->name);
 	else if (ret > 0 && req->recovering)
@@ -321,43 +355,95 @@ static int edit_long(const struct edit_request *req, const char *op, struct edit
 		             const char *own_overlay);
 
 /*
+ * edit_pending_applied - has the long way of the pending edit pe already
+ * put it into the database, and the source not been changed since?
+ * 1 yes (nothing to replay), 0 no (the database is the one the overlay
+ * amends: replay it), -1 cannot tell (the database has it, the source
+ * was changed since: a hand edit after the run was killed, or the run
+ * was killed between the database's rename and the source's)
+ */
+static int edit_pending_applied(const struct edit_request *req, const struct edit_pending *pe)
+{
+    struct edit_source src;
+    struct cdbfile db;
+    char   *db_sha = NULL;
+    int     changed, bad, ret;
+
+    if (edit_load(req, &src) < 0)
+	return (0);				/* replaying reports the errors */
+    cdbfile_init(&db, src.conf->set.value[SET_DATABASE], NULL, NULL, NULL);
+    if (cdbfile_refresh(&db, &changed))
+	db_sha = cdbfile_get(&db, DBREC_SOURCE_KEY, &bad);
+    if (db_sha == NULL || strcmp(db_sha, pe->of) == 0)
+	ret = 0;
+    else if (strcmp(db_sha, src.conf->text_sha256) == 0)
+	ret = 1;
+    else
+	ret = -1;
+    free(db_sha);
+    cdbfile_free(&db);
+    edit_source_free(&src);
+    return (ret);
+}
+
+/*
  * edit_finish - finish the edit pending in overlay, then remove it: 0,
- * 1 when that edit was op on base->name adding this_added (NULL: any),
- * or -1 (logged)
+ * 1 when that edit was op on base->name adding this_added (this_op NULL:
+ * any), or -1 (logged; a revoke that cannot be finished: the overlay
+ * stays, and with it the revoke). An enroll that cannot be finished, or
+ * whose place is uncertain, is dropped: the source decides.
  */
 static int edit_finish(const struct edit_request *base, const char *overlay, const char *this_op,
 		               const struct edit_text *this_added)
 {
     struct edit_request req = *base;
+    struct edit_pending pe;
     struct edit_text added;
-    char    op[16], why[600], check[600];
-    char   *name = NULL, *text = NULL;
-    int     ret;
+    char    why[600], check[600];
+    int     ret, applied, revoke;
 
-    if (edit_read_pending(overlay, op, sizeof(op), &name, &text, why, sizeof(why)) < 0
-	|| (strcmp(op, "revoke") != 0 && strcmp(op, "enroll") != 0)
-	|| !conf_name_ok(name) || edit_check_text("the recorded edit", text, check, sizeof(check)) < 0) {
-	log_error("%s: an edit is pending but cannot be read (%s): it stays in effect; "
-		  "nothing was changed", base->config, why);
-	free(name);
-	free(text);
+    if (edit_read_pending(overlay, &pe, why, sizeof(why)) < 0
+	|| (strcmp(pe.op, "revoke") != 0 && strcmp(pe.op, "enroll") != 0)
+	|| !conf_name_ok(pe.name)
+	|| edit_check_text("the recorded edit", pe.added, check, sizeof(check)) < 0) {
+	log_error("%s: an edit is pending in %s but cannot be read (%s): it stays in effect; "
+		  "nothing was changed", base->config, overlay, *why ? why : check);
+	edit_pending_free(&pe);
 	return (-1);
     }
-    printf("certpolicy: %s: finishing the interrupted %s of client %s (%s)\n",
-	   base->config, op, name, overlay);
-    req.name = name;
-    req.recovering = 1;
-    memset(&added, 0, sizeof(added));
-    edit_add(&added, text, strlen(text));
-    ret = edit_long(&req, op, &added, overlay);
+    revoke = strcmp(pe.op, "revoke") == 0;
+    applied = edit_pending_applied(base, &pe);
+    if (applied > 0) {
+	printf("certpolicy: %s: the interrupted %s of client %s (%s) is in the source and the "
+	       "database already\n", base->config, pe.op, pe.name, overlay);
+	ret = 0;
+    } else if (applied < 0 && !revoke) {
+	printf("certpolicy: %s: the interrupted enroll of client %s (%s) is dropped: the source "
+	       "was changed since\n", base->config, pe.name, overlay);
+	ret = 0;
+    } else {
+	printf("certpolicy: %s: finishing the interrupted %s of client %s (%s)%s\n",
+	       base->config, pe.op, pe.name, overlay,
+	       applied < 0 ? ": the source was changed since, the revoke is made again" : "");
+	req.name = pe.name;
+	req.recovering = overlay;
+	memset(&added, 0, sizeof(added));
+	edit_add(&added, pe.added, strlen(pe.added));
+	ret = edit_long(&req, pe.op, &added, overlay);
+	free(added.data);
+	if (ret < 0 && !revoke) {
+	    printf("certpolicy: %s: the interrupted enroll of client %s cannot be finished "
+		   "(above): it is dropped\n", base->config, pe.name);
+	    ret = 0;
+	}
+    }
     if (ret == 0)
 	(void) unlink(overlay);
-    if (ret == 0 && this_op != NULL && strcmp(op, this_op) == 0 && strcmp(name, base->name) == 0
-	&& strcmp(text, this_added->data ? this_added->data : "") == 0)
+    if (ret == 0 && this_op != NULL && strcmp(pe.op, this_op) == 0
+	&& strcmp(pe.name, base->name) == 0 && applied >= 0
+	&& strcmp(pe.added, this_added->data ? this_added->data : "") == 0)
 	ret = 1;
-    free(added.data);
-    free(name);
-    free(text);
+    edit_pending_free(&pe);
     return (ret);
 }
 
@@ -433,8 +519,8 @@ struct conf *edit_pending_view(const struct edit_request *req, const struct conf
 			               char *note, size_t note_len)
 {
     char   *overlay = edit_overlay_path(conf);
-    char    op[16], why[600];
-    char   *name = NULL, *text = NULL;
+    char    why[600];
+    struct edit_pending pe;
     struct edit_source src;
     struct edit_text added, out;
     struct conf *view = NULL;
@@ -444,33 +530,34 @@ struct conf *edit_pending_view(const struct edit_request *req, const struct conf
 	free(overlay);
 	return (NULL);
     }
-    if (edit_read_pending(overlay, op, sizeof(op), &name, &text, why, sizeof(why)) < 0) {
+    if (edit_read_pending(overlay, &pe, why, sizeof(why)) < 0) {
 	snprintf(note, note_len, "an edit is pending but cannot be read (%s)", why);
+    } else if (edit_pending_applied(req, &pe) != 0) {
+	/* certpolicyd answers from the database, which has it: nothing to add */
     } else if (edit_load(req, &src) == 0) {
-	const struct conf_client *cl = edit_find(src.conf, name);
+	const struct conf_client *cl = edit_find(src.conf, pe.name);
 
-	if (strcmp(op, "revoke") == 0 && cl == NULL) {
+	if (strcmp(pe.op, "revoke") == 0 && cl == NULL) {
 	    snprintf(note, note_len, "an interrupted revoke of client %s is pending in %s, "
-		     "but the source has no such client", name, overlay);
+		     "but the source has no such client", pe.name, overlay);
 	} else {
-	    added.data = text;
-	    added.len = strlen(text);
-	    if (cl != NULL && (cl->revoked || (strcmp(op, "enroll") == 0
+	    added.data = pe.added;
+	    added.len = strlen(pe.added);
+	    if (cl != NULL && (cl->revoked || (strcmp(pe.op, "enroll") == 0
 					       && edit_has_items(req, cl, &added))))
 		added.len = 0;			/* the source says it already */
-	    edit_compose(&src.text, src.eol, cl, name, &added, &out);
+	    edit_compose(&src.text, src.eol, cl, pe.name, &added, &out);
 	    view = conf_parse(req->config, out.data, out.len, req->bounds);
 	    view->source = src.st;
 	    view->read_file = 1;
 	    free(out.data);
 	    snprintf(note, note_len, "the interrupted %s of client %s is in effect through %s; "
 		     "the next compile, enroll, revoke or refresh writes it into the source",
-		     op, name, overlay);
+		     pe.op, pe.name, overlay);
 	}
 	edit_source_free(&src);
     }
-    free(name);
-    free(text);
+    edit_pending_free(&pe);
     free(overlay);
     return (view);
 }

@@ -45,7 +45,8 @@ struct edit_request {
     const char *date;			/* revoke: YYYY-MM-DD, or NULL for today */
     const char *reason;			/* revoke: or NULL */
     int     run_postmap;
-    int     recovering;			/* finishing an edit a killed run left */
+    const char *recovering;		/* finishing the edit a killed run left in
+					 * this overlay of recent edits, or NULL */
 };
 
 /*

@@ -186,30 +186,76 @@ void edit_compose(const struct edit_text *in, const char *eol,
     }
 }
 
-/* edit_read_pending - the edit an overlay records: 0 (op, name, added filled), or -1 (why) */
-int edit_read_pending(const char *overlay, char *op, size_t op_len, char **name,
-			             char **added, char *why, size_t why_len)
+/* edit_pending_open - the overlay, if it is one only this user or root can have written */
+static int edit_pending_open(struct cdbfile *cf, const char *overlay, char *why, size_t why_len)
+{
+    struct stat st;
+    int     changed;
+
+    cdbfile_init(cf, overlay, NULL, NULL, NULL);
+    if (!cdbfile_refresh(cf, &changed)) {
+	snprintf(why, why_len, "%s: %s", overlay, cf->why);
+    } else if (fstat(cf->fd, &st) < 0 || !S_ISREG(st.st_mode)
+	       || (st.st_uid != geteuid() && st.st_uid != 0) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+	snprintf(why, why_len, "%s: not a regular file of this user or root, writable by no "
+		 "one else", overlay);
+    } else {
+	return (0);
+    }
+    cdbfile_free(cf);
+    return (-1);
+}
+
+/* edit_read_pending - the edit an overlay records */
+int     edit_read_pending(const char *overlay, struct edit_pending *pe, char *why, size_t why_len)
 {
     struct cdbfile cf;
-    char   *edit = NULL, *tab1, *tab2;
-    int     changed, bad, ret = -1;
+    char   *edit = NULL, *of = NULL, *tab1, *tab2;
+    int     bad, ret = -1;
 
-    cdbfile_init(&cf, overlay, NULL, NULL, NULL);
-    if (!cdbfile_refresh(&cf, &changed))
-	snprintf(why, why_len, "%s: %s", overlay, cf.why);
-    else if ((edit = cdbfile_get(&cf, DBREC_EDIT_KEY, &bad)) == NULL
-	     || (tab1 = strchr(edit, '\t')) == NULL || (tab2 = strchr(tab1 + 1, '\t')) == NULL
-	     || (size_t) (tab1 - edit) >= op_len)
+    memset(pe, 0, sizeof(*pe));
+    if (edit_pending_open(&cf, overlay, why, why_len) < 0)
+	return (-1);
+    if ((edit = cdbfile_get(&cf, DBREC_EDIT_KEY, &bad)) == NULL
+	|| (of = cdbfile_get(&cf, DBREC_OVERLAY_OF_KEY, &bad)) == NULL
+	|| strlen(of) >= sizeof(pe->of)
+	|| (tab1 = strchr(edit, '\t')) == NULL || (tab2 = strchr(tab1 + 1, '\t')) == NULL
+	|| (size_t) (tab1 - edit) >= sizeof(pe->op)) {
 	snprintf(why, why_len, "%s: no edit recorded, or a damaged one", overlay);
-    else {
+    } else {
 	*tab1 = *tab2 = 0;
-	snprintf(op, op_len, "%s", edit);
-	*name = mem_strdup(tab1 + 1);
-	*added = mem_strdup(tab2 + 1);
+	snprintf(pe->op, sizeof(pe->op), "%s", edit);
+	strcpy(pe->of, of);
+	pe->name = mem_strdup(tab1 + 1);
+	pe->added = mem_strdup(tab2 + 1);
 	ret = 0;
     }
     free(edit);
+    free(of);
     cdbfile_free(&cf);
     return (ret);
 }
 
+/* edit_pending_free - release what edit_read_pending() filled in */
+void    edit_pending_free(struct edit_pending *pe)
+{
+    free(pe->name);
+    free(pe->added);
+    pe->name = pe->added = NULL;
+}
+
+/* edit_pending_has - the overlay has a record under key */
+int     edit_pending_has(const char *overlay, const char *key, size_t klen)
+{
+    struct cdbfile cf;
+    const char *data;
+    unsigned len;
+    char    why[300];
+    int     found;
+
+    if (edit_pending_open(&cf, overlay, why, sizeof(why)) < 0)
+	return (1);				/* cannot tell: as if it had */
+    found = cdbfile_find(&cf, key, klen, &data, &len);
+    cdbfile_free(&cf);
+    return (found != 0);
+}

@@ -50,11 +50,23 @@ void    edit_compose(const struct edit_text *in, const char *eol,
 		             const struct conf_client *cl, const char *name,
 		             const struct edit_text *added, struct edit_text *out);
 
+/* An edit an overlay of recent edits records (dbrec.h). */
+struct edit_pending {
+    char    op[16];			/* "revoke" or "enroll" */
+    char   *name;
+    char   *added;			/* the attributes added to its line */
+    char    of[65];			/* overlay-of: the database it amends */
+};
+
 /*
- * edit_read_pending - the edit an overlay of recent edits records (dbrec.h):
- * 0 with op, *name and *added (new memory) filled, or -1 with why
+ * edit_read_pending - the edit overlay records: 0 (pe filled; free with
+ * edit_pending_free()), or -1 with why (unreadable, damaged, or a file
+ * another user could have written: its edit would go into the source)
  */
-int     edit_read_pending(const char *overlay, char *op, size_t op_len, char **name,
-			          char **added, char *why, size_t why_len);
+int     edit_read_pending(const char *overlay, struct edit_pending *pe, char *why, size_t why_len);
+void    edit_pending_free(struct edit_pending *pe);
+
+/* edit_pending_has - overlay has a record under key (1; also when it cannot be read), else 0 */
+int     edit_pending_has(const char *overlay, const char *key, size_t klen);
 
 #endif

@@ -31,6 +31,7 @@ struct fastedit {
     char   *header;			/* its first header_len bytes */
     size_t  header_len;
     char   *line;			/* the client's line, or NULL */
+    size_t  records;			/* the database's records for it */
     struct conf *head;			/* the header parsed */
     struct conf *after;			/* header + the changed line */
     struct clientset *set;		/* of after */
@@ -238,6 +239,36 @@ static int fastedit_touches_others(struct fastedit *fe, const char *op, const ch
     return (0);
 }
 
+/*
+ * fastedit_same_records - the database holds, for the client as its line
+ * reads now, exactly the records the last compile wrote for it: as many
+ * (the index's count), each under its name. A certificate file renewed or
+ * replaced since that compile shows here (its fingerprint is not in the
+ * database), and the long way must then compile it. 1 yes, else 0.
+ */
+static int fastedit_same_records(struct fastedit *fe, const struct edit_request *req,
+				         struct conf *before)
+{
+    struct clientset *set = clientset_build(before, time_now());
+    size_t  i;
+    int     same = !before->diag.errors && set->nentries == fe->records;
+
+    for (i = 0; same && i < set->nentries; i++) {
+	const struct entry *e = set->entries + i;
+	char    key[DBREC_KEY_MAX];
+	size_t  klen = dbrec_key(e->kind == ENTRY_CERT ? DBREC_KIND_CERT : DBREC_KIND_PIN, &e->fp, key);
+	const char *data;
+	unsigned len;
+	struct dbrec rec;
+
+	same = fastedit_record(fe, key, klen, &data, &len) > 0 && dbrec_decode(data, len, &rec) == 0
+	    && rec.name_len == strlen(req->name) && memcmp(rec.name, req->name, rec.name_len) == 0;
+    }
+    clientset_free(set);
+    diag_discard(&before->diag);
+    return (same);
+}
+
 /* fastedit_put - one overlay record; -1 on a write error */
 static int fastedit_put(struct cdb_make *cdbm, const char *key, size_t klen, const char *val)
 {
@@ -375,7 +406,7 @@ static int fastedit_client_line(const struct edit_request *req, struct fastedit 
     size_t  start, end, nlen = strlen(req->name);
     int     found;
 
-    if ((found = srcindex_find(&fe->ix, req->name, &start, &end)) <= 0) {
+    if ((found = srcindex_find(&fe->ix, req->name, &start, &end, &fe->records)) <= 0) {
 	if (found < 0)
 	    snprintf(why, why_len, "the index is damaged");
 	return (found);
@@ -442,6 +473,17 @@ int     fastedit_apply(const struct edit_request *req, const char *op,
     }
     if (edit_check_change(before ? before : fe.head, fe.after, expected, why, why_len) < 0)
 	goto done;
+    /* what only the whole source shows: its size, its number of clients */
+    if ((long long) fe.st.st_size + (long long) strlen(added) + (found ? 0 : 16 + (long long) strlen(req->name))
+	> req->bounds->value[BOUND_MAX_SOURCE_SIZE]
+	|| (!found && (long long) fe.ix.nclients + 1 > req->bounds->value[BOUND_MAX_CLIENTS])) {
+	snprintf(why, why_len, "the source would cross max_source_size or max_clients");
+	goto done;
+    }
+    if (found && !fastedit_same_records(&fe, req, before)) {
+	snprintf(why, why_len, "the client's certificates changed since the last compile");
+	goto done;
+    }
     fe.set = clientset_build(fe.after, time_now());
     if (fe.after->diag.errors || fe.set->nentries == 0) {
 	snprintf(why, why_len, "the client's certificates do not pass the check");

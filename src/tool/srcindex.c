@@ -17,6 +17,7 @@
 #include "tool/srcindex.h"
 
 #define SRCINDEX_SOURCE_KEY "certpolicy:source"
+#define SRCINDEX_CLIENTS_KEY "certpolicy:clients"
 
 /* srcindex_path - DATABASE.index, in new memory */
 static char *srcindex_path(const char *database)
@@ -44,9 +45,12 @@ static long long srcindex_header_end(const struct conf *conf, size_t text_len)
 }
 
 /* srcindex_save - write the index of conf beside its database */
-int     srcindex_save(const struct conf *conf, const struct stat *st, char *why, size_t why_len)
+int     srcindex_save(const struct clientset *set, const struct stat *st, char *why,
+		              size_t why_len)
 {
+    const struct conf *conf = set->conf;
     char   *path = srcindex_path(conf->set.value[SET_DATABASE]);
+    size_t *records;
     struct atomic_file af;
     struct cdb_make cdbm;
     char    key[8 + 256], val[160];
@@ -77,15 +81,22 @@ int     srcindex_save(const struct conf *conf, const struct stat *st, char *why,
 	     (uintmax_t) st->st_ino, (intmax_t) st->st_size, (intmax_t) st->st_mtim.tv_sec,
 	     (long) st->st_mtim.tv_nsec, header_end);
     err |= srcindex_put(&cdbm, SRCINDEX_SOURCE_KEY, strlen(SRCINDEX_SOURCE_KEY), val);
+    snprintf(val, sizeof(val), "%zu", conf->nclients);
+    err |= srcindex_put(&cdbm, SRCINDEX_CLIENTS_KEY, strlen(SRCINDEX_CLIENTS_KEY), val);
+    records = mem_calloc(conf->nclients + 1, sizeof(*records));
+    for (i = 0; i < set->nentries; i++)
+	if (set->entries[i].client < conf->nclients)
+	    records[set->entries[i].client]++;
     for (i = 0; err == 0 && i < conf->nclients; i++) {
 	const struct conf_client *cl = conf->clients + i;
 
 	klen = (size_t) snprintf(key, sizeof(key), "n:%s", cl->name);
 	if (klen >= sizeof(key))
 	    continue;				/* names are bounded far below this */
-	snprintf(val, sizeof(val), "%zu %zu", cl->start, cl->end);
+	snprintf(val, sizeof(val), "%zu %zu %zu", cl->start, cl->end, records[i]);
 	err |= srcindex_put(&cdbm, key, klen, val);
     }
+    free(records);
     if (cdb_make_finish(&cdbm) < 0)
 	err = -1;
     if (err) {
@@ -148,7 +159,9 @@ int     srcindex_open(struct srcindex *ix, const char *database, char *why, size
 	       || srcindex_get(ix, SRCINDEX_SOURCE_KEY, strlen(SRCINDEX_SOURCE_KEY), val,
 			       sizeof(val)) <= 0
 	       || sscanf(val, "%ju %ju %jd %jd %ld %lld%c", &dev, &ino, &size, &msec, &mnsec,
-			 &header_end, &tail) != 6 || size < 0 || header_end < 0 || header_end > size) {
+			 &header_end, &tail) != 6 || size < 0 || header_end < 0 || header_end > size
+	       || srcindex_get(ix, SRCINDEX_CLIENTS_KEY, strlen(SRCINDEX_CLIENTS_KEY), val,
+			       sizeof(val)) <= 0 || sscanf(val, "%zu%c", &ix->nclients, &tail) != 1) {
 	snprintf(why, why_len, "%s: damaged or of another format", path);
 	cdb_free(&ix->cdb);
     } else {
@@ -168,7 +181,8 @@ int     srcindex_open(struct srcindex *ix, const char *database, char *why, size
 }
 
 /* srcindex_find - client name's line */
-int     srcindex_find(struct srcindex *ix, const char *name, size_t *start, size_t *end)
+int     srcindex_find(struct srcindex *ix, const char *name, size_t *start, size_t *end,
+		              size_t *records)
 {
     char    key[8 + 256], val[64], tail;
     size_t  klen;
@@ -179,7 +193,7 @@ int     srcindex_find(struct srcindex *ix, const char *name, size_t *start, size
 	return (0);
     if ((found = srcindex_get(ix, key, klen, val, sizeof(val))) <= 0)
 	return (found);
-    if (sscanf(val, "%zu %zu%c", start, end, &tail) != 2 || *start >= *end
+    if (sscanf(val, "%zu %zu %zu%c", start, end, records, &tail) != 3 || *start >= *end
 	|| *end > (size_t) ix->source.st_size)
 	return (-1);
     return (1);
