@@ -358,9 +358,9 @@ static int edit_long(const struct edit_request *req, const char *op, struct edit
  * edit_pending_applied - has the long way of the pending edit pe already
  * put it into the database, and the source not been changed since?
  * 1 yes (nothing to replay), 0 no (the database is the one the overlay
- * amends: replay it), -1 cannot tell (the database has it, the source
- * was changed since: a hand edit after the run was killed, or the run
- * was killed between the database's rename and the source's)
+ * amends, or the source is still the text it amends: replay it), -1
+ * cannot tell (the database has it, and the source was changed since by
+ * hand: before or after the edit's own rename)
  */
 static int edit_pending_applied(const struct edit_request *req, const struct edit_pending *pe)
 {
@@ -375,9 +375,11 @@ static int edit_pending_applied(const struct edit_request *req, const struct edi
     if (cdbfile_refresh(&db, &changed))
 	db_sha = cdbfile_get(&db, DBREC_SOURCE_KEY, &bad);
     if (db_sha == NULL || strcmp(db_sha, pe->of) == 0)
-	ret = 0;
+	ret = 0;				/* the database is the one amended */
     else if (strcmp(db_sha, src.conf->text_sha256) == 0)
-	ret = 1;
+	ret = 1;				/* compiled from the source as it is */
+    else if (strcmp(src.conf->text_sha256, pe->of) == 0)
+	ret = 0;				/* killed before the source's rename */
     else
 	ret = -1;
     free(db_sha);
