@@ -298,6 +298,9 @@ int     certcache_save(struct certcache *cc, char *why, size_t why_len)
 	err = -1;
     } else {
 	err = fchmod(fd, 0644) < 0 || certcache_write(cc, fp) < 0 ? -1 : 0;
+	/* on disk before the next edit's fsync, which would otherwise wait for it */
+	if (err == 0 && (fflush(fp) == EOF || fsync(fd) < 0))
+	    err = -1;
 	if (fclose(fp) == EOF)
 	    err = -1;
 	if (err < 0)

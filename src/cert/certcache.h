@@ -27,8 +27,9 @@
  * user could have written is an empty one. It is written
  * by certcache_save() only by a caller holding the writer lock, to a
  * temporary file beside it (".NAME.XXXXXX", removed by atomic_sweep()),
- * renamed into place; it is not flushed to disk: after a crash a torn
- * cache is a corrupt one, which costs a slower compile.
+ * flushed to disk (so that the next edit's small fsync does not wait for
+ * it) and renamed into place; after a crash a torn cache is a corrupt
+ * one, which costs a slower compile.
  *
  * Never prints: failures come back as a reason.
  */

@@ -270,7 +270,7 @@ static int compile_map(const struct clientset *set, enum setting_id id, int run_
     const struct conf *conf = set->conf;
     const struct setting_map *map = settings_map(&conf->set, id);
     const char *path = map->path;
-    struct atomic_file *af;
+    struct atomic_file *af, *adopted;
     char   *temp_index, *index;
     FILE   *fp;
     int     ret = -1;
@@ -296,10 +296,14 @@ static int compile_map(const struct clientset *set, enum setting_id id, int run_
     }
     temp_index = mem_printf("%s%s", af->temp, map->index_suffix);
     index = mem_printf("%s%s", path, map->index_suffix);
-    atomic_adopt(compile_new_output(outs), temp_index, index);
+    adopted = compile_new_output(outs);
+    atomic_adopt(adopted, temp_index, index);
     free(temp_index);
     free(index);
     ret = compile_postmap(conf->set.value[SET_POSTMAP_COMMAND], map->type, af->temp);
+    /* postmap does not fsync: its index goes to disk before its rename, as ours do */
+    if (ret == 0 && (ret = atomic_sync_adopted(adopted)) < 0)
+	log_error("%s", adopted->why);
 
 done:
     return (ret);

@@ -84,6 +84,21 @@ void    atomic_adopt(struct atomic_file *af, const char *temp, const char *targe
     af->why[0] = 0;
 }
 
+/* atomic_sync_adopted - fsync a file another program wrote */
+int     atomic_sync_adopted(struct atomic_file *af)
+{
+    int     fd, err;
+
+    if ((fd = open(af->temp, O_RDONLY | O_CLOEXEC)) < 0) {
+	atomic_why(af, "cannot open %s", af->temp);
+	return (-1);
+    }
+    if ((err = fsync(fd)) < 0)
+	atomic_why(af, "cannot write %s to disk", af->temp);
+    (void) close(fd);
+    return (err < 0 ? -1 : 0);
+}
+
 /* atomic_close - flush, fsync and close */
 int     atomic_close(struct atomic_file *af)
 {

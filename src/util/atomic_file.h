@@ -56,6 +56,13 @@ FILE   *atomic_stdio(struct atomic_file *af);
  */
 void    atomic_adopt(struct atomic_file *af, const char *temp, const char *target);
 
+/*
+ * atomic_sync_adopted - fsync the temporary file of atomic_adopt() (the
+ * other program may not have), so that it is on disk before its rename,
+ * as ours are; 0 or -1 (af->why)
+ */
+int     atomic_sync_adopted(struct atomic_file *af);
+
 /* atomic_close - flush, fsync and close the temporary file; 0 or -1 (af->why, errno) */
 int     atomic_close(struct atomic_file *af);
 
