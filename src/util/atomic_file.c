@@ -89,7 +89,9 @@ int     atomic_sync_adopted(struct atomic_file *af)
 {
     int     fd, err;
 
-    if ((fd = open(af->temp, O_RDONLY | O_CLOEXEC)) < 0) {
+    if ((fd = open(af->temp, O_RDONLY | O_CLOEXEC)) < 0 && errno == ENOENT)
+	return (0);				/* not written: its rename says so */
+    if (fd < 0) {
 	atomic_why(af, "cannot open %s", af->temp);
 	return (-1);
     }

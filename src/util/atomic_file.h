@@ -59,7 +59,8 @@ void    atomic_adopt(struct atomic_file *af, const char *temp, const char *targe
 /*
  * atomic_sync_adopted - fsync the temporary file of atomic_adopt() (the
  * other program may not have), so that it is on disk before its rename,
- * as ours are; 0 or -1 (af->why)
+ * as ours are; 0 (also when there is no such file: the rename reports
+ * that) or -1 (af->why)
  */
 int     atomic_sync_adopted(struct atomic_file *af);
 

@@ -17,8 +17,9 @@ tls example.com encrypt
 CONF
 check "first compile" "$CERTPOLICY" -c "$T/good.conf" compile
 sums "$OUT" >"$T/before"
-check_eq "first compile wrote 5 files and the certificate cache" 6 "$(wc -l <"$T/before")"
+check_eq "first compile wrote 5 files, the certificate cache and the source index" 7 "$(wc -l <"$T/before")"
 check "the certificate cache is beside the database" test -f "$OUT/db/certpolicy.cdb.certcache"
+check "the source index is beside the database" test -f "$OUT/db/certpolicy.cdb.index"
 
 # unchanged NAME - outputs are as before, and no temporary file is left
 unchanged() {
@@ -292,7 +293,8 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$FULL" 2>/dev/null; t
     sums "$OUT" "$FULL" >"$T/after"
     check_golden "full disk: outputs unchanged" "$T/before" "$T/after"
     check_eq "full disk: temporary file removed" "certpolicy.cdb
-certpolicy.cdb.certcache" "$(ls -A "$FULL")"
+certpolicy.cdb.certcache
+certpolicy.cdb.index" "$(ls -A "$FULL")"
     umount "$FULL"
 else
     skip "full disk" "needs root and tmpfs mounts"
