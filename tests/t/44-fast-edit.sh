@@ -299,6 +299,48 @@ else
 fi
 
 
+# The long way fails (postmap does, on a marker file): a revoke stays in
+# effect through its overlay, which the next writer finishes; an enroll's
+# overlay goes (nothing is permitted more).
+cat >"$T/flaky-postmap" <<SH
+#!/bin/sh
+[ -e "$T/postmap-fails" ] && exit 1
+exec postmap "\$@"
+SH
+chmod +x "$T/flaky-postmap"
+echo "postmap_command = $T/flaky-postmap" >"$T/flaky"
+fresh "$T/flaky"
+: >"$T/postmap-fails"
+run_capture "$T/out" "$CERTPOLICY" -c "$C" revoke alice
+check "the long way of a revoke fails: the fast path ran first" fast
+check_eq "the long way of a revoke fails: exit 1" "exit 1" "$(tail -1 "$T/out")"
+check "the long way of a revoke fails: the overlay stays" test -e "$OV"
+check "the long way of a revoke fails: says the next writer finishes it" grep -q "compile" "$T/out"
+check_eq "the long way of a revoke fails: certpolicyd still rejects alice" revoked "$(decision alice)"
+rm -f "$T/postmap-fails"
+run_capture "$T/out" "$CERTPOLICY" -c "$C" compile
+check "then compile: finishes the revoke" grep -q "finishing the interrupted revoke of client alice ($OV)" "$T/out"
+check "then compile: alice revoked in the source" revoked_in_source alice
+check "then compile: no overlay left" test ! -e "$OV"
+check "then compile: the outputs of a compile from scratch" as_scratch
+: >"$T/postmap-fails"
+run_capture "$T/out" "$CERTPOLICY" -c "$C" enroll dave "$PKI/dave.pem"
+check "the long way of an enroll fails: the fast path ran first" fast
+check_eq "the long way of an enroll fails: exit 1" "exit 1" "$(tail -1 "$T/out")"
+check "the long way of an enroll fails: the overlay is gone" test ! -e "$OV"
+check_eq "the long way of an enroll fails: dave unknown" unknown "$(decision dave)"
+check_not "the long way of an enroll fails: not in the source" in_source dave
+rm -f "$T/postmap-fails"
+# A pending revoke whose client line has gone from the source: the writer
+# fails, the overlay stays, alice stays rejected.
+fresh
+strace -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=2 "$CERTPOLICY" -c "$C" revoke alice >/dev/null 2>&1
+sed -i '/^client alice /d' "$C"
+run_capture "$T/out" "$CERTPOLICY" -c "$C" compile
+check_eq "a pending revoke of a line removed by hand: compile exit 1" "exit 1" "$(tail -1 "$T/out")"
+check "a pending revoke of a line removed by hand: the overlay stays" test -e "$OV"
+check_eq "a pending revoke of a line removed by hand: alice still rejected" revoked "$(decision alice)"
+
 # 3. A damaged overlay makes the database unusable (error_action, a
 # DEFER), never a permit; an overlay of another database is ignored.
 # cdb_set FILE KEY [VALUE] - FILE rewritten with KEY's record VALUE
