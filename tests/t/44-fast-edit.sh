@@ -196,9 +196,12 @@ renames() {
     sed -n 's/^rename("[^"]*", "\([^"]*\)").*/\1/p' "$T/renames" | sed "s|^$L/relay|relay|" | tr '\n' ' ' | sed 's/ $//'
 }
 fresh
-strace -qq -o "$T/renames" -e trace=rename "$CERTPOLICY" -c "$C" revoke alice >/dev/null 2>&1
+strace -qq -y -o "$T/renames" -e trace=rename,fsync "$CERTPOLICY" -c "$C" revoke alice >/dev/null 2>&1
 check_eq "a fast revoke's renames, in order" "$OV relay_clientcerts relay_clientcerts.cdb $DB $C $DB.index" \
     "$(renames)"
+check_eq "a fast revoke's first fsyncs: the overlay's temporary file, then its directory" \
+    "fsync $L/.certpolicy.cdb.edits.X rename fsync $L" \
+    "$(head -3 "$T/renames" | sed 's/^\(fsync\|rename\)(.*<\([^>]*\)>).*/\1 \2/; s/^rename(.*/rename/; s/\.edits\.[^ ]*$/.edits.X/' | tr '\n' ' ' | sed 's/ $//')"
 fresh
 strace -qq -o "$T/renames" -e trace=rename "$CERTPOLICY" -c "$C" enroll dave "$PKI/dave.pem" >/dev/null 2>&1
 check_eq "a fast enroll's renames, in order" \
@@ -215,14 +218,17 @@ poll_start() {
 }
 poll_stop() { : >"$T/poll.stop"; wait $poller; }
 
-# killed OP NAME STEP INJECT... - run "OP NAME" killed by strace INJECT;
-# STEP names it. Then the invariant, a follow-up writer (the next in
+# killed OP NAME STEP PLACED INJECT... - run "OP NAME" killed by strace
+# INJECT; STEP names it, PLACED (yes or no) says whether the overlay is in
+# place at that step. Then the invariant, a follow-up writer (the next in
 # turn) with certpolicyd polled meanwhile, and the state after it.
 turn=0
 killed() {
     _op=$1 _n=$2 _s=$3
     shift 3
     _k="$_op $_n killed at $_s"
+    _want=$1
+    shift
     fresh
     _arg=
     [ "$_op" = enroll ] && _arg=$PKI/$_n.pem
@@ -232,6 +238,7 @@ killed() {
     # the overlay is in place from its rename to its unlink
     _placed=no
     [ -e "$OV" ] && _placed=yes
+    check_eq "$_k: the overlay in place" "$_want" "$_placed"
     if [ $_op = revoke ]; then
         _now=permit
         [ $_placed = yes ] && _now=revoked
@@ -285,14 +292,15 @@ killed() {
 if command -v strace >/dev/null 2>&1; then
     for op in "revoke alice 6" "enroll dave 7"; do
         set -- $op
-        killed $1 $2 "the overlay's fsync" -e trace=fsync -e inject=fsync:signal=KILL:when=1
-        killed $1 $2 "the directory's fsync" -e trace=fsync -e inject=fsync:signal=KILL:when=2
+        killed $1 $2 "the overlay's fsync" no -e trace=fsync -e inject=fsync:signal=KILL:when=1
+        killed $1 $2 "the directory's fsync" yes -e trace=fsync -e inject=fsync:signal=KILL:when=2
         r=1
         while [ $r -le $3 ]; do
-            killed $1 $2 "rename $r" -e trace=rename -e inject=rename:signal=KILL:when=$r
+            killed $1 $2 "rename $r" "$([ $r = 1 ] && echo no || echo yes)" \
+                -e trace=rename -e inject=rename:signal=KILL:when=$r
             r=$((r + 1))
         done
-        killed $1 $2 "the overlay's unlink" -P "$OV" -e trace=unlink -e inject=unlink:signal=KILL
+        killed $1 $2 "the overlay's unlink" yes -P "$OV" -e trace=unlink -e inject=unlink:signal=KILL
     done
 else
     skip "writers killed at every step" "needs strace"
