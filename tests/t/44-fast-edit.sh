@@ -291,16 +291,17 @@ killed() {
 }
 if command -v strace >/dev/null 2>&1; then
     for op in "revoke alice 6" "enroll dave 7"; do
+        # shellcheck disable=SC2086
         set -- $op
-        killed $1 $2 "the overlay's fsync" no -e trace=fsync -e inject=fsync:signal=KILL:when=1
-        killed $1 $2 "the directory's fsync" yes -e trace=fsync -e inject=fsync:signal=KILL:when=2
+        killed "$1" "$2" "the overlay's fsync" no -e trace=fsync -e inject=fsync:signal=KILL:when=1
+        killed "$1" "$2" "the directory's fsync" yes -e trace=fsync -e inject=fsync:signal=KILL:when=2
         r=1
         while [ $r -le $3 ]; do
-            killed $1 $2 "rename $r" "$([ $r = 1 ] && echo no || echo yes)" \
+            killed "$1" "$2" "rename $r" "$([ $r = 1 ] && echo no || echo yes)" \
                 -e trace=rename -e inject=rename:signal=KILL:when=$r
             r=$((r + 1))
         done
-        killed $1 $2 "the overlay's unlink" yes -P "$OV" -e trace=unlink -e inject=unlink:signal=KILL
+        killed "$1" "$2" "the overlay's unlink" yes -P "$OV" -e trace=unlink -e inject=unlink:signal=KILL
     done
 else
     skip "writers killed at every step" "needs strace"
