@@ -463,7 +463,7 @@ static int cmd_refresh(struct tool *tool, int argc, char **argv)
     tool->need_x509 = 1;
     set = tool_load(tool, 0, "");
     set = tool_finish_pending(tool, set, 0, "");
-    (void) atomic_sweep(set->conf->set.value[SET_STATUS_DATABASE]);
+    compile_sweep(set->conf);
     ret = tool_compile_if_changed(set);
     if (ret == 0)
 	ret = refresh_run(set);

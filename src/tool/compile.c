@@ -411,18 +411,21 @@ static int compile_interrupted(void)
     return (-1);
 }
 
-/*
- * compile_sweep - what a killed writer left beside the outputs (the
- * source's own leftovers are the caller's, before it reads the source:
- * removing a ".prev" link changes the source's change time)
- */
-static void compile_sweep(const struct conf *conf)
+/* compile_sweep - see compile.h */
+void    compile_sweep(const struct conf *conf)
 {
     static const enum setting_id maps[] = {SET_RELAY_CLIENTCERTS, SET_TLS_POLICY_MAP};
+    static const char *const beside[] = {DBREC_OVERLAY_SUFFIX, SRCINDEX_SUFFIX, CERTCACHE_SUFFIX};
     const char *path;
+    char   *other;
     size_t  i;
 
     (void) atomic_sweep(conf->set.value[SET_DATABASE]);
+    for (i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+	other = mem_printf("%s%s", conf->set.value[SET_DATABASE], beside[i]);
+	(void) atomic_sweep(other);
+	free(other);
+    }
     (void) atomic_sweep(conf->set.value[SET_STATUS_DATABASE]);
     for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
 	if ((path = settings_map(&conf->set, maps[i])->path) != NULL)

@@ -28,6 +28,16 @@
  */
 char   *compile_entry_value(const struct clientset *set, const struct entry *e);
 
+/*
+ * compile_sweep - remove what a killed writer left beside the outputs:
+ * the temporary files and backups of the database, the maps, the
+ * overlay of recent edits, the source index and the certificate cache
+ * (the source's own leftovers are the caller's, before it reads the
+ * source: removing a ".prev" link changes the source's change time).
+ * The caller holds the writer lock.
+ */
+void    compile_sweep(const struct conf *conf);
+
 /* compile_run - 0 on success, -1 (messages logged) on failure */
 int     compile_run(const struct clientset *set, int run_postmap);
 

@@ -464,6 +464,7 @@ static int edit_long(const struct edit_request *req, const char *op, struct edit
 
     if (edit_load(req, &src) < 0)
 	return (-1);
+    compile_sweep(src.conf);			/* a killed run's leftovers, even with nothing to compile */
     pending = edit_overlay_path(src.conf);
     if ((own_overlay == NULL || strcmp(own_overlay, pending) != 0) && lstat(pending, &st) == 0) {
 	edit_source_free(&src);
@@ -507,8 +508,8 @@ static int edit_run(const struct edit_request *req, const char *op, struct edit_
 	(void) unlink(overlay);
     } else if (overlay != NULL) {
 	/* a revoke that failed stays in effect: revoked is the safe side */
-	log_error("%s: the revoke of client %s stays in effect in certpolicyd through %s, "
-		  "but the source and the Postfix maps are not updated: the next compile, "
+	log_error("%s: the source and the Postfix maps were not changed, but the revoke of "
+		  "client %s stays in effect in certpolicyd through %s: the next compile, "
 		  "enroll, revoke or refresh finishes it", req->config, req->name, overlay);
     }
     free(overlay);

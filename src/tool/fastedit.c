@@ -83,7 +83,9 @@ static int fastedit_pread(int fd, char *buf, size_t len, off_t off)
  */
 static int fastedit_header(struct fastedit *fe)
 {
-    size_t  len = fe->st.st_size < FASTEDIT_MAX_HEADER ? (size_t) fe->st.st_size : FASTEDIT_MAX_HEADER;
+    /* a client line may start at the limit itself: read that line's first word too */
+    size_t  want = FASTEDIT_MAX_HEADER + 7;
+    size_t  len = (size_t) fe->st.st_size < want ? (size_t) fe->st.st_size : want;
     size_t  pos = 0;
     const char *nl;
 
@@ -93,7 +95,7 @@ static int fastedit_header(struct fastedit *fe)
     if (len >= 3 && memcmp(fe->header, "\xEF\xBB\xBF", 3) == 0)
 	pos = 3;
     for (;;) {
-	if (len - pos > 6 && memcmp(fe->header + pos, "client", 6) == 0
+	if (pos <= FASTEDIT_MAX_HEADER && len - pos > 6 && memcmp(fe->header + pos, "client", 6) == 0
 	    && (fe->header[pos + 6] == ' ' || fe->header[pos + 6] == '\t')) {
 	    fe->header_len = pos;
 	    return (memchr(fe->header, 0, pos) != NULL ? -1 : 0);
@@ -102,7 +104,7 @@ static int fastedit_header(struct fastedit *fe)
 	    break;
 	pos = (size_t) (nl - fe->header) + 1;
     }
-    if (len < (size_t) fe->st.st_size)
+    if (len < (size_t) fe->st.st_size || len > FASTEDIT_MAX_HEADER)
 	return (-1);				/* no client within the limit */
     fe->header_len = len;
     return (memchr(fe->header, 0, len) != NULL ? -1 : 0);
