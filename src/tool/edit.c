@@ -345,48 +345,8 @@ static int edit_long_revoke(const struct edit_request *req, struct edit_source *
     return (edit_change(req, src, cl, added, "revoked"));
 }
 
-/* edit_overlay_path - DATABASE.edits of conf, in new memory */
-static char *edit_overlay_path(const struct conf *conf)
-{
-    return (mem_printf("%s%s", conf->set.value[SET_DATABASE], DBREC_OVERLAY_SUFFIX));
-}
-
 static int edit_long(const struct edit_request *req, const char *op, struct edit_text *added,
 		             const char *own_overlay);
-
-/*
- * edit_pending_applied - has the long way of the pending edit pe already
- * put it into the database, and the source not been changed since?
- * 1 yes (nothing to replay), 0 no (the database is the one the overlay
- * amends, or the source is still the text it amends: replay it), -1
- * cannot tell (the database has it, and the source was changed since by
- * hand: before or after the edit's own rename)
- */
-static int edit_pending_applied(const struct edit_request *req, const struct edit_pending *pe)
-{
-    struct edit_source src;
-    struct cdbfile db;
-    char   *db_sha = NULL;
-    int     changed, bad, ret;
-
-    if (edit_load(req, &src) < 0)
-	return (0);				/* replaying reports the errors */
-    cdbfile_init(&db, src.conf->set.value[SET_DATABASE], NULL, NULL, NULL);
-    if (cdbfile_refresh(&db, &changed))
-	db_sha = cdbfile_get(&db, DBREC_SOURCE_KEY, &bad);
-    if (db_sha == NULL || strcmp(db_sha, pe->of) == 0)
-	ret = 0;				/* the database is the one amended */
-    else if (strcmp(db_sha, src.conf->text_sha256) == 0)
-	ret = 1;				/* compiled from the source as it is */
-    else if (strcmp(src.conf->text_sha256, pe->of) == 0)
-	ret = 0;				/* killed before the source's rename */
-    else
-	ret = -1;
-    free(db_sha);
-    cdbfile_free(&db);
-    edit_source_free(&src);
-    return (ret);
-}
 
 /*
  * edit_finish - finish the edit pending in overlay, then remove it: 0,
@@ -515,54 +475,6 @@ static int edit_run(const struct edit_request *req, const char *op, struct edit_
     free(overlay);
     free(added->data);
     return (ret);
-}
-
-/* edit_pending_view - see edit.h */
-struct conf *edit_pending_view(const struct edit_request *req, const struct conf *conf,
-			               char *note, size_t note_len)
-{
-    char   *overlay = edit_overlay_path(conf);
-    char    why[600];
-    struct edit_pending pe;
-    struct edit_source src;
-    struct edit_text added, out;
-    struct conf *view = NULL;
-    struct stat st;
-
-    if (lstat(overlay, &st) < 0) {
-	free(overlay);
-	return (NULL);
-    }
-    if (edit_read_pending(overlay, &pe, why, sizeof(why)) < 0) {
-	snprintf(note, note_len, "an edit is pending but cannot be read (%s)", why);
-    } else if (edit_pending_applied(req, &pe) != 0) {
-	/* certpolicyd answers from the database, which has it: nothing to add */
-    } else if (edit_load(req, &src) == 0) {
-	const struct conf_client *cl = edit_find(src.conf, pe.name);
-
-	if (strcmp(pe.op, "revoke") == 0 && cl == NULL) {
-	    snprintf(note, note_len, "an interrupted revoke of client %s is pending in %s, "
-		     "but the source has no such client", pe.name, overlay);
-	} else {
-	    added.data = pe.added;
-	    added.len = strlen(pe.added);
-	    if (cl != NULL && (cl->revoked || (strcmp(pe.op, "enroll") == 0
-					       && edit_has_items(req, cl, &added))))
-		added.len = 0;			/* the source says it already */
-	    edit_compose(&src.text, src.eol, cl, pe.name, &added, &out);
-	    view = conf_parse(req->config, out.data, out.len, req->bounds);
-	    view->source = src.st;
-	    view->read_file = 1;
-	    free(out.data);
-	    snprintf(note, note_len, "the interrupted %s of client %s is in effect through %s; "
-		     "the next compile, enroll, revoke or refresh writes it into the source",
-		     pe.op, pe.name, overlay);
-	}
-	edit_source_free(&src);
-    }
-    edit_pending_free(&pe);
-    free(overlay);
-    return (view);
 }
 
 /* edit_finish_pending - see edit.h */

@@ -69,4 +69,15 @@ void    edit_pending_free(struct edit_pending *pe);
 /* edit_pending_has - overlay has a record under key (1; also when it cannot be read), else 0 */
 int     edit_pending_has(const char *overlay, const char *key, size_t klen);
 
+/* edit_overlay_path - DATABASE.edits of conf's database, in new memory */
+char   *edit_overlay_path(const struct conf *conf);
+
+/*
+ * edit_pending_applied - has the long way of the pending edit pe already
+ * put it into the database, with the source unchanged since? 1 yes
+ * (nothing to replay), 0 no (replay it), -1 cannot tell (the source was
+ * changed by hand since)
+ */
+int     edit_pending_applied(const struct edit_request *req, const struct edit_pending *pe);
+
 #endif
