@@ -208,9 +208,11 @@ static int tool_refresh_enrolled(struct tool *tool)
     struct clientset *set;
     int     ret = 0;
 
-    tool->need_x509 = 1;
-    set = tool_load(tool, 0, "");
+    set = tool_load(tool, 0, "");		/* the cache: no parse unless needed */
     if (set->conf->set.revocation_on) {
+	tool_release(set);
+	tool->need_x509 = 1;
+	set = tool_load(tool, 0, "");
 	printf("certpolicy: fetching revocation statuses now (revocation_check = %s)\n",
 	       set->conf->set.value[SET_REVOCATION_CHECK]);
 	fflush(stdout);
