@@ -128,9 +128,7 @@ static int certcache_trusted(int fd)
 {
     struct stat st;
 
-    return (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
-	    && (st.st_uid == geteuid() || st.st_uid == 0)
-	    && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0);
+    return (fstat(fd, &st) == 0 && file_ours(&st));
 }
 
 /* certcache_open - read and index the cache at path */

@@ -195,8 +195,7 @@ static int edit_pending_open(struct cdbfile *cf, const char *overlay, char *why,
     cdbfile_init(cf, overlay, NULL, NULL, NULL);
     if (!cdbfile_refresh(cf, &changed)) {
 	snprintf(why, why_len, "%s: %s", overlay, cf->why);
-    } else if (fstat(cf->fd, &st) < 0 || !S_ISREG(st.st_mode)
-	       || (st.st_uid != geteuid() && st.st_uid != 0) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+    } else if (fstat(cf->fd, &st) < 0 || !file_ours(&st)) {
 	snprintf(why, why_len, "%s: not a regular file of this user or root, writable by no "
 		 "one else", overlay);
     } else {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/atomic_file.h"
+#include "util/file_read.h"
 #include "util/mem.h"
 #include "policy/dbrec.h"
 #include "tool/srcindex.h"
@@ -146,8 +147,7 @@ int     srcindex_open(struct srcindex *ix, const char *database, char *why, size
 	free(path);
 	return (-1);
     }
-    if (fstat(ix->fd, &st) < 0 || !S_ISREG(st.st_mode)
-	|| (st.st_uid != geteuid() && st.st_uid != 0) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+    if (fstat(ix->fd, &st) < 0 || !file_ours(&st)) {
 	snprintf(why, why_len, "%s: not a regular file of this user or root, writable by no one else",
 		 path);
     } else if (cdb_init(&ix->cdb, ix->fd) < 0) {

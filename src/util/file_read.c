@@ -88,3 +88,10 @@ char   *file_read_fd(int fd, size_t limit, const char *limit_name,
     *lenp = len;
     return (data);
 }
+
+/* file_ours - a regular file only this user or root can have written */
+int     file_ours(const struct stat *st)
+{
+    return (S_ISREG(st->st_mode) && (st->st_uid == geteuid() || st->st_uid == 0)
+	    && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0);
+}

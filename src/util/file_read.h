@@ -31,4 +31,12 @@ char   *file_read_fd(int fd, size_t limit, const char *limit_name,
  */
 int     file_same(const struct stat *a, const struct stat *b);
 
+/*
+ * file_ours - a regular file that only this user or root can have
+ * written: owned by the effective user or root, not writable by group
+ * or others (for files whose content is trusted without a seal: the
+ * certificate cache, the source index, the overlay of recent edits)
+ */
+int     file_ours(const struct stat *st);
+
 #endif
