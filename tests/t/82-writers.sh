@@ -193,7 +193,7 @@ check "source changed by an editor during revoke: says so" \
     grep -q "^certpolicy: $C: the file changed while it was compiled; try again$" "$T/ed.out"
 check "source changed by an editor during revoke: the editor's line stays" grep -q '^# added by an editor$' "$C"
 check "source changed by an editor during revoke: says the revoke stays in effect" \
-    grep -q "^certpolicy: $C: the revoke of client alice stays in effect in certpolicyd through $OUT/certpolicy.cdb.edits, " "$T/ed.out"
+    grep -q "^certpolicy: $C: the source and the Postfix maps were not changed, but the revoke of client alice stays in effect in certpolicyd through $OUT/certpolicy.cdb.edits: " "$T/ed.out"
 check_eq "source changed by an editor during revoke: alice revoked in certpolicyd" revoked "$(outcome alice)"
 check_not "source changed by an editor during revoke: not in the source" revoked_in_source alice
 check "source changed by an editor during revoke: the relay map not replaced" in_relay alice
